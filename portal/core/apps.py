@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Cross-cutting pieces: base templates, demo loader, service checks."""
+
+    name = "portal.core"
+    label = "core"
+    verbose_name = "Portal core"

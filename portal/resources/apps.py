@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "portal.resources"
+    label = "resources"
+    verbose_name = "Resource library"

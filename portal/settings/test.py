@@ -1,0 +1,37 @@
+"""pytest-django settings: fast hashing, in-memory mail, immediate tasks, but the
+real PostgreSQL and Elasticsearch named by DATABASE_URL / ELASTICSEARCH_URL."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-3d1f0e2a7b9c"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgres://portal:portal@127.0.0.1:5432/portal"),
+}
+ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
+# Each test run gets its own alias so runs never see each other's documents.
+SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="test-portal")
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache",
+    }
+}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / ".services" / "test-media"
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".services" / "test-private"
+PORTAL_OPEN_SIGNUP = False
+PORTAL_REQUIRE_MFA = False
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
+from django.views.static import serve as static_serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.core import views as core_views
+
+# Not language-prefixed: the admin, accounts and the members' area choose their
+# language from the visitor's cookie or browser (LocaleMiddleware).
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz/", core_views.health, name="health"),
+    # "/" answers with the home page in the visitor's language (200, canonical
+    # link to /<lang>/) rather than a redirect: it is the x-default address.
+    path("", core_views.root, name="root"),
+]
+
+if settings.DEBUG or settings.PORTAL_SERVE_MEDIA:
+    # Public media only (images, public documents). Private workspace files live
+    # in PRIVATE_MEDIA_ROOT and have no URL of their own.
+    urlpatterns.append(
+        re_path(
+            r"^media/(?P<path>.*)$",
+            static_serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
+
+# Public pages live under a language prefix (/ru/…, /en/…); Wagtail routes them.
+urlpatterns += i18n_patterns(
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make test`: services, lint, Django checks, then the whole pytest suite against
+# the real PostgreSQL and Elasticsearch. Extra arguments go to pytest.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+BIN="$ROOT/.venv/bin"
+started=$(date +%s)
+
+"$ROOT/scripts/services.sh" start
+eval "$("$ROOT/scripts/services.sh" env)"
+"$ROOT/scripts/browser.sh"
+
+export DJANGO_SETTINGS_MODULE=portal.settings.test
+
+info "ruff check"
+"$BIN/ruff" check .
+info "ruff format --check"
+"$BIN/ruff" format --check .
+info "manage.py check"
+"$BIN/python" manage.py check
+info "makemigrations --check"
+"$BIN/python" manage.py makemigrations --check --dry-run
+
+info "pytest"
+"$BIN/pytest" "$@"
+info "make test finished in $(( $(date +%s) - started ))s"

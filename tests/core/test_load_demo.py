@@ -1,0 +1,59 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from wagtail.models import Site
+
+from portal.home.models import HomePage
+
+DEMO_EMAILS = {"admin@example.org", "editor@example.org", "alia@example.org", "bakyt@example.org"}
+pytestmark = pytest.mark.django_db
+
+
+def load():
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def accounts():
+    User = get_user_model()
+    return {
+        (u.email, u.is_staff, u.is_superuser, u.check_password("demo-pass-2024"))
+        for u in User.objects.filter(email__in=DEMO_EMAILS)
+    }
+
+
+def test_load_demo_twice_gives_the_same_accounts_and_site():
+    load()
+    first_accounts = accounts()
+    first_pages = list(HomePage.objects.values_list("pk", "locale__language_code"))
+    load()
+    assert accounts() == first_accounts
+    assert {email for email, *_ in first_accounts} == DEMO_EMAILS
+    assert ("admin@example.org", True, True, True) in first_accounts
+    assert ("editor@example.org", True, False, True) in first_accounts
+    assert list(HomePage.objects.values_list("pk", "locale__language_code")) == first_pages
+    assert {code for _, code in first_pages} == {"ru", "en"}
+    assert EmailAddress.objects.filter(email__in=DEMO_EMAILS, verified=True).count() == 4
+    assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
+
+
+def test_demo_user_can_sign_in(client):
+    load()
+    response = client.post(
+        "/accounts/login/", {"login": "alia@example.org", "password": "demo-pass-2024"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_load_demo_refuses_with_debug_off():
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="--force"):
+        call_command("load_demo")
+
+
+def test_load_demo_runs_with_debug_off_when_forced():
+    with override_settings(DEBUG=False):
+        call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert get_user_model().objects.filter(email="admin@example.org").exists()
