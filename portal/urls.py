@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),
+    path("workspaces/", include("portal.members.urls")),
     # "/" answers with the home page in the visitor's language (200, canonical
     # link to /<lang>/) rather than a redirect: it is the x-default address.
     path("", core_views.root, name="root"),

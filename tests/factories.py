@@ -31,3 +31,43 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.update_or_create(
                 user=self, email=self.email, defaults={"verified": True, "primary": True}
             )
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Organisation"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Member NGO {n}")
+    country = "KG"
+    city = "Osh"
+    verified = True
+
+
+def make_workspace(owner=None, **fields):
+    """A workspace with an owner, made the way the portal makes them."""
+    from portal.members.permissions import create_workspace
+
+    owner = owner or UserFactory()
+    n = WorkspaceSequence.next()
+    fields.setdefault("slug", f"workspace-{n}")
+    fields.setdefault("name", f"Workspace {n}")
+    return create_workspace(owner=owner, **fields)
+
+
+def add_member(workspace, user=None, role="member"):
+    """Add (or re-role) a member through the permissions module."""
+    from portal.members.permissions import set_membership
+
+    user = user or UserFactory()
+    set_membership(workspace, user, role, actor=None)
+    return user
+
+
+class WorkspaceSequence:
+    _n = 0
+
+    @classmethod
+    def next(cls):
+        cls._n += 1
+        return cls._n

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "portal.members",
     "portal.home",
     "portal.resources",
+    "portal.reports",
+    "portal.api",
     "portal.search",
     # Wagtail
     "wagtail.contrib.forms",

@@ -11,6 +11,10 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://portal:portal@127.0.0.1:5432/portal"),
 }
+# Several checkouts can test against one server at once with their own test
+# database (PORTAL_TEST_DB_NAME) and index prefix (SEARCH_INDEX_PREFIX).
+if env("PORTAL_TEST_DB_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env("PORTAL_TEST_DB_NAME")}
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 # Each test run gets its own alias so runs never see each other's documents.
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="test-portal")

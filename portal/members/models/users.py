@@ -41,6 +41,15 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        help_text=_("The member NGO this person works for. Visible to the office."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

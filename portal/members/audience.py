@@ -1,0 +1,72 @@
+"""Who may see what: audiences as tokens.
+
+Everything the portal shows or indexes carries audience tokens:
+
+- ``public``: anyone;
+- ``network``: people of verified member organisations and office staff;
+- ``workspace:<id>``: members of that workspace.
+
+A person sees an object when their tokens and the object's tokens meet. Views,
+querysets and the search index all use ``audiences_for`` so that search can
+never show a thing its page would refuse.
+"""
+
+from django.conf import settings
+
+from .models import Workspace
+
+PUBLIC = "public"
+NETWORK = "network"
+_WORKSPACE_PREFIX = "workspace:"
+
+
+def workspace_token(workspace_or_id):
+    pk = getattr(workspace_or_id, "pk", workspace_or_id)
+    return f"{_WORKSPACE_PREFIX}{pk}"
+
+
+def workspace_ids(tokens):
+    return {int(t[len(_WORKSPACE_PREFIX) :]) for t in tokens if t.startswith(_WORKSPACE_PREFIX)}
+
+
+def is_office_staff(user):
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_network_member(user):
+    """People of verified member NGOs, and the coordinating office."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    organisation = user.organisation
+    return bool(organisation and organisation.verified)
+
+
+def mfa_blocks_restricted_access(user):
+    """With PORTAL_REQUIRE_MFA on, a person without a TOTP device sees public
+    material only, everywhere (pages and search), until they set one up."""
+    if not settings.PORTAL_REQUIRE_MFA or not user.is_authenticated:
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def audiences_for(user):
+    """The tokens of everything this person may see, read fresh from the
+    database (a removed membership counts from the next request on)."""
+    tokens = {PUBLIC}
+    if not user.is_authenticated or not user.is_active or mfa_blocks_restricted_access(user):
+        return frozenset(tokens)
+    if is_network_member(user):
+        tokens.add(NETWORK)
+    tokens.update(
+        workspace_token(pk) for pk in Workspace.objects.for_user(user).values_list("pk", flat=True)
+    )
+    return frozenset(tokens)
+
+
+def can_see(user, object_tokens, user_tokens=None):
+    user_tokens = audiences_for(user) if user_tokens is None else user_tokens
+    return not user_tokens.isdisjoint(object_tokens)

@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.shortcuts import get_objects_for_user
+
+# Object permissions on a workspace. Roles map onto these in permissions.py,
+# which is the only code that grants or revokes them.
+PERM_VIEW = "view_workspace"
+PERM_CONTRIBUTE = "contribute_workspace"
+PERM_MODERATE = "moderate_workspace"
+PERM_ADMINISTER = "administer_workspace"
+PERM_READ_AUDIT = "read_audit_workspace"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", _("Private: only its members know it exists")
+    NETWORK = "network", _("Network: verified members may see its name and ask to join")
+
+
+class WorkspaceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Workspaces the user may open: one SQL query over the object permission
+        table (direct foreign key), never a Python loop over all workspaces."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return get_objects_for_user(
+            user, f"members.{PERM_VIEW}", klass=self, accept_global_perms=False
+        )
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Workspace(models.Model):
+    """A private collaboration space of member NGOs."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Visible to workspace members only.")
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("host organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workspaces",
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    archived_at = models.DateTimeField(
+        _("archived at"),
+        null=True,
+        blank=True,
+        help_text=_("An archived workspace is read-only until it is restored."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="members.Membership", related_name="workspaces"
+    )
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("workspace")
+        verbose_name_plural = _("workspaces")
+        permissions = [
+            (PERM_CONTRIBUTE, "Can post, upload and write reports in the workspace"),
+            (PERM_MODERATE, "Can moderate, review and share in the workspace"),
+            (PERM_ADMINISTER, "Can administer the workspace (roles, archive, transfer)"),
+            (PERM_READ_AUDIT, "Can read the workspace's audit log"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:workspace_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+
+class Membership(models.Model):
+    """A person's role in a workspace. Create, change and delete these only
+    through portal.members.permissions so object permissions follow."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workspace", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_person")
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} in {self.workspace} ({self.get_role_display()})"
+
+
+class WorkspaceUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign key instead of guardian's generic table: indexed joins."""
+
+    content_object = models.ForeignKey(Workspace, on_delete=models.CASCADE)
+
+
+class WorkspaceGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Workspace, on_delete=models.CASCADE)

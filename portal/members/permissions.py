@@ -1,0 +1,168 @@
+"""The only code that grants or revokes object permissions.
+
+A membership role maps to a fixed set of workspace permissions; changing the
+role re-grants them. Every change is written to the audit log in the same
+transaction, so the log and the permissions cannot disagree.
+"""
+
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from . import audit
+from .models import Membership, Role, Workspace
+from .models.workspaces import (
+    PERM_ADMINISTER,
+    PERM_CONTRIBUTE,
+    PERM_MODERATE,
+    PERM_READ_AUDIT,
+    PERM_VIEW,
+)
+
+ALL_WORKSPACE_PERMS = (PERM_VIEW, PERM_CONTRIBUTE, PERM_MODERATE, PERM_ADMINISTER, PERM_READ_AUDIT)
+
+ROLE_PERMISSIONS = {
+    Role.OBSERVER: (PERM_VIEW,),
+    Role.MEMBER: (PERM_VIEW, PERM_CONTRIBUTE),
+    Role.MANAGER: (PERM_VIEW, PERM_CONTRIBUTE, PERM_MODERATE),
+    Role.OWNER: ALL_WORKSPACE_PERMS,
+}
+
+
+class PermissionChangeError(Exception):
+    """A change that would leave a workspace in an invalid state (no owner…)."""
+
+
+def _sync_perms(workspace, user, role):
+    """Make the user's direct permissions on the workspace exactly the role's."""
+    wanted = set(ROLE_PERMISSIONS[role]) if role else set()
+    # Read the grants themselves: get_perms() answers "everything" for superusers.
+    current = {
+        p.permission.codename
+        for p in workspace.workspaceuserobjectpermission_set.filter(user=user).select_related(
+            "permission"
+        )
+    }
+    for codename in sorted(wanted - current):
+        assign_perm(codename, user, workspace)
+    for codename in sorted(current - wanted):
+        remove_perm(codename, user, workspace)
+    return sorted(wanted - current), sorted(current - wanted)
+
+
+def _audit_perm_changes(actor, workspace, user, granted, revoked, request):
+    for codename in granted:
+        audit.record(
+            actor,
+            audit.PERMISSION_GRANTED,
+            target=user,
+            workspace=workspace,
+            request=request,
+            permission=codename,
+        )
+    for codename in revoked:
+        audit.record(
+            actor,
+            audit.PERMISSION_REVOKED,
+            target=user,
+            workspace=workspace,
+            request=request,
+            permission=codename,
+        )
+
+
+def owners_of(workspace):
+    return Membership.objects.filter(workspace=workspace, role=Role.OWNER)
+
+
+@transaction.atomic
+def set_membership(workspace, user, role, *, actor, request=None, via=""):
+    """Add the user to the workspace with ``role``, or change their role."""
+    role = Role(role)
+    membership = (
+        Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
+    )
+    if membership is None:
+        membership = Membership.objects.create(workspace=workspace, user=user, role=role)
+        audit.record(
+            actor,
+            audit.MEMBERSHIP_ADDED,
+            target=user,
+            workspace=workspace,
+            request=request,
+            role=role.value,
+            via=via,
+        )
+    elif membership.role != role:
+        if membership.role == Role.OWNER and owners_of(workspace).count() == 1:
+            raise PermissionChangeError(
+                "A workspace needs an owner: transfer ownership before changing this role."
+            )
+        previous = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit.record(
+            actor,
+            audit.ROLE_CHANGED,
+            target=user,
+            workspace=workspace,
+            request=request,
+            previous=previous,
+            role=role.value,
+        )
+    granted, revoked = _sync_perms(workspace, user, role)
+    _audit_perm_changes(actor, workspace, user, granted, revoked, request)
+    return membership
+
+
+@transaction.atomic
+def remove_membership(workspace, user, *, actor, request=None, left=False):
+    """Remove the user from the workspace and revoke every permission on it."""
+    membership = (
+        Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
+    )
+    if membership is None:
+        return
+    if membership.role == Role.OWNER and owners_of(workspace).count() == 1:
+        raise PermissionChangeError(
+            "The last owner cannot leave or be removed: transfer ownership first."
+        )
+    role = membership.role
+    membership.delete()
+    audit.record(
+        actor,
+        audit.MEMBERSHIP_LEFT if left else audit.MEMBERSHIP_REMOVED,
+        target=user,
+        workspace=workspace,
+        request=request,
+        role=role,
+    )
+    granted, revoked = _sync_perms(workspace, user, None)
+    _audit_perm_changes(actor, workspace, user, granted, revoked, request)
+
+
+@transaction.atomic
+def transfer_ownership(workspace, new_owner, *, actor, request=None):
+    """Make ``new_owner`` (already a member) the owner; the acting owner becomes a manager."""
+    if not Membership.objects.filter(workspace=workspace, user=new_owner).exists():
+        raise PermissionChangeError("Ownership can only go to a member of the workspace.")
+    set_membership(workspace, new_owner, Role.OWNER, actor=actor, request=request)
+    if actor is not None and actor.pk != new_owner.pk:
+        current = Membership.objects.filter(workspace=workspace, user=actor, role=Role.OWNER)
+        if current.exists():
+            set_membership(workspace, actor, Role.MANAGER, actor=actor, request=request)
+    audit.record(
+        actor,
+        audit.OWNERSHIP_TRANSFERRED,
+        target=new_owner,
+        workspace=workspace,
+        request=request,
+    )
+
+
+@transaction.atomic
+def create_workspace(*, owner, actor=None, request=None, **fields):
+    """A new workspace with ``owner`` as its first owner."""
+    workspace = Workspace.objects.create(**fields)
+    audit.record(actor or owner, audit.WORKSPACE_CREATED, target=workspace, request=request)
+    set_membership(workspace, owner, Role.OWNER, actor=actor or owner, request=request)
+    return workspace
