@@ -1,0 +1,155 @@
+"""What each app tells search about its objects: the source contract.
+
+Every searchable kind of object has one ``SearchSource``, defined in the app that
+owns the model (``portal/<app>/search.py``) and registered from that app's
+``AppConfig.ready()``::
+
+    class ReportSource(SearchSource):
+        kind = "report"
+        label = _("Monitoring report")
+        model = MonitoringReport
+        watch = {CaseRecord: lambda record: [record.report]}
+
+        def entry_for(self, report):
+            return SearchEntry(kind=self.kind, object_id=str(report.pk), ...,
+                               audiences=report.audiences())
+
+    registry.register(ReportSource())
+
+The search engine (portal/search) owns everything else: it watches the models,
+queues index updates after the transaction commits, writes Elasticsearch and the
+database fallback, and filters every query by the asker's audience tokens
+(portal.members.audience). A source only says what a document looks like and who
+may see it. ``entry_for`` returning None means "must not be in the index" (an
+unpublished page, a deleted report): the engine removes it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from portal.members.audience import PUBLIC
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One search document. Text fields hold plain text, never HTML."""
+
+    kind: str
+    object_id: str
+    title: str
+    url: str
+    audiences: tuple[str, ...]
+    body: str = ""
+    language: str = ""  # "ru", "en"… or "" when the object has no language
+    countries: tuple[str, ...] = ()  # ISO 3166 alpha-2, upper case
+    date: datetime.datetime | datetime.date | None = None
+    workspace_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def doc_id(self):
+        return f"{self.kind}-{self.object_id}"
+
+    @property
+    def year(self):
+        return self.date.year if self.date else None
+
+    def __post_init__(self):
+        if not self.audiences:
+            raise ValueError(f"{self.doc_id}: a search entry needs at least one audience")
+
+
+class SearchSource:
+    """Base class: one per searchable kind."""
+
+    kind: str = ""  # stable id: document-id prefix and the "kind" facet value
+    label = ""  # human name of the kind, shown on results
+    model: type[models.Model] | None = None
+    # Related models whose change changes this kind's documents: model -> function
+    # returning the affected root objects (or primary keys) of ``model``.
+    watch: dict = {}
+
+    def get_queryset(self):
+        """Every object that may have a document (rebuild and status iterate it)."""
+        return self.model._default_manager.all()
+
+    def entry_for(self, obj) -> SearchEntry | None:
+        raise NotImplementedError
+
+    def object_id(self, obj):
+        return str(obj.pk)
+
+
+class PageSource(SearchSource):
+    """Wagtail pages: indexed only when live and without any view restriction on
+    the page or an ancestor (private pages must not leak titles into search)."""
+
+    def get_queryset(self):
+        return self.model.objects.live().public().select_related("locale")
+
+    def entry_for(self, page):
+        page = page.specific
+        if not page.live or page.get_view_restrictions().exists():
+            return None
+        url = page.get_url()
+        if not url:
+            return None
+        return SearchEntry(
+            kind=self.kind,
+            object_id=str(page.pk),
+            title=page.title,
+            url=url,
+            audiences=(PUBLIC,),
+            body=self.body_for(page),
+            language=page.locale.language_code,
+            countries=tuple(self.countries_for(page)),
+            date=self.date_for(page),
+            extra=self.extra_for(page),
+        )
+
+    # Hooks for subclasses.
+    def body_for(self, page):
+        return page.search_description or ""
+
+    def countries_for(self, page):
+        return ()
+
+    def date_for(self, page):
+        return page.first_published_at
+
+    def extra_for(self, page):
+        return {}
+
+
+class Registry:
+    def __init__(self):
+        self._sources = {}
+
+    def register(self, source):
+        if not source.kind:
+            raise ValueError(f"{type(source).__name__} has no kind")
+        if source.kind in self._sources and type(self._sources[source.kind]) is not type(source):
+            raise ValueError(f"search kind {source.kind!r} is registered twice")
+        self._sources[source.kind] = source
+        return source
+
+    def get(self, kind):
+        return self._sources[kind]
+
+    def __iter__(self):
+        return iter(self._sources.values())
+
+    def kinds(self):
+        return list(self._sources)
+
+    def sources_for_model(self, model):
+        """Sources whose root model is ``model`` or one of its parents (pages)."""
+        return [s for s in self._sources.values() if issubclass(model, s.model)]
+
+
+registry = Registry()
+register = registry.register
