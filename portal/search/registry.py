@@ -146,9 +146,24 @@ class Registry:
     def kinds(self):
         return list(self._sources)
 
-    def sources_for_model(self, model):
-        """Sources whose root model is ``model`` or one of its parents (pages)."""
-        return [s for s in self._sources.values() if issubclass(model, s.model)]
+    def source_for_model(self, model):
+        """The most specific source for ``model``: its own, else the nearest
+        ancestor's (a page type without a source of its own falls back to the
+        generic page source). None when nothing indexes it."""
+        by_model = {s.model: s for s in self._sources.values()}
+        for klass in model.__mro__:
+            if klass in by_model:
+                return by_model[klass]
+        return None
+
+    def sources_watching(self, model):
+        """(source, resolver) pairs for sources that re-index when ``model`` changes."""
+        return [
+            (source, resolver)
+            for source in self._sources.values()
+            for watched, resolver in source.watch.items()
+            if issubclass(model, watched)
+        ]
 
 
 registry = Registry()
