@@ -7,3 +7,11 @@ class ReportsConfig(AppConfig):
     name = "portal.reports"
     label = "reports"
     verbose_name = "Monitoring reports"
+
+    def ready(self):
+        from portal.search.registry import registry
+
+        from . import signals  # noqa: F401
+        from .search import ReportSource
+
+        registry.register(ReportSource())
