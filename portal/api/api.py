@@ -36,7 +36,15 @@ from .schemas import (
     WorkspaceOut,
 )
 
-api = NinjaAPI(
+
+class PortalAPI(NinjaAPI):
+    def create_response(self, request, data, *args, **kwargs):
+        # Every answer, errors included, passes here; see portal/api/urlconf.py.
+        request.urlconf = "portal.api.urlconf"
+        return super().create_response(request, data, *args, **kwargs)
+
+
+api = PortalAPI(
     title="Ferghana Network Portal API",
     version="1",
     urls_namespace="api-v1",

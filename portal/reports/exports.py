@@ -62,12 +62,12 @@ def export_workspace(
             fmt,
             anonymised=True,
             k=release.k,
-            records=release.records_out,
+            count=release.records_out,
         )
         details.update(rows=release.records_out, rows_withheld=release.rows_withheld, k=release.k)
         out_rows, stem = release.records_out, f"{stem}-anonymised"
     else:
-        content = _render(rows, MEMBER_COLUMNS, fmt, workspace=workspace.slug, records=len(rows))
+        content = _render(rows, MEMBER_COLUMNS, fmt, workspace=workspace.slug, count=len(rows))
         details["rows"] = out_rows = len(rows)
         stem = f"{stem}-case-records"
     audit.record(
@@ -91,7 +91,7 @@ def export_published(*, fmt, actor=None, token=None, request=None, via="api"):
         fmt,
         anonymised=True,
         k=release.k,
-        records=release.records_out,
+        count=release.records_out,
     )
     audit_published_export(release, fmt=fmt, actor=actor, token=token, request=request, via=via)
     return Export(
