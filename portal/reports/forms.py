@@ -93,6 +93,12 @@ class CaseRecordForm(forms.ModelForm):
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("year_of_registration", last)
         self.fields["age_band"].choices = [("", _("Unknown"))] + list(vocab.AgeBand.choices)
+        self.fields["case_status"].choices = [("", _("Not recorded"))] + list(
+            vocab.CaseStatus.choices
+        )
+        self.fields["referred_to"].choices = [("", _("Not referred"))] + list(
+            vocab.ReferredTo.choices
+        )
         for group in vocab.FLAG_GROUPS:
             self.fields[group.key] = forms.MultipleChoiceField(
                 label=group.label,

@@ -9,7 +9,7 @@ columns and must not be translated.
 Column names are CTDC's (``yearOfRegistration``, ``ageBroad``, ``isForcedLabour``,
 ``meansOfControlDebtBondage``…). Two columns are the portal's own, from HTCDS's
 case table: ``caseStatus`` (HTCDS cas_Status) and ``referredTo`` (the HTCDS
-organisation type of the referred organisation). See docs/htcds-mapping.md.
+organisation type of the referred organisation). See README, "Monitoring database and data exchange".
 """
 
 import datetime
@@ -240,7 +240,7 @@ REQUIRED_COLUMNS = tuple(c.column for c in CODED_COLUMNS if c.required)
 # Derived on export, accepted and ignored on import.
 DERIVED_COLUMNS = ("majorityStatus", "isSexAndLabour")
 
-# CTDC columns the portal does not store (see docs/htcds-mapping.md). Accepted in
+# CTDC columns the portal does not store (see the README). Accepted in
 # an import file so a CTDC extract loads, and listed back to the person as ignored.
 IGNORED_CTDC_COLUMNS = (
     "Datasource",
