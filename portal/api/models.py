@@ -101,5 +101,9 @@ class ApiToken(models.Model):
             return _("Expired")
         return _("Active")
 
+    @property
+    def scopes_display(self):
+        return ", ".join(self.scopes or [])
+
     def has_scope(self, scope):
         return scope in (self.scopes or [])

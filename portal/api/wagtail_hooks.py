@@ -1,6 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
@@ -34,10 +35,10 @@ class ApiTokenViewSet(ModelViewSet):
     list_display = [
         "name",
         "organisation",
-        "display_prefix",
-        "scopes",
+        Column("display_prefix", label=_("Token")),
+        Column("scopes_display", label=_("Scopes")),
         "expires_at",
-        "status_label",
+        Column("status_label", label=_("Status")),
         "last_used_at",
         "use_count",
     ]

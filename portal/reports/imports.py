@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -196,6 +197,7 @@ def read_rows(data, name, *, max_rows=None, max_bytes=None):
 # --- Columns ------------------------------------------------------------------------
 
 _CODED_BY_COLUMN = {c.column: c for c in vocab.CODED_COLUMNS}
+_COLUMN_BY_FIELD = {c.field: c.column for c in vocab.CODED_COLUMNS}
 _FLAG_GROUP_BY_COLUMN = {column: group for group in vocab.FLAG_GROUPS for column in group.columns}
 _CONCATENATED = {group.concatenated_column: group for group in vocab.FLAG_GROUPS}
 
@@ -436,6 +438,9 @@ def _parse_row(number, columns, cells, concatenated):
     if not errors:
         try:
             CaseRecord(**values).clean_fields(exclude=["report"])
-        except Exception as exc:  # a rule the model has and this parser missed
-            errors.append(RowError(number, "", "", str(exc)))
+        except ValidationError as exc:  # a rule of the model this parser did not catch
+            for field, messages in exc.message_dict.items():
+                errors.append(
+                    RowError(number, _COLUMN_BY_FIELD.get(field, field), "", " ".join(messages))
+                )
     return values, errors

@@ -86,7 +86,8 @@ def _cell(code, count, k):
     return Cell(str(code), count if count >= k else None)
 
 
-def _sorted_codes(key, counts):
+def sorted_codes(key, counts):
+    """Categories in reading order: years and bands in order, countries by size."""
     if key == "year":
         return sorted(counts, key=lambda code: (code == WITHHELD, str(code)))
     if key == "gender":
@@ -117,7 +118,7 @@ def aggregate(data):
             for row in rows:
                 code = str(row[column])
                 counts[code] = counts.get(code, 0) + 1
-            cells = tuple(_cell(code, counts[code], k) for code in _sorted_codes(key, counts))
+            cells = tuple(_cell(code, counts[code], k) for code in sorted_codes(key, counts))
         tables.append(Table(key, cells))
     total = len(rows)
     return Statistics(

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .exchange import records_rows
-from .statistics import DIMENSION_TITLES, EXPLOITATION_CATEGORIES, category_label
+from .statistics import DIMENSION_TITLES, EXPLOITATION_CATEGORIES, category_label, sorted_codes
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,9 @@ def case_summary(queryset):
         ("year", "yearOfRegistration"),
     ):
         counts = Counter(str(row[column]) for row in rows)
+        ordered = sorted_codes(key, counts)
         tables.append(
-            SummaryTable(
-                key,
-                tuple((category_label(key, code), count) for code, count in counts.most_common()),
-            )
+            SummaryTable(key, tuple((category_label(key, code), counts[code]) for code in ordered))
         )
     exploitation = tuple(
         (category_label("exploitation", code), sum(1 for row in rows if row[code]))

@@ -23,6 +23,7 @@ CASES_PER_PAGE = 100
 
 @workspace_view(PERM_VIEW)
 def report_list(request, workspace):
+    can_contribute = request.user.has_perm(f"members.{PERM_CONTRIBUTE}", workspace)
     reports = (
         MonitoringReport.objects.filter(workspace=workspace)
         .annotate(case_count=Count("cases"))
@@ -34,8 +35,9 @@ def report_list(request, workspace):
         {
             "workspace": workspace,
             "reports": reports,
-            "can_create": request.user.has_perm(f"members.{PERM_CONTRIBUTE}", workspace)
-            and not workspace.is_archived,
+            "can_create": can_contribute and not workspace.is_archived,
+            # Exporting reads: still possible in an archived workspace.
+            "can_export": can_contribute,
         },
     )
 
