@@ -76,3 +76,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def get_action_label(self):
+        from ..audit import label
+
+        return label(self.action)
