@@ -90,16 +90,6 @@ def make_comment(discussion, author=None, body="A reply."):
     return add_comment(discussion, author, body, notify=False)
 
 
-# A minimal, valid one-page PDF (magic bytes, objects, cross-reference table).
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
-    b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n160\n%%EOF\n"
-)
-
-
 def upload(name="notes.txt", content=b"Meeting notes\n", content_type="text/plain"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

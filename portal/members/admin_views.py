@@ -152,10 +152,8 @@ class WorkspaceCreateView(generic.CreateView):
 class WorkspaceEditView(generic.EditView):
     def save_instance(self):
         data = self.form.cleaned_data
-        # The form has already changed the instance; compare with what is stored.
-        workspace = Workspace.objects.get(pk=self.form.instance.pk)
-        lifecycle.update_workspace(
-            workspace,
+        workspace = lifecycle.update_workspace(
+            self.form.instance,
             actor=self.request.user,
             request=self.request,
             **{name: data[name] for name in WorkspaceEditForm.Meta.fields},

@@ -8,7 +8,7 @@ Actions are plain strings (no model choices), so adding one needs no migration.
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from .models import AuditEvent, Workspace
 
 # Membership and permissions
 MEMBERSHIP_ADDED = "membership.added"
@@ -129,7 +129,8 @@ def record(actor, action, *, target=None, workspace=None, request=None, **detail
     """Append one event. ``details`` must be JSON-serialisable and must never
     hold victim data: ids, field names, counts and formats only."""
     if workspace is None and target is not None:
-        workspace = getattr(target, "workspace", None)
+        # An event about a workspace itself (created, archived…) belongs to its log.
+        workspace = target if isinstance(target, Workspace) else getattr(target, "workspace", None)
     actor = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor,

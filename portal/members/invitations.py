@@ -121,26 +121,16 @@ def invite(workspace, email, role, *, actor, request=None):
 
 
 def resend(invitation, *, actor, request=None):
-    """A new link (the old one stops working) and a fresh expiry date."""
-    token = new_token()
+    """Send a new link with a fresh expiry date. The old invitation is revoked
+    (its link then says it was replaced) and a new one takes its place."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at or invitation.revoked_at:
             raise InvitationError(_("This invitation has been used or revoked; send a new one."))
-        invitation.token_hash = hash_token(token)
-        invitation.sent_at = timezone.now()
-        invitation.expires_at = expiry()
-        invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
-        audit.record(
-            actor,
-            audit.INVITATION_SENT,
-            target=invitation,
-            workspace=invitation.workspace,
-            request=request,
-            role=invitation.role,
-            resent=True,
+        replacement, token = create_invitation(
+            invitation.workspace, invitation.email, invitation.role, actor=actor, request=request
         )
-    return invitation, notifications.send_invitation(invitation, token, request)
+    return replacement, notifications.send_invitation(replacement, token, request)
 
 
 @transaction.atomic

@@ -41,6 +41,8 @@ def update_workspace(workspace, *, actor, request=None, **changes):
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"not workspace settings: {sorted(unknown)}")
+    # Compare with what is stored: a bound ModelForm has already changed the instance.
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
     changed = [name for name, value in changes.items() if getattr(workspace, name) != value]
     if not changed:
         return workspace

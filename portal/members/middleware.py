@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .models import Membership
@@ -43,4 +44,33 @@ class MemberIdleTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             elif now - last_seen >= TOUCH_INTERVAL:
                 request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class UploadSizeLimitMiddleware:
+    """Refuse a request to the members' area whose body is far over the upload
+    limit before anything reads it, so nobody can fill the server's disk with
+    temporary files. Bodies near the limit still reach the form, which says
+    precisely what is wrong and keeps what was typed."""
+
+    # Room for the other form fields and the multipart framing.
+    MARGIN = 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/workspaces/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = settings.PORTAL_MAX_UPLOAD_MB * 1024 * 1024
+            if length > limit + self.MARGIN:
+                return render(
+                    request,
+                    "members/upload_too_large.html",
+                    {"size": length, "limit": limit},
+                    status=413,
+                )
         return self.get_response(request)
