@@ -81,3 +81,6 @@ class AuditEvent(models.Model):
         from ..audit import label
 
         return label(self.action)
+
+    # Listings (the Wagtail admin) show the label instead of the stored code.
+    get_action_display = get_action_label
