@@ -9,6 +9,18 @@ from django.db import transaction
 
 from .models import Activity, Verb
 
+_VERB_LABELS = dict(Verb.choices)
+
+
+def register_verb(code, label):
+    """Let another app put its events in the stream (e.g. "report_submitted")."""
+    _VERB_LABELS[code] = label
+
+
+def verb_label(code):
+    return _VERB_LABELS.get(code, code)
+
+
 NOTIFY_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED})
 DIGEST_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED, Verb.FILE_UPLOADED})
 

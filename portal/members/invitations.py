@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, notifications
-from .models import Invitation, Membership, Role
+from .models import Invitation, Membership, Role, Workspace
 from .models.invitations import hash_token, new_token
 from .permissions import set_membership
 
@@ -93,6 +93,9 @@ def create_invitation(workspace, email, role, *, actor, request=None):
         raise InvitationError(_("This person is already a member of the workspace."))
     token = new_token()
     with transaction.atomic():
+        # One invitation change at a time per workspace: a double submit waits
+        # here instead of tripping the one-open-invitation constraint.
+        Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
         # Inviting again replaces an older invitation: only the newest link works.
         _revoke_open(workspace, email, actor=actor, request=request, reason="replaced")
         invitation = Invitation.objects.create(

@@ -45,6 +45,8 @@ def joinable_workspace(user, slug):
 
 @transaction.atomic
 def request_to_join(workspace, user, message="", *, request=None):
+    # Serialise requests per workspace so a double submit cannot create two.
+    Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
     if Membership.objects.filter(workspace=workspace, user=user).exists():
         raise JoinRequestError(_("You are already a member of this workspace."))
     existing = JoinRequest.objects.pending().filter(workspace=workspace, user=user).first()

@@ -229,3 +229,15 @@ def test_office_verifies_an_organisation_on_the_record(office, as_user):
     event = AuditEvent.objects.get(action=audit.ORGANISATION_CHANGED)
     assert event.details == {"fields": ["verified"], "verified": True}
     assert Organisation.objects.count() >= 1
+
+
+def test_adding_an_existing_member_in_the_admin_is_refused_with_a_message(
+    workspace, roles, office, as_user
+):
+    response = as_user(office).post(
+        reverse("membership:add"),
+        {"workspace": workspace.pk, "user": roles["member"].pk, "role": "owner"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Membership.objects.get(workspace=workspace, user=roles["member"]).role == "member"

@@ -264,3 +264,10 @@ def test_a_body_far_over_the_limit_is_refused_before_it_is_read(
     assert "too large" in response.content.decode()
     assert "at most 1.0" in response.content.decode()
     assert not WorkspaceFile.objects.exists()
+
+
+def test_a_head_request_is_not_recorded_as_a_download(workspace, roles, as_user):
+    stored = make_file(workspace, roles["member"])
+    response = as_user(roles["member"]).head(u("file_download", workspace, file_id=stored.pk))
+    assert response.status_code == 405
+    assert not AuditEvent.objects.filter(action=audit.FILE_DOWNLOADED).exists()

@@ -218,3 +218,12 @@ def test_workspace_of_another_owner_is_not_in_my_list(roles, as_user):
     body = as_user(roles["outsider"]).get("/workspaces/").content.decode()
     assert "Mine" in body
     assert "Secret place" not in body
+
+
+def test_other_apps_can_put_their_events_in_the_stream(workspace, roles, as_user):
+    from portal.members import activity
+
+    activity.register_verb("report_submitted", "submitted a monitoring report")
+    activity.record(workspace, roles["member"], "report_submitted")
+    body = as_user(roles["observer"]).get(url("workspace_detail", workspace)).content.decode()
+    assert "submitted a monitoring report" in body

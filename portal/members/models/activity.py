@@ -42,7 +42,9 @@ class Activity(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    verb = models.CharField(max_length=40, choices=Verb.choices)
+    # Plain codes (Verb, or one another app registered with activity.register_verb):
+    # no choices here, so a new kind of event needs no migration of this table.
+    verb = models.CharField(max_length=40)
     # The person a membership event is about, when not the actor.
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -68,3 +70,9 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.verb} in {self.workspace}"
+
+    @property
+    def verb_label(self):
+        from ..activity import verb_label
+
+        return verb_label(self.verb)

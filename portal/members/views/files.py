@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from .. import files as service
 from ..access import workspace_view
@@ -61,8 +61,9 @@ def file_upload(request, workspace):
     return _render_list(request, workspace, form=form, status=400)
 
 
+# GET only: a HEAD request would be recorded as a download that never happened.
 @workspace_view(PERM_VIEW)
-@require_safe
+@require_GET
 def file_download(request, workspace, file_id):
     stored = get_object_or_404(WorkspaceFile, workspace=workspace, pk=file_id)
     return service.file_response(stored, request)
