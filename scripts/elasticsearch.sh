@@ -41,7 +41,8 @@ download() {
     command -v mvn >/dev/null 2>&1 || ensure_debian_packages maven
     mkdir -p "$CACHE_DIR"
     info "downloading Elasticsearch $ES_VERSION test distribution from Maven Central (about 100 MB, once)"
-    if ! mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="$ES_ARTIFACT" -DoutputDirectory="$CACHE_DIR" -Dmdep.overWriteReleases=true; then
+    if ! mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="$ES_ARTIFACT" -DoutputDirectory="$CACHE_DIR" -Dmdep.overWriteReleases=true >"$CACHE_DIR/mvn.log" 2>&1; then
+        tail -n 20 "$CACHE_DIR/mvn.log" >&2
         fail "Maven could not fetch $ES_ARTIFACT. Check that this machine reaches Maven Central, or set ES_VERSION to another 8.x version it serves."
     fi
     [ -s "$ES_ZIP" ] || fail "Maven finished but $ES_ZIP is missing."
@@ -95,7 +96,7 @@ start() {
         cat "$ES_BASE/start.log" >&2
         fail "Elasticsearch did not start (output above). Check Java ($jhome) and free memory, then run again."
     fi
-    printf 'waiting for cluster health (up to %ss)' "$ES_START_TIMEOUT"
+    info "waiting for cluster health (up to ${ES_START_TIMEOUT}s)"
     if ! wait_for "$ES_START_TIMEOUT" healthy; then
         say "last lines of $ES_LOGS/portal-dev.log:" >&2
         tail -n 40 "$ES_LOGS/portal-dev.log" >&2 2>/dev/null || cat "$ES_BASE/start.log" >&2

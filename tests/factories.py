@@ -71,3 +71,48 @@ class WorkspaceSequence:
     def next(cls):
         cls._n += 1
         return cls._n
+
+
+# --- Workspace content ---------------------------------------------------------
+
+
+def make_discussion(workspace, author=None, title="Referral routes for returnees", body="Opening."):
+    from portal.members.discussions import start_discussion
+
+    author = author or workspace.memberships.order_by("pk").first().user
+    return start_discussion(workspace, author, title, body, notify=False)
+
+
+def make_comment(discussion, author=None, body="A reply."):
+    from portal.members.discussions import add_comment
+
+    author = author or discussion.author
+    return add_comment(discussion, author, body, notify=False)
+
+
+def upload(name="notes.txt", content=b"Meeting notes\n", content_type="text/plain"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def make_file(workspace, user=None, name="notes.txt", content=b"Meeting notes\n", description=""):
+    from portal.members.files import store_upload
+
+    user = user or workspace.memberships.order_by("pk").first().user
+    return store_upload(workspace, upload(name, content), user, description, notify=False)
+
+
+def make_invitation(workspace, email="invitee@example.org", role="member", actor=None):
+    """An invitation as a manager would send it, without the mail: (invitation, token)."""
+    from portal.members.invitations import create_invitation
+
+    actor = actor or workspace.memberships.order_by("pk").first().user
+    return create_invitation(workspace, email, role, actor=actor)
+
+
+def make_join_request(workspace, user=None, message=""):
+    from portal.members.joining import request_to_join
+
+    user = user or UserFactory(organisation=OrganisationFactory())
+    return request_to_join(workspace, user, message)

@@ -8,6 +8,11 @@ Rules, applied the same way everywhere:
   does not exist;
 - a member whose role lacks the permission for an action gets 403;
 - an archived workspace is read-only: write actions get 403.
+
+Every view under /workspaces/ carries one of the decorators below; each marks
+its wrapper with ``access_rule`` (and, for workspace views, ``workspace_perm``
+and ``workspace_write``), which the permission-matrix test reads to know what
+each role must get. A view without one fails that test.
 """
 
 from functools import wraps
@@ -17,9 +22,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
 
-from .audience import mfa_blocks_restricted_access
-from .models import Workspace
+from .audience import is_network_member, mfa_blocks_restricted_access
+from .models import Membership, Workspace
+
+# Values of the ``access_rule`` attribute the decorators set.
+RULE_WORKSPACE = "workspace"
+RULE_MEMBERS_AREA = "members_area"
+RULE_TOKEN = "token"  # noqa: S105  (a rule name, not a secret)
 
 
 class WorkspaceArchived(PermissionDenied):
@@ -35,23 +46,43 @@ def get_workspace_or_404(user, slug):
     return workspace
 
 
-def check_workspace_perm(user, workspace, codename, *, write=False):
+def workspace_perms(user, workspace):
+    """The person's permission codenames on the workspace, in one lookup
+    (guardian answers "all" for superusers)."""
+    return frozenset(ObjectPermissionChecker(user).get_perms(workspace))
+
+
+def _archived():
+    return WorkspaceArchived(
+        _("This workspace is archived and read-only. An owner can restore it.")
+    )
+
+
+def check_workspace_perm(user, workspace, codename, *, write=False, perms=None):
     """403 unless the member's role includes ``codename`` (for example
     "contribute_workspace"); 403 for any write in an archived workspace."""
-    if not user.has_perm(f"members.{codename}", workspace):
+    allowed = (
+        codename in perms if perms is not None else user.has_perm(f"members.{codename}", workspace)
+    )
+    if not allowed:
         raise PermissionDenied(_("Your role in this workspace does not allow this."))
     if write and workspace.is_archived:
-        raise WorkspaceArchived(_("This workspace is archived and read-only."))
+        raise _archived()
 
 
 def workspace_view(perm=None, *, write=False, slug_kwarg="slug"):
     """Decorator for function views under /workspaces/<slug>/…
 
     Resolves the workspace, applies the rules above and passes it to the view as
-    ``workspace``::
+    ``workspace``. It also sets ``request.workspace``, ``request.workspace_perms``
+    (the person's permission codenames there) and ``request.membership`` (None
+    for a superuser who is not a member), for templates::
 
         @workspace_view("contribute_workspace", write=True)
         def upload(request, workspace): ...
+
+    Put it outermost (above require_POST and the like) so that anonymous and
+    outside visitors get the same answer whatever the method.
     """
 
     def decorator(view):
@@ -61,13 +92,19 @@ def workspace_view(perm=None, *, write=False, slug_kwarg="slug"):
             if gate is not None:
                 return gate
             workspace = get_workspace_or_404(request.user, kwargs.pop(slug_kwarg))
+            perms = workspace_perms(request.user, workspace)
             if perm:
-                check_workspace_perm(request.user, workspace, perm, write=write)
+                check_workspace_perm(request.user, workspace, perm, write=write, perms=perms)
             elif write and workspace.is_archived:
-                raise WorkspaceArchived(_("This workspace is archived and read-only."))
+                raise _archived()
             request.workspace = workspace
+            request.workspace_perms = perms
+            request.membership = Membership.objects.filter(
+                workspace=workspace, user=request.user
+            ).first()
             return view(request, *args, workspace=workspace, **kwargs)
 
+        wrapper.access_rule = RULE_WORKSPACE
         wrapper.workspace_perm = perm
         wrapper.workspace_write = write
         return wrapper
@@ -90,15 +127,50 @@ def members_area_gate(request):
     return None
 
 
-def members_area_view(view):
+def members_area_view(view=None, *, network_only=False):
     """Decorator for members' area views that are not about one workspace
-    (the list of my workspaces, invitations…): login and MFA checks only."""
+    (the list of my workspaces, preferences…): login and MFA checks only.
+    With ``network_only=True`` people outside the network (no verified member
+    organisation, not office staff) get 403::
+
+        @members_area_view
+        def workspace_list(request): ...
+
+        @members_area_view(network_only=True)
+        def network_directory(request): ...
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            gate = members_area_gate(request)
+            if gate is not None:
+                return gate
+            if network_only and not is_network_member(request.user):
+                raise PermissionDenied(
+                    _(
+                        "This page is for people of verified member organisations. "
+                        "If your organisation is a member, ask the office to link your account to it."
+                    )
+                )
+            return view(request, *args, **kwargs)
+
+        wrapper.access_rule = RULE_MEMBERS_AREA
+        wrapper.members_area_network_only = network_only
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
+
+
+def token_view(view):
+    """Decorator for pages opened with a secret token sent by email (an
+    invitation): open to anonymous visitors, since the token is the
+    credential and the person may not have an account yet. The view itself
+    must refuse unknown, used, expired or revoked tokens."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        gate = members_area_gate(request)
-        if gate is not None:
-            return gate
         return view(request, *args, **kwargs)
 
+    wrapper.access_rule = RULE_TOKEN
     return wrapper

@@ -8,7 +8,7 @@ Actions are plain strings (no model choices), so adding one needs no migration.
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from .models import AuditEvent, Workspace
 
 # Membership and permissions
 MEMBERSHIP_ADDED = "membership.added"
@@ -29,6 +29,18 @@ JOIN_DECLINED = "join_request.declined"
 WORKSPACE_CREATED = "workspace.created"
 WORKSPACE_ARCHIVED = "workspace.archived"
 WORKSPACE_RESTORED = "workspace.restored"
+WORKSPACE_CHANGED = "workspace.changed"
+# Organisations (the verified flag decides who belongs to the network)
+ORGANISATION_CREATED = "organisation.created"
+ORGANISATION_CHANGED = "organisation.changed"
+ORGANISATION_DELETED = "organisation.deleted"
+# Moderation of discussions (what was said is never copied here, only ids)
+DISCUSSION_HIDDEN = "discussion.hidden"
+DISCUSSION_UNHIDDEN = "discussion.unhidden"
+DISCUSSION_DELETED = "discussion.deleted"
+COMMENT_HIDDEN = "comment.hidden"
+COMMENT_UNHIDDEN = "comment.unhidden"
+COMMENT_DELETED = "comment.deleted"
 # Files
 FILE_UPLOADED = "file.uploaded"
 FILE_DOWNLOADED = "file.downloaded"
@@ -63,6 +75,16 @@ LABELS = {
     WORKSPACE_CREATED: _("Workspace created"),
     WORKSPACE_ARCHIVED: _("Workspace archived"),
     WORKSPACE_RESTORED: _("Workspace restored"),
+    WORKSPACE_CHANGED: _("Workspace settings changed"),
+    ORGANISATION_CREATED: _("Organisation created"),
+    ORGANISATION_CHANGED: _("Organisation changed"),
+    ORGANISATION_DELETED: _("Organisation deleted"),
+    DISCUSSION_HIDDEN: _("Discussion hidden"),
+    DISCUSSION_UNHIDDEN: _("Discussion shown again"),
+    DISCUSSION_DELETED: _("Discussion deleted"),
+    COMMENT_HIDDEN: _("Comment hidden"),
+    COMMENT_UNHIDDEN: _("Comment shown again"),
+    COMMENT_DELETED: _("Comment deleted"),
     FILE_UPLOADED: _("File uploaded"),
     FILE_DOWNLOADED: _("File downloaded"),
     FILE_DELETED: _("File deleted"),
@@ -84,6 +106,17 @@ def label(action):
     return LABELS.get(action, action)
 
 
+def action_choices():
+    return sorted(((action, str(text)) for action, text in LABELS.items()), key=lambda c: c[1])
+
+
+def describe(target):
+    """What the log says about an object. Models whose ``str`` may carry
+    restricted content (a file name, a discussion title) define ``audit_repr``."""
+    text = getattr(target, "audit_repr", None)
+    return str(text if text is not None else target)[:255]
+
+
 def _client_ip(request):
     if request is None:
         return None
@@ -96,7 +129,8 @@ def record(actor, action, *, target=None, workspace=None, request=None, **detail
     """Append one event. ``details`` must be JSON-serialisable and must never
     hold victim data: ids, field names, counts and formats only."""
     if workspace is None and target is not None:
-        workspace = getattr(target, "workspace", None)
+        # An event about a workspace itself (created, archived…) belongs to its log.
+        workspace = target if isinstance(target, Workspace) else getattr(target, "workspace", None)
     actor = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor,
@@ -106,7 +140,7 @@ def record(actor, action, *, target=None, workspace=None, request=None, **detail
         workspace_slug=workspace.slug if workspace else "",
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:255] if target is not None else "",
+        target_repr=describe(target) if target is not None else "",
         ip_address=_client_ip(request),
         details=details,
     )

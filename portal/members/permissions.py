@@ -6,10 +6,11 @@ transaction, so the log and the permissions cannot disagree.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from . import audit
-from .models import Membership, Role, Workspace
+from . import activity, audit
+from .models import Membership, Role, Verb, Workspace
 from .models.workspaces import (
     PERM_ADMINISTER,
     PERM_CONTRIBUTE,
@@ -74,6 +75,36 @@ def owners_of(workspace):
     return Membership.objects.filter(workspace=workspace, role=Role.OWNER)
 
 
+def grantable_roles(perms):
+    """Roles a person with workspace permissions ``perms`` may give others
+    (invitations, join requests, role changes). Ownership only moves by
+    transfer_ownership; managers let people in, owners also make managers."""
+    if PERM_ADMINISTER in perms:
+        return [Role.MANAGER, Role.MEMBER, Role.OBSERVER]
+    if PERM_MODERATE in perms:
+        return [Role.MEMBER, Role.OBSERVER]
+    return []
+
+
+def role_change_problem(workspace, user, role):
+    """Why ``user`` may not get ``role`` now (a message), or None."""
+    membership = Membership.objects.filter(workspace=workspace, user=user).first()
+    if (
+        membership is not None
+        and membership.role == Role.OWNER
+        and role != Role.OWNER
+        and owners_of(workspace).count() == 1
+    ):
+        return LAST_OWNER_MESSAGE
+    return None
+
+
+LAST_OWNER_MESSAGE = _(
+    "A workspace needs an owner: transfer ownership to another member before "
+    "changing or removing the last owner."
+)
+
+
 @transaction.atomic
 def set_membership(workspace, user, role, *, actor, request=None, via=""):
     """Add the user to the workspace with ``role``, or change their role."""
@@ -92,11 +123,10 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
             role=role.value,
             via=via,
         )
+        activity.record(workspace, user, Verb.MEMBER_JOINED)
     elif membership.role != role:
         if membership.role == Role.OWNER and owners_of(workspace).count() == 1:
-            raise PermissionChangeError(
-                "A workspace needs an owner: transfer ownership before changing this role."
-            )
+            raise PermissionChangeError(LAST_OWNER_MESSAGE)
         previous = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
@@ -123,9 +153,7 @@ def remove_membership(workspace, user, *, actor, request=None, left=False):
     if membership is None:
         return
     if membership.role == Role.OWNER and owners_of(workspace).count() == 1:
-        raise PermissionChangeError(
-            "The last owner cannot leave or be removed: transfer ownership first."
-        )
+        raise PermissionChangeError(LAST_OWNER_MESSAGE)
     role = membership.role
     membership.delete()
     audit.record(
@@ -136,6 +164,10 @@ def remove_membership(workspace, user, *, actor, request=None, left=False):
         request=request,
         role=role,
     )
+    if left:
+        activity.record(workspace, user, Verb.MEMBER_LEFT)
+    else:
+        activity.record(workspace, actor, Verb.MEMBER_REMOVED, subject=user)
     granted, revoked = _sync_perms(workspace, user, None)
     _audit_perm_changes(actor, workspace, user, granted, revoked, request)
 
@@ -144,7 +176,7 @@ def remove_membership(workspace, user, *, actor, request=None, left=False):
 def transfer_ownership(workspace, new_owner, *, actor, request=None):
     """Make ``new_owner`` (already a member) the owner; the acting owner becomes a manager."""
     if not Membership.objects.filter(workspace=workspace, user=new_owner).exists():
-        raise PermissionChangeError("Ownership can only go to a member of the workspace.")
+        raise PermissionChangeError(_("Ownership can only go to a member of the workspace."))
     set_membership(workspace, new_owner, Role.OWNER, actor=actor, request=request)
     if actor is not None and actor.pk != new_owner.pk:
         current = Membership.objects.filter(workspace=workspace, user=actor, role=Role.OWNER)

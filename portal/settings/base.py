@@ -67,11 +67,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.members.middleware.MemberIdleTimeoutMiddleware",
+    # Runs before any view middleware reads the body (CSRF reads POST there).
+    "portal.members.middleware.UploadSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -180,6 +183,17 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
+# --- Members' workspaces --------------------------------------------------------
+
+# Members are signed out after this many minutes without a request (0: never).
+PORTAL_MEMBER_IDLE_TIMEOUT = env.int("PORTAL_MEMBER_IDLE_TIMEOUT", default=30)
+# Largest workspace file accepted, in megabytes.
+PORTAL_MAX_UPLOAD_MB = env.int("PORTAL_MAX_UPLOAD_MB", default=20)
+# How long an invitation link works.
+PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=14)
+# Address of the portal in mail sent outside a request (digests); requests use their own host.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+
 # --- Languages ----------------------------------------------------------------
 
 LANGUAGE_CODE = "ru"
@@ -234,6 +248,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 WAGTAIL_SITE_NAME = "Ferghana Network Portal"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+PORTAL_BASE_URL = PORTAL_BASE_URL or WAGTAILADMIN_BASE_URL
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 # Wagtail's own admin search runs on its database backend; the public search is

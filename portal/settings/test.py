@@ -39,3 +39,4 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / ".services" / "test-private"
 PORTAL_OPEN_SIGNUP = False
 PORTAL_REQUIRE_MFA = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
+PORTAL_BASE_URL = "http://testserver"

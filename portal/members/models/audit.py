@@ -76,3 +76,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def get_action_label(self):
+        from ..audit import label
+
+        return label(self.action)
+
+    # Listings (the Wagtail admin) show the label instead of the stored code.
+    get_action_display = get_action_label

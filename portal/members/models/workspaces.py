@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,18 @@ PERM_CONTRIBUTE = "contribute_workspace"
 PERM_MODERATE = "moderate_workspace"
 PERM_ADMINISTER = "administer_workspace"
 PERM_READ_AUDIT = "read_audit_workspace"
+
+
+# Words used by /workspaces/<word>/ pages that are not workspaces.
+RESERVED_SLUGS = frozenset({"network", "invitations", "notifications", "new", "join"})
+
+
+def validate_workspace_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for the portal's own pages; choose another address."),
+            params={"slug": value},
+        )
 
 
 class Role(models.TextChoices):
@@ -39,11 +52,33 @@ class WorkspaceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
+    def network_directory(self):
+        """Workspaces whose name verified network members may see, to ask to join."""
+        return self.active().filter(visibility=Visibility.NETWORK)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def by_role(self):
+        """Owners first, then managers, members and observers; by name within each."""
+        order = models.Case(
+            *(models.When(role=role, then=models.Value(n)) for n, role in enumerate(Role)),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(role_order=order).order_by(
+            "role_order", "user__first_name", "user__last_name", "user__email"
+        )
+
 
 class Workspace(models.Model):
     """A private collaboration space of member NGOs."""
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        validators=[validate_workspace_slug],
+        help_text=_("Its address: /workspaces/<slug>/. Letters, digits and hyphens."),
+    )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Visible to workspace members only.")
@@ -104,6 +139,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["workspace", "user__email"]

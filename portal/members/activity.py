@@ -1,0 +1,43 @@
+"""The activity stream: what happened in a workspace, newest first.
+
+Services call ``record`` in the same transaction as the change. New discussions
+and comments also notify members who chose immediate emails, once the
+transaction has committed (never for a change that was rolled back).
+"""
+
+from django.db import transaction
+
+from .models import Activity, Verb
+
+_VERB_LABELS = dict(Verb.choices)
+
+
+def register_verb(code, label):
+    """Let another app put its events in the stream (e.g. "report_submitted")."""
+    _VERB_LABELS[code] = label
+
+
+def verb_label(code):
+    return _VERB_LABELS.get(code, code)
+
+
+NOTIFY_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED})
+DIGEST_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED, Verb.FILE_UPLOADED})
+
+
+def record(workspace, actor, verb, *, notify=True, **objects):
+    activity = Activity.objects.create(
+        workspace=workspace,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        verb=verb,
+        **objects,
+    )
+    if notify and verb in NOTIFY_VERBS:
+        from . import notifications
+
+        transaction.on_commit(lambda: notifications.send_immediate(activity.pk))
+    return activity
+
+
+def stream(workspace, perms, limit=20):
+    return list(Activity.objects.filter(workspace=workspace).visible_to(perms).for_stream()[:limit])

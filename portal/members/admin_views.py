@@ -1,0 +1,308 @@
+"""Wagtail admin for the office: organisations, workspaces, memberships and
+the audit log (Network menu). Every membership and workspace change goes
+through portal.members.permissions / lifecycle, so object permissions stay in
+step with roles and the audit log records who did it."""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from . import audit, lifecycle
+from .models import AuditEvent, Membership, Organisation, Role, Workspace
+from .permissions import (
+    PermissionChangeError,
+    create_workspace,
+    remove_membership,
+    role_change_problem,
+    set_membership,
+)
+
+ORGANISATION_FIELDS = [
+    "name",
+    "country",
+    "city",
+    "website",
+    "contact_email",
+    "contact_phone",
+    "verified",
+]
+
+
+def _active_people():
+    return get_user_model().objects.filter(is_active=True).order_by("email")
+
+
+# --- Organisations ------------------------------------------------------------
+
+
+class OrganisationCreateView(generic.CreateView):
+    def save_instance(self):
+        organisation = self.form.save()
+        audit.record(
+            self.request.user,
+            audit.ORGANISATION_CREATED,
+            target=organisation,
+            request=self.request,
+            verified=organisation.verified,
+        )
+        return organisation
+
+
+class OrganisationEditView(generic.EditView):
+    def save_instance(self):
+        changed = sorted(self.form.changed_data)
+        organisation = self.form.save()
+        if changed:
+            audit.record(
+                self.request.user,
+                audit.ORGANISATION_CHANGED,
+                target=organisation,
+                request=self.request,
+                fields=changed,
+                verified=organisation.verified,
+            )
+        return organisation
+
+
+class OrganisationDeleteView(generic.DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            audit.record(
+                self.request.user,
+                audit.ORGANISATION_DELETED,
+                target=self.object,
+                request=self.request,
+            )
+            self.object.delete()
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    icon = "site"
+    menu_label = _("Organisations")
+    form_fields = ORGANISATION_FIELDS
+    list_display = ["name", "country", "city", "verified"]
+    list_filter = ["country", "verified"]
+    search_fields = ["name", "city", "contact_email"]
+    copy_view_enabled = False
+    add_view_class = OrganisationCreateView
+    edit_view_class = OrganisationEditView
+    delete_view_class = OrganisationDeleteView
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
+
+# --- Workspaces ---------------------------------------------------------------
+
+
+class WorkspaceCreateForm(WagtailAdminModelForm):
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=get_user_model().objects.none(),
+        help_text=_("The first owner: manages members and can transfer ownership later."),
+    )
+
+    class Meta:
+        model = Workspace
+        fields = ["slug", "name", "description", "organisation", "visibility"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _active_people()
+
+
+class WorkspaceEditForm(WagtailAdminModelForm):
+    archived = forms.BooleanField(
+        label=_("Archived (read-only)"),
+        required=False,
+        help_text=_("Members can still read everything; nothing can be added or changed."),
+    )
+
+    class Meta:
+        model = Workspace
+        fields = ["name", "description", "organisation", "visibility"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["archived"].initial = bool(self.instance.archived_at)
+
+
+class WorkspaceCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return create_workspace(
+            owner=data["owner"],
+            actor=self.request.user,
+            request=self.request,
+            **{name: data[name] for name in WorkspaceCreateForm.Meta.fields},
+        )
+
+
+class WorkspaceEditView(generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        workspace = lifecycle.update_workspace(
+            self.form.instance,
+            actor=self.request.user,
+            request=self.request,
+            **{name: data[name] for name in WorkspaceEditForm.Meta.fields},
+        )
+        if data["archived"] and not workspace.is_archived:
+            workspace = lifecycle.archive_workspace(
+                workspace, actor=self.request.user, request=self.request
+            )
+        elif not data["archived"] and workspace.is_archived:
+            workspace = lifecycle.restore_workspace(
+                workspace, actor=self.request.user, request=self.request
+            )
+        return workspace
+
+
+class WorkspaceViewSet(ModelViewSet):
+    model = Workspace
+    icon = "folder-open-inverse"
+    menu_label = _("Workspaces")
+    list_display = ["name", "slug", "organisation", "visibility", "archived_at"]
+    list_filter = ["visibility", "organisation"]
+    search_fields = ["name", "slug"]
+    copy_view_enabled = False
+    add_view_class = WorkspaceCreateView
+    edit_view_class = WorkspaceEditView
+
+    def get_form_class(self, for_update=False):
+        return WorkspaceEditForm if for_update else WorkspaceCreateForm
+
+
+# --- Memberships --------------------------------------------------------------
+
+
+class MembershipCreateForm(WagtailAdminModelForm):
+    class Meta:
+        model = Membership
+        fields = ["workspace", "user", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _active_people()
+
+
+class MembershipEditForm(WagtailAdminModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        problem = role_change_problem(self.instance.workspace, self.instance.user, role)
+        if problem:
+            raise forms.ValidationError(problem)
+        return role
+
+
+class _PermissionErrorsAsMessages:
+    """A race can still hit a rule the form checked (the last owner…): say so
+    instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except PermissionChangeError as exc:
+            messages.error(self.request, str(exc))
+            return redirect(self.index_url_name)
+
+
+class MembershipCreateView(_PermissionErrorsAsMessages, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return set_membership(
+            data["workspace"],
+            data["user"],
+            Role(data["role"]),
+            actor=self.request.user,
+            request=self.request,
+            via="admin",
+        )
+
+
+class MembershipEditView(_PermissionErrorsAsMessages, generic.EditView):
+    def save_instance(self):
+        membership = self.form.instance
+        return set_membership(
+            membership.workspace,
+            membership.user,
+            Role(self.form.cleaned_data["role"]),
+            actor=self.request.user,
+            request=self.request,
+            via="admin",
+        )
+
+
+class MembershipDeleteView(_PermissionErrorsAsMessages, generic.DeleteView):
+    def delete_action(self):
+        remove_membership(
+            self.object.workspace, self.object.user, actor=self.request.user, request=self.request
+        )
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    icon = "group"
+    menu_label = _("Memberships")
+    list_display = ["user", "workspace", "role", "joined_at"]
+    list_filter = ["workspace", "role"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "workspace__name"]
+    copy_view_enabled = False
+    add_view_class = MembershipCreateView
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
+
+    def get_form_class(self, for_update=False):
+        return MembershipEditForm if for_update else MembershipCreateForm
+
+
+# --- Audit log (read only) ----------------------------------------------------
+
+
+class AuditEventFilterSet(WagtailFilterSet):
+    workspace = django_filters.ModelChoiceFilter(
+        label=_("Workspace"), queryset=Workspace.objects.all(), field_name="workspace"
+    )
+    actor_email = django_filters.CharFilter(label=_("Who (email)"), lookup_expr="icontains")
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=audit.action_choices)
+    at = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = AuditEvent
+        fields = []
+
+
+class AuditEventViewSet(ModelViewSet):
+    model = AuditEvent
+    icon = "list-ul"
+    menu_label = _("Audit log")
+    list_display = ["at", "actor_email", "action", "workspace_slug", "target_repr", "ip_address"]
+    filterset_class = AuditEventFilterSet
+    search_fields = ["actor_email", "target_repr", "workspace_slug"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    # Nothing to edit: the index and inspect views are all there is.
+    form_fields = []
+
+
+class NetworkViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Network")
+    menu_icon = "group"
+    menu_order = 250
+    items = (OrganisationViewSet, WorkspaceViewSet, MembershipViewSet, AuditEventViewSet)

@@ -1,0 +1,263 @@
+"""Workspace files: checking and storing uploads, serving downloads.
+
+Reusable by other apps (monitoring reports attach WorkspaceFile rows):
+
+    from portal.members.files import store_upload, file_response
+    stored = store_upload(workspace, request.FILES["file"], request.user, description)
+    return file_response(stored, request)   # after your own permission check
+
+An upload is accepted only when its extension is on the allow-list AND its
+content looks like that type (magic bytes, container contents). Anything else
+is refused with a message saying what is allowed.
+"""
+
+import hashlib
+import logging
+import os
+import unicodedata
+import zipfile
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import activity, audit
+from .models import Verb, WorkspaceFile
+
+logger = logging.getLogger(__name__)
+
+SNIFF_BYTES = 64 * 1024
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+_OOXML = {
+    "docx": ("word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pptx": ("ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+}
+_ODF = {
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+}
+_OLE2 = {
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+}
+_SIMPLE = {
+    "pdf": "application/pdf",
+    "rtf": "application/rtf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+}
+_TEXT = {"txt": "text/plain", "csv": "text/csv"}
+
+ALLOWED_EXTENSIONS = tuple(sorted({*_OOXML, *_ODF, *_OLE2, *_SIMPLE, *_TEXT}))
+ALLOWED_DESCRIPTION = gettext_lazy(
+    "PDF, Word (.doc, .docx), Excel (.xls, .xlsx), PowerPoint (.ppt, .pptx), "
+    "OpenDocument (.odt, .ods, .odp), RTF, text (.txt, .csv) and images (.jpg, .png, .webp)"
+)
+
+
+def max_upload_bytes():
+    return settings.PORTAL_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def clean_name(name):
+    """The person's file name, safe to show and to put in a header: no path,
+    no control characters, at most 255 characters with the extension kept."""
+    name = os.path.basename((name or "").replace("\\", "/"))
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 254 - len(ext)] + dot + ext) if dot and len(ext) < 20 else name[:255]
+    return name
+
+
+def extension_of(name):
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _zip_members(uploaded_file):
+    uploaded_file.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded_file) as archive:
+            names = archive.namelist()
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            return names, mimetype
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+        return None, b""
+    finally:
+        uploaded_file.seek(0)
+
+
+def sniff(uploaded_file, extension):
+    """The MIME type the content proves for ``extension``, or None when the
+    content does not match it."""
+    uploaded_file.seek(0)
+    head = uploaded_file.read(SNIFF_BYTES)
+    uploaded_file.seek(0)
+    guessed = filetype.guess(head)
+    guessed_mime = guessed.mime if guessed else None
+
+    if extension in _SIMPLE:
+        return _SIMPLE[extension] if guessed_mime == _SIMPLE[extension] else None
+    if extension in _TEXT:
+        # Text has no magic number: accept what no binary signature claims and
+        # what holds no NUL byte (UTF-8 and the region's legacy encodings both pass).
+        return _TEXT[extension] if guessed is None and b"\x00" not in head else None
+    if extension in _OLE2:
+        ole_family = {None, *_OLE2.values()}
+        return (
+            _OLE2[extension] if head.startswith(OLE2_MAGIC) and guessed_mime in ole_family else None
+        )
+    if not head.startswith(ZIP_MAGIC):
+        return None
+    names, mimetype = _zip_members(uploaded_file)
+    if names is None:
+        return None
+    if extension in _OOXML:
+        folder, mime = _OOXML[extension]
+        ok = "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
+        return mime if ok else None
+    if extension in _ODF:
+        return _ODF[extension] if mimetype == _ODF[extension].encode("ascii") else None
+    return None
+
+
+def validate_upload(uploaded_file):
+    """(clean name, MIME type) of an acceptable upload; ValidationError with a
+    message for the person otherwise."""
+    name = clean_name(uploaded_file.name)
+    if not name:
+        raise ValidationError(_("The file has no name. Rename it and try again."))
+    size = uploaded_file.size or 0
+    if size == 0:
+        raise ValidationError(_("The file is empty."))
+    if size > max_upload_bytes():
+        raise ValidationError(
+            _(
+                "The file is %(size)s; files may be at most %(limit)s. Make it smaller "
+                "(for example, compress the images in it or split it) and try again."
+            )
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_upload_bytes())}
+        )
+    extension = extension_of(name)
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            _("Files of this type cannot be shared here. Allowed: %(allowed)s.")
+            % {"allowed": ALLOWED_DESCRIPTION}
+        )
+    mime = sniff(uploaded_file, extension)
+    if mime is None:
+        raise ValidationError(
+            _(
+                "The content of this file does not match its name (.%(ext)s), so it was "
+                "refused. Save it again in its real format, or check it is not damaged."
+            )
+            % {"ext": extension}
+        )
+    return name, mime
+
+
+def _sha256(uploaded_file):
+    digest = hashlib.sha256()
+    uploaded_file.seek(0)
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return digest.hexdigest()
+
+
+def store_upload(workspace, uploaded_file, user, description="", *, request=None, notify=True):
+    """Check and store an upload in the workspace; record it in the audit log
+    and the activity stream. Raises ValidationError with a message to show."""
+    name, mime = validate_upload(uploaded_file)
+    stored = WorkspaceFile(
+        workspace=workspace,
+        original_name=name,
+        description=(description or "").strip()[:500],
+        content_type=mime,
+        size=uploaded_file.size,
+        sha256=_sha256(uploaded_file),
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    stored.file.save("upload", uploaded_file, save=False)
+    try:
+        with transaction.atomic():
+            stored.save()
+            audit.record(
+                user,
+                audit.FILE_UPLOADED,
+                target=stored,
+                workspace=workspace,
+                request=request,
+                size=stored.size,
+                type=extension_of(name),
+            )
+            activity.record(workspace, user, Verb.FILE_UPLOADED, file=stored, notify=notify)
+    except Exception:
+        stored.file.storage.delete(stored.file.name)
+        raise
+    return stored
+
+
+def delete_file(stored, *, actor, request=None):
+    with transaction.atomic():
+        audit.record(
+            actor,
+            audit.FILE_DELETED,
+            target=stored,
+            workspace=stored.workspace,
+            request=request,
+            size=stored.size,
+        )
+        stored.delete()
+
+
+@receiver(post_delete, sender=WorkspaceFile)
+def _remove_blob(sender, instance, **kwargs):
+    # Only once the deletion is committed: a rolled-back delete keeps its file.
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def file_response(stored, request):
+    """Stream a file the person has been allowed to open, as a download, and
+    record it. Call only after checking permission."""
+    try:
+        handle = stored.file.storage.open(stored.file.name, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        logger.error("workspace file %s is missing from storage: %s", stored.pk, exc)
+        raise Http404(_("This file is missing from storage. Please tell the office.")) from exc
+    audit.record(
+        request.user,
+        audit.FILE_DOWNLOADED,
+        target=stored,
+        workspace=stored.workspace,
+        request=request,
+        size=stored.size,
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # Even if a browser ignored "attachment", nothing in the file may run.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,230 @@
+"""Email notifications: invitations (always at once), new discussions and
+comments (at once or in a daily digest, as each person chooses) and join
+request decisions. See mail.py for what a message may contain."""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .activity import DIGEST_VERBS
+from .mail import absolute_url, render_message, send_messages
+from .models import (
+    Activity,
+    Frequency,
+    Membership,
+    NotificationPreference,
+    Verb,
+)
+from .models.notifications import DEFAULT_FREQUENCY
+
+# A first digest (no earlier one to continue from) covers this much.
+FIRST_DIGEST_PERIOD = timedelta(days=1)
+
+
+def frequency_of(user):
+    pref = NotificationPreference.objects.filter(user=user).first()
+    return pref.frequency if pref else DEFAULT_FREQUENCY
+
+
+@transaction.atomic
+def set_frequency(user, frequency):
+    pref, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    if frequency == Frequency.DAILY and pref.frequency != Frequency.DAILY:
+        # What happened before was already mailed one by one (or not wanted).
+        pref.digest_sent_until = timezone.now()
+    pref.frequency = frequency
+    pref.save()
+    return pref
+
+
+def _immediate_recipients(activity):
+    wants_immediate = Q(notification_preference__frequency=Frequency.IMMEDIATE)
+    if DEFAULT_FREQUENCY == Frequency.IMMEDIATE:
+        wants_immediate |= Q(notification_preference__isnull=True)
+    users = (
+        get_user_model()
+        .objects.filter(memberships__workspace_id=activity.workspace_id, is_active=True)
+        .filter(wants_immediate)
+        .exclude(email="")
+    )
+    if activity.actor_id:
+        users = users.exclude(pk=activity.actor_id)
+    return users.order_by("pk")
+
+
+def send_immediate(activity_id):
+    """Mail a new discussion or comment to members who want it at once."""
+    activity = (
+        Activity.objects.select_related("workspace", "discussion", "comment")
+        .filter(pk=activity_id)
+        .first()
+    )
+    if activity is None or activity.discussion is None or activity.discussion.is_hidden:
+        return 0
+    if activity.verb == Verb.COMMENTED:
+        template, target = "members/email/new_comment", activity.comment
+    else:
+        template, target = "members/email/new_discussion", activity.discussion
+    if target is None:
+        return 0
+    context = {
+        "workspace_name": activity.workspace.name,
+        "discussion_title": activity.discussion.title,
+        "url": absolute_url(target.get_absolute_url()),
+        "preferences_url": absolute_url(reverse("members:notification_settings")),
+    }
+    messages = [
+        render_message(template, context, user.email) for user in _immediate_recipients(activity)
+    ]
+    return send_messages(messages)
+
+
+def send_invitation(invitation, token, request=None):
+    """The invitation mail, sent at once. Returns True when it went out."""
+    url = absolute_url(reverse("members:invitation_accept", kwargs={"token": token}), request)
+    message = render_message(
+        "members/email/invitation",
+        {
+            "workspace_name": invitation.workspace.name,
+            "url": url,
+            "expires_at": invitation.expires_at,
+        },
+        invitation.email,
+    )
+    return send_messages([message]) == 1
+
+
+def send_join_decision(join_request):
+    message = render_message(
+        "members/email/join_decision",
+        {
+            "workspace_name": join_request.workspace.name,
+            "approved": join_request.status == "approved",
+            "url": absolute_url(join_request.workspace.get_absolute_url()),
+            "list_url": absolute_url(reverse("members:workspace_list")),
+        },
+        join_request.user.email,
+    )
+    return send_messages([message]) == 1
+
+
+# --- Daily digests -----------------------------------------------------------
+
+
+@dataclass
+class WorkspaceDigest:
+    name: str
+    url: str
+    new_discussions: list = field(default_factory=list)  # (title, url)
+    comments: "OrderedDict[int, list]" = field(default_factory=OrderedDict)  # id -> [title, url, n]
+    files: int = 0
+
+    @property
+    def comment_threads(self):
+        return list(self.comments.values())
+
+    @property
+    def comment_count(self):
+        return sum(n for _title, _url, n in self.comments.values())
+
+
+def build_digest(user, since, until):
+    """What happened in the person's workspaces in (since, until], excluding what
+    they did themselves, what moderators hid, and anything before they joined."""
+    joined = dict(
+        Membership.objects.filter(user=user, workspace__archived_at__isnull=True).values_list(
+            "workspace_id", "joined_at"
+        )
+    )
+    if not joined:
+        return []
+    after_joining = Q()
+    for workspace_id, joined_at in joined.items():
+        after_joining |= Q(workspace_id=workspace_id, created_at__gte=joined_at)
+    activities = (
+        Activity.objects.filter(after_joining)
+        .filter(created_at__gt=since, created_at__lte=until, verb__in=DIGEST_VERBS)
+        .exclude(actor=user)
+        .visible_to(frozenset())
+        .select_related("workspace", "discussion")
+        .order_by("workspace__name", "created_at", "id")
+    )
+    digests = OrderedDict()
+    for activity in activities:
+        workspace = activity.workspace
+        digest = digests.get(workspace.pk)
+        if digest is None:
+            digest = digests[workspace.pk] = WorkspaceDigest(
+                name=workspace.name, url=absolute_url(workspace.get_absolute_url())
+            )
+        if activity.verb == Verb.FILE_UPLOADED:
+            digest.files += 1
+            continue
+        discussion = activity.discussion
+        url = absolute_url(
+            reverse(
+                "members:discussion_detail",
+                kwargs={"slug": workspace.slug, "discussion_id": discussion.pk},
+            )
+        )
+        if activity.verb == Verb.DISCUSSION_STARTED:
+            digest.new_discussions.append((discussion.title, url))
+        else:
+            entry = digest.comments.setdefault(discussion.pk, [discussion.title, url, 0])
+            entry[2] += 1
+    return list(digests.values())
+
+
+def digest_message(user, digests, since, until):
+    return render_message(
+        "members/email/digest",
+        {
+            "workspaces": digests,
+            "since": since,
+            "until": until,
+            "preferences_url": absolute_url(reverse("members:notification_settings")),
+        },
+        user.email,
+    )
+
+
+def digest_recipients():
+    return (
+        NotificationPreference.objects.filter(
+            frequency=Frequency.DAILY, user__is_active=True, user__memberships__isnull=False
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("user__email")
+    )
+
+
+def send_digest(pref_id, until):
+    """Send one person's digest for the period ending at ``until`` and remember
+    it, in one transaction: a rerun for the same period sends nothing.
+
+    Returns (status, number of workspaces): "sent", "nothing", "done" (this
+    period was covered already) or "failed"."""
+    with transaction.atomic():
+        pref = (
+            NotificationPreference.objects.select_for_update()
+            .select_related("user")
+            .get(pk=pref_id)
+        )
+        since = pref.digest_sent_until or (until - FIRST_DIGEST_PERIOD)
+        if since >= until:
+            return "done", 0
+        digests = build_digest(pref.user, since, until)
+        if digests:
+            sent = send_messages([digest_message(pref.user, digests, since, until)])
+            if not sent:
+                return "failed", len(digests)
+        pref.digest_sent_until = until
+        pref.save(update_fields=["digest_sent_until", "updated_at"])
+        return ("sent" if digests else "nothing"), len(digests)

@@ -1,0 +1,127 @@
+"""Following an invitation link.
+
+- Unknown token: 404; used, revoked or expired: 410; both with a page that
+  says what to do.
+- Signed in with the invited address: one click to join.
+- Signed in as someone else: told to sign out and use the invited address.
+- Not signed in, and the address has an account: asked to sign in first.
+- Not signed in, no account yet: allauth's signup, open for this one request
+  even when signup is closed, with the address fixed and already verified.
+"""
+
+from allauth.account.adapter import get_adapter
+from allauth.account.views import SignupView
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from .. import invitations
+from ..access import token_view
+from ..models import Invitation, InvitationStatus
+
+
+def _no_referrer(response):
+    # The token is in the address; it must not travel to other sites.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _unavailable(request, invitation):
+    status = invitation.status if invitation else None
+    return _no_referrer(
+        render(
+            request,
+            "members/invitation_unavailable.html",
+            {"status": status, "statuses": InvitationStatus},
+            status=404 if invitation is None else 410,
+        )
+    )
+
+
+class InvitationSignupView(SignupView):
+    """allauth's signup with the invited address fixed; on success the new
+    account joins the workspace in the same transaction."""
+
+    template_name = "members/invitation_signup.html"
+    invitation = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if "data" in kwargs:
+            data = kwargs["data"].copy()
+            data["email"] = self.invitation.email
+            if "email2" in data:
+                data["email2"] = self.invitation.email
+            kwargs["data"] = data
+        kwargs.setdefault("initial", {})["email"] = self.invitation.email
+        return kwargs
+
+    def get_success_url(self):
+        return self.invitation.workspace.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            invitation=self.invitation,
+            login_url=_login_url(self.request),
+        )
+        return context
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            invitation = Invitation.objects.select_for_update().get(pk=self.invitation.pk)
+            if not invitation.is_pending:
+                return _unavailable(self.request, invitation)
+            response = super().form_valid(form)
+            user = getattr(self, "user", None)
+            if user is not None and user.pk:
+                invitations.accept(invitation, user, request=self.request)
+                messages.success(
+                    self.request,
+                    _("Welcome to %(name)s.") % {"name": invitation.workspace.name},
+                )
+        return response
+
+
+def _login_url(request):
+    return f"{reverse('account_login')}?{urlencode({'next': request.path})}"
+
+
+@token_view
+@never_cache
+def invitation_accept(request, token):
+    invitation = invitations.find(token)
+    if invitation is None or not invitation.is_pending:
+        return _unavailable(request, invitation)
+    workspace = invitation.workspace
+    context = {"invitation": invitation, "workspace": workspace}
+
+    if request.user.is_authenticated:
+        if not invitations.belongs_to(request.user, invitation.email):
+            context["logout_next"] = request.path
+            return _no_referrer(render(request, "members/invitation_wrong_account.html", context))
+        if request.method == "POST":
+            try:
+                invitations.accept(invitation, request.user, request=request)
+            except invitations.InvitationError as exc:
+                messages.error(request, str(exc))
+                return redirect("members:workspace_list")
+            messages.success(request, _("Welcome to %(name)s.") % {"name": workspace.name})
+            return redirect(workspace)
+        return _no_referrer(render(request, "members/invitation_accept.html", context))
+
+    if invitations.account_for(invitation.email) is not None:
+        context["login_url"] = _login_url(request)
+        return _no_referrer(render(request, "members/invitation_sign_in.html", context))
+
+    # No account yet: sign up through allauth, even with signup closed.
+    request.portal_invitation_signup = True
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    response = InvitationSignupView.as_view(invitation=invitation)(request)
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    return _no_referrer(response)
