@@ -36,15 +36,7 @@ from .schemas import (
     WorkspaceOut,
 )
 
-
-class PortalAPI(NinjaAPI):
-    def create_response(self, request, data, *args, **kwargs):
-        # Every answer, errors included, passes here; see portal/api/urlconf.py.
-        request.urlconf = "portal.api.urlconf"
-        return super().create_response(request, data, *args, **kwargs)
-
-
-api = PortalAPI(
+api = NinjaAPI(
     title="Ferghana Network Portal API",
     version="1",
     urls_namespace="api-v1",

@@ -9,9 +9,13 @@ class ReportsConfig(AppConfig):
     verbose_name = "Monitoring reports"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from portal.members.navigation import WorkspaceTab, register_tab
         from portal.search.registry import registry
 
         from . import signals  # noqa: F401
         from .search import ReportSource
 
         registry.register(ReportSource())
+        register_tab(WorkspaceTab("reports", _("Reports"), "reports:list", order=15))

@@ -14,7 +14,7 @@ import random
 
 from django.contrib.auth import get_user_model
 
-from portal.members.models import Workspace
+from portal.members.models import Workspace, WorkspaceFile
 from portal.members.permissions import create_workspace
 
 from . import services
@@ -34,6 +34,12 @@ WORKSPACES = {
         "Andijan shelters",
         "Shelters and reintegration services in Andijan region.",
     ),
+}
+# Who writes and who reviews, when the members' demo step has made these people
+# members of the workspace; otherwise the owner does both.
+PEOPLE = {
+    "osh-monitoring": {"author": "alia@example.org", "reviewer": "nurlan@example.org"},
+    "andijan-shelters": {"author": "dilnoza@example.org", "reviewer": "farrukh@example.org"},
 }
 
 # Profiles: (weight in a cohort, gender, age band, citizenship, country of
@@ -93,6 +99,12 @@ REPORTS = {
                 "three days a week. Draft: interviews are still being coded."
             ),
             "status": "draft",
+            "attach": "monitoring-visits-2025-q1.csv",
+            "comment": (
+                "reviewer",
+                "Please add the referrals made at Kara-Suu before submitting; the shelter "
+                "confirmed three admissions in May.",
+            ),
             "cohorts": [
                 _cohort(2024, "Male", "21--23", "KG", "RU", 9, "construction"),
                 _cohort(2024, "Female", "18--20", "UZ", "KG", 6, "domestic"),
@@ -138,6 +150,8 @@ REPORTS = {
                 "for review by the shelter coordinator."
             ),
             "status": "submitted",
+            "attach": "shelter-referral-procedure.pdf",
+            "comment": ("author", "Two admissions from March are still to be confirmed."),
             "cohorts": [
                 _cohort(2024, "Male", "24--26", "UZ", "RU", 14, "construction"),
                 _cohort(2024, "Female", "21--23", "UZ", "TR", 10, "sexual"),
@@ -235,35 +249,58 @@ def _workspace(slug, ctx):
     return create_workspace(owner=owner, slug=slug, name=name, description=description)
 
 
+def _people(workspace):
+    owner = workspace.memberships.get(role="owner").user
+    people = {}
+    for part, email in PEOPLE[workspace.slug].items():
+        membership = workspace.memberships.filter(user__email=email).select_related("user").first()
+        people[part] = membership.user if membership else owner
+    return people
+
+
+def _load_report(workspace, spec, records, people):
+    author, reviewer = people["author"], people["reviewer"]
+    report = services.create_report(
+        workspace,
+        actor=author,
+        title=spec["title"],
+        period_start=spec["period"][0],
+        period_end=spec["period"][1],
+        country=spec["country"],
+        region=spec["region"],
+        summary=spec["summary"],
+    )
+    services.import_cases(report, records, actor=author, file_format="demo", via="demo")
+    stored = WorkspaceFile.objects.filter(
+        workspace=workspace, original_name=spec.get("attach", "")
+    ).first()
+    if stored is not None:
+        services.attach_file(report, stored, actor=author)
+    if spec.get("comment"):
+        who, text = spec["comment"]
+        services.add_comment(report, actor=people[who], body=text)
+    if spec["status"] in ("submitted", "reviewed", "shared"):
+        services.submit_report(report, actor=author)
+    if spec["status"] in ("reviewed", "shared"):
+        services.review_report(report, actor=reviewer)
+    if spec["status"] == "shared":
+        services.share_report(report, actor=reviewer)
+    return report
+
+
 def load_reports(ctx):
     rng = random.Random(SEED)  # noqa: S311 -- reproducible demo data, not a secret
     created = 0
     for slug, specs in REPORTS.items():
         workspace = _workspace(slug, ctx)
-        author = get_user_model().objects.filter(email=WORKSPACES[slug][0]).first()
+        people = _people(workspace)
         for spec in specs:
             # Draw every report's records even when it exists, so a report added
             # later to this list gets the same records on every machine.
             records = _records(rng, spec)
             if MonitoringReport.objects.filter(workspace=workspace, title=spec["title"]).exists():
                 continue
-            report = services.create_report(
-                workspace,
-                actor=author,
-                title=spec["title"],
-                period_start=spec["period"][0],
-                period_end=spec["period"][1],
-                country=spec["country"],
-                region=spec["region"],
-                summary=spec["summary"],
-            )
-            services.import_cases(report, records, actor=author, file_format="demo", via="demo")
-            if spec["status"] in ("submitted", "reviewed", "shared"):
-                services.submit_report(report, actor=author)
-            if spec["status"] in ("reviewed", "shared"):
-                services.review_report(report, actor=author)
-            if spec["status"] == "shared":
-                services.share_report(report, actor=author)
+            report = _load_report(workspace, spec, records, people)
             created += 1
             ctx.say(f"report “{report.title}” ({len(records)} case records, {spec['status']})")
     total = CaseRecord.objects.filter(report__workspace__slug__in=list(REPORTS)).count()

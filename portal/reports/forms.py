@@ -146,3 +146,39 @@ class ImportForm(forms.Form):
         label=_("Replace the case records already in this report"),
         required=False,
     )
+
+
+class AttachmentForm(forms.Form):
+    """Attach a new upload, or a file already among the workspace's files."""
+
+    file = forms.FileField(label=_("Upload a file"), required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=500,
+        required=False,
+        help_text=_("Seen by the members of this workspace. No personal data."),
+    )
+    existing = forms.ModelChoiceField(
+        label=_("or attach a file already in the workspace"),
+        queryset=None,
+        required=False,
+    )
+
+    def __init__(self, *args, workspace, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.members.models import WorkspaceFile
+
+        self.fields["existing"].queryset = WorkspaceFile.objects.filter(
+            workspace=workspace
+        ).exclude(report_attachments__report=report)
+
+    def clean_description(self):
+        return guard(self.cleaned_data["description"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("file")) == bool(cleaned.get("existing")):
+            raise ValidationError(
+                _("Choose a file to upload, or a file already in the workspace (one of the two).")
+            )
+        return cleaned

@@ -73,6 +73,14 @@ def describe(change):
         )  # fmt: skip
     if kind == ChangeKind.COMMENT_DELETED:
         return HistoryLine(change, _("Removed a comment"), "", "", False)
+    if kind in (ChangeKind.ATTACHMENT_ADDED, ChangeKind.ATTACHMENT_REMOVED):
+        file_id = change.new_value or change.old_value
+        label = (
+            _("Attached file #%(id)s")
+            if kind == ChangeKind.ATTACHMENT_ADDED
+            else _("Detached file #%(id)s")
+        )
+        return HistoryLine(change, label % {"id": file_id}, "", "", False)
     label = _field_label(change.field)
     if kind == ChangeKind.CASE_CHANGED:
         label = _("Case record #%(id)s: %(field)s") % {"id": change.case_record_id, "field": label}

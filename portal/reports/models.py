@@ -384,6 +384,8 @@ class ChangeKind(models.TextChoices):
     CASE_DELETED = "case_deleted", _("Case record deleted")
     IMPORTED = "imported", _("Case records imported")
     COMMENT_DELETED = "comment_deleted", _("Comment removed")
+    ATTACHMENT_ADDED = "attachment_added", _("File attached")
+    ATTACHMENT_REMOVED = "attachment_removed", _("File detached")
 
 
 class ReportChange(models.Model):
@@ -443,3 +445,39 @@ class ReportComment(models.Model):
 
     def __str__(self):
         return f"{self.author_name}: {self.body[:40]}"
+
+
+class ReportAttachment(models.Model):
+    """A workspace file attached to a report.
+
+    The file itself is a members.WorkspaceFile: stored privately, checked on
+    upload, downloaded only through the members' permission-checked view, which
+    records every download. Attachments stay inside the workspace: network
+    members reading a shared report do not see them.
+    """
+
+    report = models.ForeignKey(
+        MonitoringReport, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.ForeignKey(
+        "members.WorkspaceFile", on_delete=models.CASCADE, related_name="report_attachments"
+    )
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attached_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attached_at", "pk"]
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "file"], name="attach_a_file_once")
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}: file #{self.file_id}"

@@ -40,6 +40,8 @@ class ReportAccess:
     comment: bool = False
     moderate: bool = False
     export: bool = False
+    attach: bool = False
+    report_workspace_archived: bool = False
 
     @property
     def network_reader(self):
@@ -83,10 +85,16 @@ def report_access(user, report, tokens=None):
         withdraw=moderate and report.audience == ReportAudience.NETWORK,
         comment=contribute,
         moderate=moderate,
+        attach=contribute and draft,
+        report_workspace_archived=not writable,
         # Bulk export is for people who work on the data, not for observers.
         export=user.has_perm(f"members.{PERM_CONTRIBUTE}", report.workspace),
     )
 
 
 def can_delete_comment(user, comment, access):
-    return access.member and (access.moderate or (access.comment and comment.author_id == user.pk))
+    """Authors may take back their own words (even after a role change);
+    managers and owners moderate. Never in an archived workspace."""
+    if not access.member or access.report_workspace_archived:
+        return False
+    return access.moderate or comment.author_id == user.pk

@@ -17,6 +17,7 @@ from .models import (
     CaseRecord,
     ChangeKind,
     MonitoringReport,
+    ReportAttachment,
     ReportAudience,
     ReportChange,
     ReportComment,
@@ -363,3 +364,51 @@ def delete_comment(comment, *, actor, request=None):
     report = comment.report
     comment.delete()
     _history(report, actor, ChangeKind.COMMENT_DELETED)
+
+
+# --- Attachments -----------------------------------------------------------------
+
+
+def attach_upload(report, uploaded_file, *, actor, description="", request=None):
+    """Store an upload as a workspace file (checked, audited by the members'
+    files module) and attach it to a draft report."""
+    from portal.members.files import store_upload
+
+    _require_draft(report, _("attaching files"))
+    # File names and descriptions are read by everyone in the workspace.
+    check_personal_data({"file": uploaded_file.name or "", "description": description})
+    stored = store_upload(report.workspace, uploaded_file, actor, description, request=request)
+    try:
+        return attach_file(report, stored, actor=actor, request=request)
+    except Exception:
+        stored.delete()
+        raise
+
+
+@transaction.atomic
+def attach_file(report, stored, *, actor, request=None):
+    """Attach a file already in the report's workspace."""
+    report = _lock(report)
+    _require_draft(report, _("attaching files"))
+    if stored.workspace_id != report.workspace_id:
+        raise WorkflowError(_("Only files of this workspace can be attached."))
+    attachment, created = ReportAttachment.objects.get_or_create(
+        report=report, file=stored, defaults={"attached_by": _user(actor)}
+    )
+    if created:
+        _history(report, actor, ChangeKind.ATTACHMENT_ADDED, field="attachment", new=stored.pk)
+        audit.record(
+            actor, audit.REPORT_CHANGED, target=report, request=request, file_attached=stored.pk
+        )
+    return attachment
+
+
+@transaction.atomic
+def detach_file(attachment, *, actor, request=None):
+    """Take a file off a draft report; it stays among the workspace's files."""
+    report = _lock(attachment.report)
+    _require_draft(report, _("detaching files"))
+    file_id = attachment.file_id
+    attachment.delete()
+    _history(report, actor, ChangeKind.ATTACHMENT_REMOVED, field="attachment", old=file_id)
+    audit.record(actor, audit.REPORT_CHANGED, target=report, request=request, file_detached=file_id)

@@ -25,6 +25,12 @@ urlpatterns = [
         reports.comment_delete,
         name="comment_delete",
     ),
+    path("<int:report_id>/attachments/", reports.attachment_add, name="attachment_add"),
+    path(
+        "<int:report_id>/attachments/<int:attachment_id>/remove/",
+        reports.attachment_remove,
+        name="attachment_remove",
+    ),
     path("<int:report_id>/cases/new/", cases.case_create, name="case_create"),
     path("<int:report_id>/cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
     path("<int:report_id>/cases/<int:case_id>/delete/", cases.case_delete, name="case_delete"),

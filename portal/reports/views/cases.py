@@ -14,7 +14,7 @@ from ..exchange import to_csv
 from ..forms import CaseRecordForm, ImportForm
 from ..imports import IMPORTABLE_COLUMNS, ImportFileError, parse_cases
 from ..models import CaseRecord
-from .common import report_in, workflow_redirect
+from .common import render_in_workspace, report_in, workflow_redirect
 
 # How many row problems the import page lists; the rest are counted.
 MAX_ERRORS_SHOWN = 200
@@ -40,7 +40,7 @@ def case_create(request, workspace, report_id):
         if "add_another" in request.POST:
             return redirect("reports:case_create", slug=workspace.slug, report_id=report.pk)
         return redirect(f"{report.get_absolute_url()}#cases")
-    return render(
+    return render_in_workspace(
         request,
         "reports/case_form.html",
         {"workspace": workspace, "report": report, "form": form, "record": None},
@@ -59,7 +59,7 @@ def case_edit(request, workspace, report_id, case_id):
         services.update_case(record, actor=request.user, values=form.values(), request=request)
         messages.success(request, _("The case record was saved."))
         return redirect(f"{report.get_absolute_url()}#cases")
-    return render(
+    return render_in_workspace(
         request,
         "reports/case_form.html",
         {"workspace": workspace, "report": report, "form": form, "record": record},
@@ -77,7 +77,7 @@ def case_delete(request, workspace, report_id, case_id):
         services.delete_case(record, actor=request.user, request=request)
         messages.success(request, _("The case record was deleted."))
         return redirect(f"{report.get_absolute_url()}#cases")
-    return render(
+    return render_in_workspace(
         request,
         "reports/case_confirm_delete.html",
         {"workspace": workspace, "report": report, "record": record},

@@ -2,9 +2,11 @@ from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 
-from portal.members.access import members_area_gate
+from portal.members.access import RULE_WORKSPACE, members_area_gate, workspace_perms
+from portal.members.models import Membership
+from portal.members.models.workspaces import PERM_VIEW
 
 from ..models import MonitoringReport
 from ..policy import report_access
@@ -37,9 +39,28 @@ def readable_report(view):
         access = report_access(request.user, report)
         if not access.view:
             raise Http404("No such report.")
+        if access.member:
+            # What workspace_view provides, for the workspace's tabs and header.
+            request.workspace = report.workspace
+            request.workspace_perms = workspace_perms(request.user, report.workspace)
+            request.membership = Membership.objects.filter(
+                workspace=report.workspace, user=request.user
+            ).first()
         return view(request, report, access, *args, **kwargs)
 
+    # For the members' permission matrix: towards the workspace's own people
+    # this is exactly workspace_view(PERM_VIEW); the one addition, network
+    # members reading a report shared with the network, is tested in
+    # tests/reports (the matrix builds a workspace-only report).
+    wrapper.access_rule = RULE_WORKSPACE
+    wrapper.workspace_perm = PERM_VIEW
+    wrapper.workspace_write = False
     return wrapper
+
+
+def render_in_workspace(request, template, context, status=200):
+    """A page inside the workspace, under its "Reports" tab."""
+    return render(request, template, {"tab": "reports", **context}, status=status)
 
 
 def workflow_redirect(view):

@@ -1,5 +1,4 @@
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from portal.members.access import workspace_view
@@ -8,7 +7,7 @@ from portal.members.models.workspaces import PERM_CONTRIBUTE
 from .. import exports
 from ..anonymity import default_k
 from ..models import MonitoringReport
-from .common import report_in
+from .common import render_in_workspace, report_in
 
 VARIANTS = {"records": False, "anonymised": True}
 
@@ -24,7 +23,7 @@ def attachment(export):
 @workspace_view(PERM_CONTRIBUTE)
 def export_page(request, workspace):
     reports = MonitoringReport.objects.filter(workspace=workspace).order_by("-period_end", "-pk")
-    return render(
+    return render_in_workspace(
         request,
         "reports/export.html",
         {"workspace": workspace, "reports": reports, "k": default_k()},

@@ -1,25 +1,16 @@
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from portal.members.access import members_area_view
-from portal.members.audience import audiences_for, is_network_member
+from portal.members.audience import audiences_for
 
 from ..models import MonitoringReport
 
 
-@members_area_view
+@members_area_view(network_only=True)
 def shared_reports(request):
     """Reports shared with the whole network, for people of verified member
     organisations; each opens read-only at its usual address."""
-    if not is_network_member(request.user):
-        raise PermissionDenied(
-            _(
-                "Reports shared with the network are open to people of verified member "
-                "organisations. Ask the coordinating office to verify your organisation."
-            )
-        )
     reports = (
         MonitoringReport.objects.visible_to(request.user, audiences_for(request.user))
         .shared_with_network()

@@ -1,8 +1,8 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,12 +11,13 @@ from portal.members.access import workspace_view
 from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PERM_VIEW
 
 from .. import services
-from ..forms import CommentForm, ReportForm
+from ..forms import AttachmentForm, CommentForm, ReportForm
 from ..history import history_for
-from ..models import MonitoringReport, ReportComment
+from ..models import MonitoringReport, ReportAttachment, ReportComment
+from ..pii import describe
 from ..policy import can_delete_comment, report_access
 from ..summaries import case_summary
-from .common import readable_report, report_in, workflow_redirect
+from .common import readable_report, render_in_workspace, report_in, workflow_redirect
 
 CASES_PER_PAGE = 100
 
@@ -29,7 +30,7 @@ def report_list(request, workspace):
         .annotate(case_count=Count("cases"))
         .order_by("-period_end", "-pk")
     )
-    return render(
+    return render_in_workspace(
         request,
         "reports/report_list.html",
         {
@@ -52,7 +53,7 @@ def report_create(request, workspace):
         messages.success(request, _("The report was created as a draft."))
         return redirect(report)
     status = 400 if form.is_bound else 200
-    return render(
+    return render_in_workspace(
         request,
         "reports/report_form.html",
         {"workspace": workspace, "form": form, "report": None},
@@ -60,24 +61,38 @@ def report_create(request, workspace):
     )
 
 
+def _member_context(request, report, access, *, page=None, comment_form=None, attach_form=None):
+    """What the report page shows to the workspace's own people."""
+    cases = Paginator(report.cases.order_by("pk"), CASES_PER_PAGE)
+    comments = list(report.comments.select_related("author"))
+    return {
+        "base_template": "members/workspace_base.html",
+        "cases_page": cases.get_page(page),
+        "case_count": cases.count,
+        "comments": [(c, can_delete_comment(request.user, c, access)) for c in comments],
+        "comment_form": comment_form or CommentForm(),
+        "attachments": report.attachments.select_related("file", "attached_by"),
+        "attach_form": attach_form
+        or (AttachmentForm(workspace=report.workspace, report=report) if access.attach else None),
+        "history": history_for(report),
+    }
+
+
+def _detail_page(request, report, access, status=200, **forms):
+    context = {"workspace": report.workspace, "report": report, "access": access}
+    if access.member:
+        context.update(_member_context(request, report, access, **forms))
+    else:
+        # Outside the workspace: the narrative and totals, not the rows.
+        context["base_template"] = "base.html"
+        context["summary"] = case_summary(report.cases.all())
+    return render_in_workspace(request, "reports/report_detail.html", context, status=status)
+
+
 @readable_report
 def report_detail(request, report, access):
     services.record_view(report, user=request.user, request=request)
-    context = {"workspace": report.workspace, "report": report, "access": access}
-    if access.member:
-        cases = Paginator(report.cases.order_by("pk"), CASES_PER_PAGE)
-        comments = list(report.comments.select_related("author"))
-        context.update(
-            cases_page=cases.get_page(request.GET.get("page")),
-            case_count=cases.count,
-            comments=[(c, can_delete_comment(request.user, c, access)) for c in comments],
-            comment_form=CommentForm(),
-            history=history_for(report),
-        )
-    else:
-        # Outside the workspace: the narrative and totals, not the rows.
-        context["summary"] = case_summary(report.cases.all())
-    return render(request, "reports/report_detail.html", context)
+    return _detail_page(request, report, access, page=request.GET.get("page"))
 
 
 @workspace_view(PERM_CONTRIBUTE, write=True)
@@ -112,7 +127,7 @@ def report_edit(request, workspace, report_id):
             messages.success(request, _("Your changes were saved."))
             return redirect(report)
     status = 400 if request.method == "POST" else 200
-    return render(
+    return render_in_workspace(
         request,
         "reports/report_form.html",
         {"workspace": workspace, "form": form, "report": report},
@@ -190,23 +205,7 @@ def comment_add(request, workspace, report_id):
         return redirect(f"{report.get_absolute_url()}#comments")
     # Show the report again with the comment as typed and what to fix.
     access = report_access(request.user, report)
-    cases = Paginator(report.cases.order_by("pk"), CASES_PER_PAGE)
-    comments = list(report.comments.select_related("author"))
-    return render(
-        request,
-        "reports/report_detail.html",
-        {
-            "workspace": workspace,
-            "report": report,
-            "access": access,
-            "cases_page": cases.get_page(1),
-            "case_count": cases.count,
-            "comments": [(c, can_delete_comment(request.user, c, access)) for c in comments],
-            "comment_form": form,
-            "history": history_for(report),
-        },
-        status=400,
-    )
+    return _detail_page(request, report, access, status=400, comment_form=form)
 
 
 @workspace_view(PERM_VIEW, write=True)
@@ -219,3 +218,52 @@ def comment_delete(request, workspace, report_id, comment_id):
     services.delete_comment(comment, actor=request.user, request=request)
     messages.success(request, _("The comment was removed."))
     return redirect(f"{report.get_absolute_url()}#comments")
+
+
+@workspace_view(PERM_CONTRIBUTE, write=True)
+@require_POST
+@workflow_redirect
+def attachment_add(request, workspace, report_id):
+    report = report_in(workspace, report_id)
+    if not report.is_draft:
+        raise services.WorkflowError(_("Files can be attached to a draft report only."))
+    form = AttachmentForm(request.POST, request.FILES, workspace=workspace, report=report)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["file"]:
+                services.attach_upload(
+                    report,
+                    form.cleaned_data["file"],
+                    actor=request.user,
+                    description=form.cleaned_data["description"],
+                    request=request,
+                )
+            else:
+                services.attach_file(
+                    report, form.cleaned_data["existing"], actor=request.user, request=request
+                )
+        except ValidationError as exc:  # refused by the workspace's file rules
+            form.add_error("file", exc)
+        except services.PersonalDataFound as exc:
+            for finding in exc.findings.get("file", []):
+                form.add_error(
+                    "file", _("The file name: %(problem)s") % {"problem": describe(finding)}
+                )
+        else:
+            messages.success(request, _("The file is attached to the report."))
+            return redirect(f"{report.get_absolute_url()}#attachments")
+    access = report_access(request.user, report)
+    return _detail_page(request, report, access, status=400, attach_form=form)
+
+
+@workspace_view(PERM_CONTRIBUTE, write=True)
+@require_POST
+@workflow_redirect
+def attachment_remove(request, workspace, report_id, attachment_id):
+    report = report_in(workspace, report_id)
+    attachment = get_object_or_404(ReportAttachment, report=report, pk=attachment_id)
+    services.detach_file(attachment, actor=request.user, request=request)
+    messages.success(
+        request, _("The file was taken off the report; it stays in the workspace's files.")
+    )
+    return redirect(f"{report.get_absolute_url()}#attachments")
