@@ -30,8 +30,8 @@ def export_page(request, workspace):
     )
 
 
-@never_cache
 @workspace_view(PERM_CONTRIBUTE)
+@never_cache
 def export_download(request, workspace, variant, fmt):
     if variant not in VARIANTS or fmt not in exports.FORMATS:
         raise Http404("No such export.")

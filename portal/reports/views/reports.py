@@ -27,6 +27,7 @@ def report_list(request, workspace):
     can_contribute = request.user.has_perm(f"members.{PERM_CONTRIBUTE}", workspace)
     reports = (
         MonitoringReport.objects.filter(workspace=workspace)
+        .select_related("workspace")
         .annotate(case_count=Count("cases"))
         .order_by("-period_end", "-pk")
     )
@@ -71,7 +72,7 @@ def _member_context(request, report, access, *, page=None, comment_form=None, at
         "case_count": cases.count,
         "comments": [(c, can_delete_comment(request.user, c, access)) for c in comments],
         "comment_form": comment_form or CommentForm(),
-        "attachments": report.attachments.select_related("file", "attached_by"),
+        "attachments": report.attachments.select_related("file__workspace", "attached_by"),
         "attach_form": attach_form
         or (AttachmentForm(workspace=report.workspace, report=report) if access.attach else None),
         "history": history_for(report),
