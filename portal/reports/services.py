@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.members import audit
+from portal.members import activity, audit
 
 from . import pii
 from . import vocabulary as vocab
@@ -66,6 +66,22 @@ def _history(report, actor, kind, *, field="", old="", new="", case_record_id=No
 
 def _changed():
     transaction.on_commit(invalidate_statistics)
+
+
+# Report events shown in the workspace's activity stream (labels registered in
+# ReportsConfig.ready). No title: the stream is read by the whole workspace and
+# the report page is one click away under the Reports tab.
+ACTIVITY_VERBS = {
+    ReportStatus.SUBMITTED: "report_submitted",
+    ReportStatus.REVIEWED: "report_reviewed",
+    ReportAudience.NETWORK: "report_shared",
+}
+
+
+def _activity(report, actor, key):
+    verb = ACTIVITY_VERBS.get(key)
+    if verb:
+        activity.record(report.workspace, actor, verb, notify=False)
 
 
 def check_personal_data(values):
@@ -153,6 +169,7 @@ def _set_status(report, new_status, *, actor, request):
     report.revision += 1
     report.save()
     _history(report, actor, ChangeKind.STATUS, field="status", old=old_status, new=new_status)
+    _activity(report, actor, new_status)
     audit.record(
         actor,
         audit.REPORT_STATUS_CHANGED,
@@ -211,6 +228,7 @@ def _set_audience(report, audience, *, actor, request):
     report.revision += 1
     report.save()
     _history(report, actor, ChangeKind.AUDIENCE, field="audience", old=old, new=audience)
+    _activity(report, actor, audience)
     action = audit.REPORT_SHARED if audience == ReportAudience.NETWORK else audit.REPORT_WITHDRAWN
     audit.record(actor, action, target=report, request=request, audience=audience)
     _changed()

@@ -180,3 +180,15 @@ def test_comments_are_guarded_and_their_removal_is_recorded():
     services.delete_comment(comment, actor=people["manager"])
     assert not report.comments.exists()
     assert ReportChange.objects.filter(report=report, kind=ChangeKind.COMMENT_DELETED).exists()
+
+
+def test_workflow_steps_appear_in_the_workspace_activity_stream(client):
+    workspace, people = workspace_with_roles()
+    make_report(workspace, author=people["member"], audience="network")
+    from portal.members.models import Activity
+
+    verbs = list(Activity.objects.filter(workspace=workspace).values_list("verb", flat=True))
+    assert {"report_submitted", "report_reviewed", "report_shared"} <= set(verbs)
+    client.force_login(people["observer"])
+    html = client.get(workspace.get_absolute_url()).content.decode()
+    assert "shared a monitoring report with the network" in html
