@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.api.api import api as api_v1
 from portal.core import views as core_views
 
 # Not language-prefixed: the admin, accounts and the members' area choose their
@@ -16,7 +17,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),
+    # A workspace's monitoring reports, beside the members' workspace pages.
+    path("workspaces/<slug:slug>/reports/", include("portal.reports.urls")),
     path("workspaces/", include("portal.members.urls")),
+    path("network/reports/", include("portal.reports.network_urls")),
+    path("statistics/", include("portal.reports.statistics_urls")),
+    path("api/v1/", api_v1.urls),
     # "/" answers with the home page in the visitor's language (200, canonical
     # link to /<lang>/) rather than a redirect: it is the x-default address.
     path("", core_views.root, name="root"),

@@ -7,3 +7,19 @@ class ReportsConfig(AppConfig):
     name = "portal.reports"
     label = "reports"
     verbose_name = "Monitoring reports"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from portal.members.activity import register_verb
+        from portal.members.navigation import WorkspaceTab, register_tab
+        from portal.search.registry import registry
+
+        from . import signals  # noqa: F401
+        from .search import ReportSource
+
+        registry.register(ReportSource())
+        register_tab(WorkspaceTab("reports", _("Reports"), "reports:list", order=15))
+        register_verb("report_submitted", _("submitted a monitoring report for review"))
+        register_verb("report_reviewed", _("marked a monitoring report as reviewed"))
+        register_verb("report_shared", _("shared a monitoring report with the network"))

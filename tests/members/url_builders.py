@@ -151,3 +151,7 @@ def _upload(ctx):
 @builder("members:file_delete")
 def _file(ctx):
     return Built({"file_id": make_file(ctx.workspace, user=ctx.actor).pk})
+
+
+# Other apps' builders register themselves on import.
+from tests.reports import url_builders as _reports_builders  # noqa: E402, F401

@@ -10,6 +10,7 @@ from portal.core.demo import DemoContext
 STEPS = [
     ("accounts", "portal.members.demo.load_accounts"),
     ("workspaces", "portal.members.demo.load_workspaces"),
+    ("monitoring reports", "portal.reports.demo.load_reports"),
     ("public site", "portal.home.demo.load_site"),
 ]
 

@@ -1,0 +1,54 @@
+"""How API callers prove who they are.
+
+- Partner tokens (``Authorization: Bearer fnp_…``) for the anonymised export:
+  missing, unknown, expired or revoked -> 401; valid but without the scope -> 403.
+- The browser session of a signed-in member for workspace data: anonymous ->
+  401; MFA required but not set up -> 403. CSRF is checked for unsafe methods
+  (the API is read-only today).
+"""
+
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, SessionAuth
+
+from portal.members.audience import mfa_blocks_restricted_access
+
+from . import tokens
+
+
+class PartnerToken(HttpBearer):
+    def __init__(self, scope):
+        self.scope = scope
+        super().__init__()
+
+    def authenticate(self, request, token):
+        try:
+            api_token = tokens.check_token(token)
+        except tokens.TokenRefused as refused:
+            tokens.record_use(
+                refused.token,
+                request,
+                outcome=refused.reason,
+                scope=self.scope,
+                presented_prefix=tokens.presented_prefix(token),
+            )
+            return None
+        if not api_token.has_scope(self.scope):
+            tokens.record_use(api_token, request, outcome=tokens.MISSING_SCOPE, scope=self.scope)
+            raise HttpError(
+                403, _("This token does not have the scope “%(scope)s”.") % {"scope": self.scope}
+            )
+        tokens.record_use(api_token, request, outcome=tokens.ACCEPTED, scope=self.scope)
+        return api_token
+
+
+class MemberSession(SessionAuth):
+    """The signed-in person, as on the web pages."""
+
+    def authenticate(self, request, key):
+        user = request.user
+        if not user.is_authenticated or not user.is_active:
+            return None
+        if mfa_blocks_restricted_access(user):
+            raise HttpError(403, _("Set up an authenticator app before you open workspace data."))
+        return user

@@ -1,0 +1,101 @@
+"""Response shapes of /api/v1/ (they become the OpenAPI document)."""
+
+import datetime
+
+from ninja import Schema
+from pydantic import Field, create_model
+
+from portal.reports.anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS
+from portal.reports.exchange import MEMBER_COLUMNS
+
+
+def _column_type(column, anonymised):
+    if column in ("recordId", "reportId"):
+        return int
+    if column == "yearOfRegistration":
+        return int | str if anonymised else int
+    if column.startswith(("is", "typeOfLabour", "meansOfControl", "recruiterRelation")) and not (
+        column.endswith("Concatenated")
+    ):
+        return int
+    return str
+
+
+def _row_model(name, columns, anonymised):
+    fields = {}
+    for column in columns:
+        description = (
+            "Quasi-identifier; “withheld” where the value was suppressed for k-anonymity."
+            if anonymised and column in QUASI_IDENTIFIERS
+            else None
+        )
+        fields[column] = (_column_type(column, anonymised), Field(description=description))
+    return create_model(name, **fields)
+
+
+CaseRecordOut = _row_model("CaseRecordOut", MEMBER_COLUMNS, anonymised=False)
+AnonymisedRecordOut = _row_model("AnonymisedRecordOut", ANONYMISED_COLUMNS, anonymised=True)
+
+
+class AnonymisedExportOut(Schema):
+    format: str
+    version: int
+    k: int = Field(description="Every combination of quasi-identifiers occurs at least k times.")
+    quasi_identifiers: list[str]
+    records: int
+    rows: list[AnonymisedRecordOut]
+
+
+class CellOut(Schema):
+    code: str
+    label: str
+    count: int | None = Field(description="None when fewer than k (not published).")
+    fewer_than_k: bool
+
+
+class TableOut(Schema):
+    key: str
+    title: str
+    cells: list[CellOut]
+
+
+class StatisticsOut(Schema):
+    k: int
+    total: int | None = Field(description="None when fewer than k records are published.")
+    tables: list[TableOut]
+
+
+class WorkspaceOut(Schema):
+    slug: str
+    name: str
+    url: str
+
+
+class ReportOut(Schema):
+    id: int
+    workspace: str
+    title: str
+    period_start: datetime.date
+    period_end: datetime.date
+    country: str
+    region: str
+    status: str
+    audience: str
+    case_records: int
+    updated_at: datetime.datetime
+    url: str
+
+
+class ReportDetailOut(ReportOut):
+    summary: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class CasesPageOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CaseRecordOut]

@@ -1,0 +1,128 @@
+"""Issuing, revoking and checking partner API tokens. Every use is audited.
+
+A token reads ``fnp_<prefix>_<secret>``: the prefix finds the row, the SHA-256
+of the whole token must match the stored hash. The secret has 256 bits of
+randomness, so a plain (fast) hash is enough: there is nothing to brute-force.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+import string
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.members import audit
+
+from .models import ApiToken
+
+_PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+_TOKEN = re.compile(r"^fnp_([a-z0-9]{8})_([A-Za-z0-9_-]{20,100})$")
+
+ACCEPTED = "accepted"
+UNKNOWN = "unknown"
+REVOKED = "revoked"
+EXPIRED = "expired"
+MISSING_SCOPE = "missing_scope"
+
+
+class TokenRefused(Exception):
+    def __init__(self, reason, token=None):
+        self.reason = reason
+        self.token = token
+        super().__init__(reason)
+
+
+def _hash(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _new_prefix():
+    while True:
+        prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(8))
+        if not ApiToken.objects.filter(prefix=prefix).exists():
+            return prefix
+
+
+@transaction.atomic
+def issue_token(*, name, organisation, scopes, expires_at, actor, request=None):
+    """A new token; returns (ApiToken, the token text). The text is not stored:
+    show it to the person once."""
+    prefix = _new_prefix()
+    raw = f"fnp_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        name=name,
+        organisation=organisation,
+        prefix=prefix,
+        key_hash=_hash(raw),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor,
+        audit.API_TOKEN_CREATED,
+        target=token,
+        request=request,
+        prefix=prefix,
+        organisation=organisation.pk,
+        scopes=token.scopes,
+        expires_at=expires_at.isoformat(),
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(token, *, actor, request=None):
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(
+            actor, audit.API_TOKEN_REVOKED, target=token, request=request, prefix=token.prefix
+        )
+    return token
+
+
+def check_token(raw):
+    """The ApiToken for this text, or TokenRefused(reason, token or None)."""
+    match = _TOKEN.match(raw or "")
+    if not match:
+        raise TokenRefused(UNKNOWN)
+    token = ApiToken.objects.select_related("organisation").filter(prefix=match[1]).first()
+    if token is None or not hmac.compare_digest(token.key_hash, _hash(raw)):
+        raise TokenRefused(UNKNOWN)
+    if token.is_revoked:
+        raise TokenRefused(REVOKED, token)
+    if token.is_expired():
+        raise TokenRefused(EXPIRED, token)
+    return token
+
+
+def record_use(token, request, *, outcome, scope="", presented_prefix=""):
+    """One audit row per API call made with a token, accepted or not."""
+    if token is not None and outcome == ACCEPTED:
+        ApiToken.objects.filter(pk=token.pk).update(
+            last_used_at=timezone.now(), use_count=F("use_count") + 1
+        )
+    audit.record(
+        None,
+        audit.API_TOKEN_USED,
+        target=token,
+        request=request,
+        outcome=outcome,
+        scope=scope,
+        method=request.method if request else "",
+        path=request.path[:200] if request else "",
+        prefix=token.prefix if token else presented_prefix[:16],
+        organisation=token.organisation_id if token else None,
+    )
+
+
+def presented_prefix(raw):
+    match = re.match(r"^fnp_([a-z0-9]{1,16})", raw or "")
+    return match[1] if match else ""

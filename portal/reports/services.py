@@ -1,0 +1,432 @@
+"""Every change to a report goes through here: workflow rules, the edit history,
+the audit log and the statistics cache stay in step in one transaction.
+
+Views decide *who* may act (portal.reports.policy); these functions enforce
+*when* (the workflow) and refuse personal data whatever the caller.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.members import activity, audit
+
+from . import pii
+from . import vocabulary as vocab
+from .models import (
+    CaseRecord,
+    ChangeKind,
+    MonitoringReport,
+    ReportAttachment,
+    ReportAudience,
+    ReportChange,
+    ReportComment,
+    ReportStatus,
+)
+from .statistics import invalidate_statistics
+
+REPORT_TEXT_FIELDS = ("title", "region", "summary")
+REPORT_EDITABLE_FIELDS = ("title", "period_start", "period_end", "country", "region", "summary")
+
+
+class WorkflowError(Exception):
+    """The action does not fit the report's state (for example editing a reviewed report)."""
+
+
+class StaleEdit(WorkflowError):
+    """Someone else saved the report after this form was opened."""
+
+
+class PersonalDataFound(Exception):
+    """Text that looks like personal data; ``findings`` maps field -> [Finding]."""
+
+    def __init__(self, findings):
+        self.findings = findings
+        super().__init__(", ".join(sorted(findings)))
+
+
+def _actor_name(actor):
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    return str(actor)
+
+
+def _history(report, actor, kind, *, field="", old="", new="", case_record_id=None):
+    return ReportChange.objects.create(
+        report=report,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=_actor_name(actor),
+        kind=kind,
+        field=field,
+        old_value="" if old is None else str(old),
+        new_value="" if new is None else str(new),
+        case_record_id=case_record_id,
+    )
+
+
+def _changed():
+    transaction.on_commit(invalidate_statistics)
+
+
+# Report events shown in the workspace's activity stream (labels registered in
+# ReportsConfig.ready). No title: the stream is read by the whole workspace and
+# the report page is one click away under the Reports tab.
+ACTIVITY_VERBS = {
+    ReportStatus.SUBMITTED: "report_submitted",
+    ReportStatus.REVIEWED: "report_reviewed",
+    ReportAudience.NETWORK: "report_shared",
+}
+
+
+def _activity(report, actor, key):
+    verb = ACTIVITY_VERBS.get(key)
+    if verb:
+        activity.record(report.workspace, actor, verb, notify=False)
+
+
+def check_personal_data(values):
+    findings = pii.scan_fields(values)
+    if findings:
+        raise PersonalDataFound(findings)
+
+
+def _require_draft(report, action):
+    if report.status != ReportStatus.DRAFT:
+        raise WorkflowError(
+            _("This report is %(status)s: %(action)s is only possible on a draft.")
+            % {"status": report.get_status_display().lower(), "action": action}
+        )
+
+
+def _lock(report):
+    """Reload the report with a row lock so concurrent workflow actions serialise."""
+    return (
+        MonitoringReport.objects.select_for_update().select_related("workspace").get(pk=report.pk)
+    )
+
+
+# --- Reports ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_report(workspace, *, actor, request=None, **fields):
+    check_personal_data({name: fields.get(name, "") for name in REPORT_TEXT_FIELDS})
+    report = MonitoringReport(workspace=workspace, created_by=_user(actor), **fields)
+    report.full_clean()
+    report.save()
+    _history(report, actor, ChangeKind.CREATED)
+    audit.record(actor, audit.REPORT_CREATED, target=report, workspace=workspace, request=request)
+    _changed()
+    return report
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def update_report(report, *, actor, changes, revision=None, request=None):
+    """Apply ``changes`` (field -> new value) to a draft; one history row per
+    changed field. ``revision`` is the revision the form was opened at."""
+    report = _lock(report)
+    _require_draft(report, _("editing"))
+    if revision is not None and revision != report.revision:
+        raise StaleEdit(
+            _(
+                "Someone else saved this report while you were editing it. Your text is "
+                "still in the form below: compare it with the current report and save again."
+            )
+        )
+    unknown = set(changes) - set(REPORT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    check_personal_data({k: v for k, v in changes.items() if k in REPORT_TEXT_FIELDS})
+    changed = []
+    for name, value in changes.items():
+        old = getattr(report, name)
+        if old != value:
+            _history(report, actor, ChangeKind.FIELD, field=name, old=old, new=value)
+            setattr(report, name, value)
+            changed.append(name)
+    if changed:
+        report.revision += 1
+        report.full_clean()
+        report.save()
+        audit.record(actor, audit.REPORT_CHANGED, target=report, request=request, fields=changed)
+        _changed()
+    return report
+
+
+def _set_status(report, new_status, *, actor, request):
+    old_status = report.status
+    report.status = new_status
+    now = timezone.now()
+    if new_status == ReportStatus.SUBMITTED:
+        report.submitted_at = now
+    elif new_status == ReportStatus.REVIEWED:
+        report.reviewed_at = now
+        report.reviewed_by = _user(actor)
+    report.revision += 1
+    report.save()
+    _history(report, actor, ChangeKind.STATUS, field="status", old=old_status, new=new_status)
+    _activity(report, actor, new_status)
+    audit.record(
+        actor,
+        audit.REPORT_STATUS_CHANGED,
+        target=report,
+        request=request,
+        previous=old_status,
+        status=new_status,
+    )
+    _changed()
+    return report
+
+
+@transaction.atomic
+def submit_report(report, *, actor, request=None):
+    """Draft -> submitted. The texts are checked again: the guard may have learnt
+    a pattern since they were saved."""
+    report = _lock(report)
+    _require_draft(report, _("submitting"))
+    check_personal_data({name: getattr(report, name) for name in REPORT_TEXT_FIELDS})
+    return _set_status(report, ReportStatus.SUBMITTED, actor=actor, request=request)
+
+
+@transaction.atomic
+def review_report(report, *, actor, request=None):
+    report = _lock(report)
+    if report.status != ReportStatus.SUBMITTED:
+        raise WorkflowError(_("Only a submitted report can be marked as reviewed."))
+    return _set_status(report, ReportStatus.REVIEWED, actor=actor, request=request)
+
+
+@transaction.atomic
+def return_to_draft(report, *, actor, request=None):
+    """A reviewer sends a submitted report back for changes."""
+    report = _lock(report)
+    if report.status != ReportStatus.SUBMITTED:
+        raise WorkflowError(_("Only a submitted report can be returned for changes."))
+    return _set_status(report, ReportStatus.DRAFT, actor=actor, request=request)
+
+
+@transaction.atomic
+def reopen_report(report, *, actor, request=None):
+    """Reviewed -> draft for corrections. A shared report is withdrawn from the
+    network first: the network only ever sees reviewed reports."""
+    report = _lock(report)
+    if report.status != ReportStatus.REVIEWED:
+        raise WorkflowError(_("Only a reviewed report can be reopened."))
+    if report.audience == ReportAudience.NETWORK:
+        _set_audience(report, ReportAudience.WORKSPACE, actor=actor, request=request)
+    return _set_status(report, ReportStatus.DRAFT, actor=actor, request=request)
+
+
+def _set_audience(report, audience, *, actor, request):
+    old = report.audience
+    report.audience = audience
+    report.shared_at = timezone.now() if audience == ReportAudience.NETWORK else None
+    report.revision += 1
+    report.save()
+    _history(report, actor, ChangeKind.AUDIENCE, field="audience", old=old, new=audience)
+    _activity(report, actor, audience)
+    action = audit.REPORT_SHARED if audience == ReportAudience.NETWORK else audit.REPORT_WITHDRAWN
+    audit.record(actor, action, target=report, request=request, audience=audience)
+    _changed()
+    return report
+
+
+@transaction.atomic
+def share_report(report, *, actor, request=None):
+    report = _lock(report)
+    if report.status != ReportStatus.REVIEWED:
+        raise WorkflowError(_("Only a reviewed report can be shared with the network."))
+    if report.audience == ReportAudience.NETWORK:
+        raise WorkflowError(_("This report is already shared with the network."))
+    return _set_audience(report, ReportAudience.NETWORK, actor=actor, request=request)
+
+
+@transaction.atomic
+def withdraw_report(report, *, actor, request=None):
+    report = _lock(report)
+    if report.audience != ReportAudience.NETWORK:
+        raise WorkflowError(_("This report is not shared with the network."))
+    return _set_audience(report, ReportAudience.WORKSPACE, actor=actor, request=request)
+
+
+def record_view(report, *, user, request=None):
+    audit.record(user, audit.REPORT_VIEWED, target=report, request=request)
+
+
+# --- Case records ----------------------------------------------------------------
+
+CASE_CODED_FIELDS = tuple(c.field for c in vocab.CODED_COLUMNS)
+
+
+def case_snapshot(record):
+    """Field -> stored value (flag groups as ";"-joined CTDC columns), for the history."""
+    values = {name: getattr(record, name) for name in CASE_CODED_FIELDS}
+    for group in vocab.FLAG_GROUPS:
+        values[group.key] = ";".join(record.flags(group))
+    return values
+
+
+@transaction.atomic
+def add_case(report, *, actor, values, request=None):
+    report = _lock(report)
+    _require_draft(report, _("adding case records"))
+    record = CaseRecord(report=report, **values)
+    record.full_clean()
+    record.save()
+    _history(report, actor, ChangeKind.CASE_ADDED, case_record_id=record.pk)
+    audit.record(
+        actor, audit.REPORT_CHANGED, target=report, request=request, case_record_added=record.pk
+    )
+    _touch(report)
+    return record
+
+
+@transaction.atomic
+def update_case(record, *, actor, values, request=None):
+    report = _lock(record.report)
+    _require_draft(report, _("changing case records"))
+    before = case_snapshot(record)
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    after = case_snapshot(record)
+    changed = [name for name in before if before[name] != after[name]]
+    for name in changed:
+        _history(
+            report,
+            actor,
+            ChangeKind.CASE_CHANGED,
+            field=name,
+            old=before[name],
+            new=after[name],
+            case_record_id=record.pk,
+        )
+    if changed:
+        audit.record(
+            actor,
+            audit.REPORT_CHANGED,
+            target=report,
+            request=request,
+            case_record_changed=record.pk,
+            fields=changed,
+        )
+        _touch(report)
+    return record
+
+
+@transaction.atomic
+def delete_case(record, *, actor, request=None):
+    report = _lock(record.report)
+    _require_draft(report, _("deleting case records"))
+    pk = record.pk
+    record.delete()
+    _history(report, actor, ChangeKind.CASE_DELETED, case_record_id=pk)
+    audit.record(
+        actor, audit.REPORT_CHANGED, target=report, request=request, case_record_deleted=pk
+    )
+    _touch(report)
+
+
+def _touch(report):
+    """Case records feed the report's search document and the statistics."""
+    report.save(update_fields=["updated_at"])
+    _changed()
+
+
+@transaction.atomic
+def import_cases(report, records, *, actor, file_format, replace=False, via="web", request=None):
+    """Store validated records (``CaseRecord`` instances without a report) in one
+    transaction: all of them or, if anything fails, none."""
+    report = _lock(report)
+    _require_draft(report, _("importing case records"))
+    before = report.cases.count()
+    if replace:
+        report.cases.all().delete()
+    for record in records:
+        record.report = report
+    CaseRecord.objects.bulk_create(records, batch_size=500)
+    after = report.cases.count()
+    _history(report, actor, ChangeKind.IMPORTED, field="cases", old=before, new=after)
+    audit.record(
+        actor,
+        audit.CASES_IMPORTED,
+        target=report,
+        request=request,
+        rows=len(records),
+        format=file_format,
+        replaced=before if replace else 0,
+        via=via,
+    )
+    _touch(report)
+    return after
+
+
+# --- Comments --------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_comment(report, *, actor, body, request=None):
+    check_personal_data({"body": body})
+    return ReportComment.objects.create(
+        report=report, author=_user(actor), author_name=_actor_name(actor), body=body
+    )
+
+
+@transaction.atomic
+def delete_comment(comment, *, actor, request=None):
+    report = comment.report
+    comment.delete()
+    _history(report, actor, ChangeKind.COMMENT_DELETED)
+
+
+# --- Attachments -----------------------------------------------------------------
+
+
+def attach_upload(report, uploaded_file, *, actor, description="", request=None):
+    """Store an upload as a workspace file (checked, audited by the members'
+    files module) and attach it to a draft report."""
+    from portal.members.files import store_upload
+
+    _require_draft(report, _("attaching files"))
+    # File names and descriptions are read by everyone in the workspace.
+    check_personal_data({"file": uploaded_file.name or "", "description": description})
+    stored = store_upload(report.workspace, uploaded_file, actor, description, request=request)
+    try:
+        return attach_file(report, stored, actor=actor, request=request)
+    except Exception:
+        stored.delete()
+        raise
+
+
+@transaction.atomic
+def attach_file(report, stored, *, actor, request=None):
+    """Attach a file already in the report's workspace."""
+    report = _lock(report)
+    _require_draft(report, _("attaching files"))
+    if stored.workspace_id != report.workspace_id:
+        raise WorkflowError(_("Only files of this workspace can be attached."))
+    attachment, created = ReportAttachment.objects.get_or_create(
+        report=report, file=stored, defaults={"attached_by": _user(actor)}
+    )
+    if created:
+        _history(report, actor, ChangeKind.ATTACHMENT_ADDED, field="attachment", new=stored.pk)
+        audit.record(
+            actor, audit.REPORT_CHANGED, target=report, request=request, file_attached=stored.pk
+        )
+    return attachment
+
+
+@transaction.atomic
+def detach_file(attachment, *, actor, request=None):
+    """Take a file off a draft report; it stays among the workspace's files."""
+    report = _lock(attachment.report)
+    _require_draft(report, _("detaching files"))
+    file_id = attachment.file_id
+    attachment.delete()
+    _history(report, actor, ChangeKind.ATTACHMENT_REMOVED, field="attachment", old=file_id)
+    audit.record(actor, audit.REPORT_CHANGED, target=report, request=request, file_detached=file_id)

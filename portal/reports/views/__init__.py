@@ -1,0 +1,2 @@
+"""Thin views: access through portal.members.access and portal.reports.policy,
+changes through portal.reports.services."""

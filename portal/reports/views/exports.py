@@ -1,0 +1,52 @@
+from django.http import Http404, HttpResponse
+from django.views.decorators.cache import never_cache
+
+from portal.members.access import workspace_view
+from portal.members.models.workspaces import PERM_CONTRIBUTE
+
+from .. import exports
+from ..anonymity import default_k
+from ..models import MonitoringReport
+from .common import render_in_workspace, report_in
+
+VARIANTS = {"records": False, "anonymised": True}
+
+
+def attachment(export):
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    # Restricted data: no copy in a browser or proxy cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@workspace_view(PERM_CONTRIBUTE)
+def export_page(request, workspace):
+    reports = MonitoringReport.objects.filter(workspace=workspace).order_by("-period_end", "-pk")
+    return render_in_workspace(
+        request,
+        "reports/export.html",
+        {"workspace": workspace, "reports": reports, "k": default_k()},
+    )
+
+
+@workspace_view(PERM_CONTRIBUTE)
+@never_cache
+def export_download(request, workspace, variant, fmt):
+    if variant not in VARIANTS or fmt not in exports.FORMATS:
+        raise Http404("No such export.")
+    report = None
+    report_id = request.GET.get("report")
+    if report_id:
+        if not report_id.isdigit():
+            raise Http404("No such report.")
+        report = report_in(workspace, int(report_id))
+    export = exports.export_workspace(
+        workspace,
+        fmt=fmt,
+        anonymised=VARIANTS[variant],
+        report=report,
+        actor=request.user,
+        request=request,
+    )
+    return attachment(export)

@@ -1,0 +1,270 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.members.access import workspace_view
+from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PERM_VIEW
+
+from .. import services
+from ..forms import AttachmentForm, CommentForm, ReportForm
+from ..history import history_for
+from ..models import MonitoringReport, ReportAttachment, ReportComment
+from ..pii import describe
+from ..policy import can_delete_comment, report_access
+from ..summaries import case_summary
+from .common import readable_report, render_in_workspace, report_in, workflow_redirect
+
+CASES_PER_PAGE = 100
+
+
+@workspace_view(PERM_VIEW)
+def report_list(request, workspace):
+    can_contribute = request.user.has_perm(f"members.{PERM_CONTRIBUTE}", workspace)
+    reports = (
+        MonitoringReport.objects.filter(workspace=workspace)
+        .select_related("workspace")
+        .annotate(case_count=Count("cases"))
+        .order_by("-period_end", "-pk")
+    )
+    return render_in_workspace(
+        request,
+        "reports/report_list.html",
+        {
+            "workspace": workspace,
+            "reports": reports,
+            "can_create": can_contribute and not workspace.is_archived,
+            # Exporting reads: still possible in an archived workspace.
+            "can_export": can_contribute,
+        },
+    )
+
+
+@workspace_view(PERM_CONTRIBUTE, write=True)
+def report_create(request, workspace):
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = services.create_report(
+            workspace, actor=request.user, request=request, **form.changes()
+        )
+        messages.success(request, _("The report was created as a draft."))
+        return redirect(report)
+    status = 400 if form.is_bound else 200
+    return render_in_workspace(
+        request,
+        "reports/report_form.html",
+        {"workspace": workspace, "form": form, "report": None},
+        status=status,
+    )
+
+
+def _member_context(request, report, access, *, page=None, comment_form=None, attach_form=None):
+    """What the report page shows to the workspace's own people."""
+    cases = Paginator(report.cases.order_by("pk"), CASES_PER_PAGE)
+    comments = list(report.comments.select_related("author"))
+    return {
+        "base_template": "members/workspace_base.html",
+        "cases_page": cases.get_page(page),
+        "case_count": cases.count,
+        "comments": [(c, can_delete_comment(request.user, c, access)) for c in comments],
+        "comment_form": comment_form or CommentForm(),
+        "attachments": report.attachments.select_related("file__workspace", "attached_by"),
+        "attach_form": attach_form
+        or (AttachmentForm(workspace=report.workspace, report=report) if access.attach else None),
+        "history": history_for(report),
+    }
+
+
+def _detail_page(request, report, access, status=200, **forms):
+    context = {"workspace": report.workspace, "report": report, "access": access}
+    if access.member:
+        context.update(_member_context(request, report, access, **forms))
+    else:
+        # Outside the workspace: the narrative and totals, not the rows.
+        context["base_template"] = "base.html"
+        context["summary"] = case_summary(report.cases.all())
+    return render_in_workspace(request, "reports/report_detail.html", context, status=status)
+
+
+@readable_report
+def report_detail(request, report, access):
+    services.record_view(report, user=request.user, request=request)
+    return _detail_page(request, report, access, page=request.GET.get("page"))
+
+
+@workspace_view(PERM_CONTRIBUTE, write=True)
+@workflow_redirect
+def report_edit(request, workspace, report_id):
+    report = report_in(workspace, report_id)
+    if not report.is_draft:
+        raise services.WorkflowError(
+            _("This report is %(status)s and can no longer be edited.")
+            % {"status": report.get_status_display().lower()}
+        )
+    if request.method == "POST":
+        form = ReportForm(request.POST, instance=report)
+    elif request.GET.get("check"):
+        # Sent here by a refused submission: show the guard's findings in place.
+        form = ReportForm(_current_values(report), instance=report)
+        form.is_valid()
+    else:
+        form = ReportForm(instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_report(
+                report,
+                actor=request.user,
+                changes=form.changes(),
+                revision=form.cleaned_data.get("revision"),
+                request=request,
+            )
+        except services.StaleEdit as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(report)
+    status = 400 if request.method == "POST" else 200
+    return render_in_workspace(
+        request,
+        "reports/report_form.html",
+        {"workspace": workspace, "form": form, "report": report},
+        status=status,
+    )
+
+
+def _current_values(report):
+    form = ReportForm(instance=report)
+    values = {name: form[name].value() for name in ReportForm.Meta.fields}
+    values["revision"] = report.revision
+    return values
+
+
+def _workflow_action(service, done_message, perm):
+    @workspace_view(perm, write=True)
+    @require_POST
+    @workflow_redirect
+    def action(request, workspace, report_id):
+        report = report_in(workspace, report_id)
+        try:
+            service(report, actor=request.user, request=request)
+        except services.PersonalDataFound:
+            messages.error(
+                request,
+                _(
+                    "The report cannot be submitted: the text below looks like personal "
+                    "data. Edit the report and remove it."
+                ),
+            )
+            edit_url = reverse(
+                "reports:edit", kwargs={"slug": workspace.slug, "report_id": report.pk}
+            )
+            return redirect(f"{edit_url}?check=1")
+        messages.success(request, done_message)
+        return redirect(report)
+
+    return action
+
+
+report_submit = _workflow_action(
+    services.submit_report, _("The report was submitted for review."), PERM_CONTRIBUTE
+)
+report_review = _workflow_action(
+    services.review_report, _("The report is marked as reviewed."), PERM_MODERATE
+)
+report_return = _workflow_action(
+    services.return_to_draft, _("The report was returned to its authors as a draft."), PERM_MODERATE
+)
+report_reopen = _workflow_action(
+    services.reopen_report, _("The report was reopened as a draft."), PERM_MODERATE
+)
+report_share = _workflow_action(
+    services.share_report,
+    _("The report is now shared with the whole network (read-only)."),
+    PERM_MODERATE,
+)
+report_withdraw = _workflow_action(
+    services.withdraw_report,
+    _("The report was withdrawn: only this workspace sees it now."),
+    PERM_MODERATE,
+)
+
+
+@workspace_view(PERM_CONTRIBUTE, write=True)
+@require_POST
+def comment_add(request, workspace, report_id):
+    report = report_in(workspace, report_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(
+            report, actor=request.user, body=form.cleaned_data["body"], request=request
+        )
+        messages.success(request, _("Your comment was added."))
+        return redirect(f"{report.get_absolute_url()}#comments")
+    # Show the report again with the comment as typed and what to fix.
+    access = report_access(request.user, report)
+    return _detail_page(request, report, access, status=400, comment_form=form)
+
+
+@workspace_view(PERM_VIEW, write=True)
+@require_POST
+def comment_delete(request, workspace, report_id, comment_id):
+    report = report_in(workspace, report_id)
+    comment = get_object_or_404(ReportComment, report=report, pk=comment_id)
+    if not can_delete_comment(request.user, comment, report_access(request.user, report)):
+        raise PermissionDenied(_("Only the author or a manager can remove this comment."))
+    services.delete_comment(comment, actor=request.user, request=request)
+    messages.success(request, _("The comment was removed."))
+    return redirect(f"{report.get_absolute_url()}#comments")
+
+
+@workspace_view(PERM_CONTRIBUTE, write=True)
+@require_POST
+@workflow_redirect
+def attachment_add(request, workspace, report_id):
+    report = report_in(workspace, report_id)
+    if not report.is_draft:
+        raise services.WorkflowError(_("Files can be attached to a draft report only."))
+    form = AttachmentForm(request.POST, request.FILES, workspace=workspace, report=report)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["file"]:
+                services.attach_upload(
+                    report,
+                    form.cleaned_data["file"],
+                    actor=request.user,
+                    description=form.cleaned_data["description"],
+                    request=request,
+                )
+            else:
+                services.attach_file(
+                    report, form.cleaned_data["existing"], actor=request.user, request=request
+                )
+        except ValidationError as exc:  # refused by the workspace's file rules
+            form.add_error("file", exc)
+        except services.PersonalDataFound as exc:
+            for finding in exc.findings.get("file", []):
+                form.add_error(
+                    "file", _("The file name: %(problem)s") % {"problem": describe(finding)}
+                )
+        else:
+            messages.success(request, _("The file is attached to the report."))
+            return redirect(f"{report.get_absolute_url()}#attachments")
+    access = report_access(request.user, report)
+    return _detail_page(request, report, access, status=400, attach_form=form)
+
+
+@workspace_view(PERM_CONTRIBUTE, write=True)
+@require_POST
+@workflow_redirect
+def attachment_remove(request, workspace, report_id, attachment_id):
+    report = report_in(workspace, report_id)
+    attachment = get_object_or_404(ReportAttachment, report=report, pk=attachment_id)
+    services.detach_file(attachment, actor=request.user, request=request)
+    messages.success(
+        request, _("The file was taken off the report; it stays in the workspace's files.")
+    )
+    return redirect(f"{report.get_absolute_url()}#attachments")
