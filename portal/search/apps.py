@@ -5,3 +5,9 @@ class SearchConfig(AppConfig):
     name = "portal.search"
     label = "portal_search"
     verbose_name = "Search"
+
+    def ready(self):
+        from . import checks, signals
+
+        checks.register()
+        signals.connect()
