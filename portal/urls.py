@@ -17,6 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),
     path("workspaces/", include("portal.members.urls")),
+    # One address in every language (the header's form GETs /search/?q=);
+    # the page follows the visitor's language like the members' area does.
+    path("search/", include("portal.search.urls")),
     # "/" answers with the home page in the visitor's language (200, canonical
     # link to /<lang>/) rather than a redirect: it is the x-default address.
     path("", core_views.root, name="root"),

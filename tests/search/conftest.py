@@ -9,8 +9,6 @@ the test sources during a test (registry.only), whatever the apps register.
 import uuid
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 from wagtail.models import Page, Site
 
 from portal.members.audience import workspace_token
@@ -51,18 +49,19 @@ class AnyPageSource(PageSource):
 
 
 @pytest.fixture
-def es_prefix():
+def es_prefix(settings):
     """A fresh alias name for this test; everything made under it is removed."""
     prefix = f"{settings.SEARCH_INDEX_PREFIX}-t{uuid.uuid4().hex[:10]}"
+    # The real node, whatever URL the test points the code at meanwhile.
+    client = get_client()
     circuit.reset()
-    with override_settings(SEARCH_INDEX_PREFIX=prefix):
-        yield prefix
-        client = get_client()
-        names = client.indices.get(
-            index=f"{prefix}-*,{prefix}", allow_no_indices=True, ignore_unavailable=True
-        )
-        for name in names:
-            client.options(ignore_status=404).indices.delete(index=name)
+    settings.SEARCH_INDEX_PREFIX = prefix
+    yield prefix
+    names = client.indices.get(
+        index=f"{prefix}-*,{prefix}", allow_no_indices=True, ignore_unavailable=True
+    )
+    for name in names:
+        client.options(ignore_status=404).indices.delete(index=name)
     circuit.reset()
 
 
