@@ -7,7 +7,8 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
-        from . import checks, signals
+        from . import checks, functions, signals
 
         checks.register()
+        functions.connect()
         signals.connect()

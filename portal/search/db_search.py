@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from . import snippets
+from .functions import UnicodeLower
 from .mirror import text_config
 from .models import SearchRecord, SearchRecordAudience, SearchRecordCountry
 from .results import FACETS, SORT_DATE, Hit, SearchResults, facet_values
@@ -55,9 +56,10 @@ def _matching(queryset, q, strategy):
     terms = snippets.words(q)
     if not terms:
         return queryset.none()
+    queryset = queryset.alias(folded_title=UnicodeLower("title"), folded_body=UnicodeLower("body"))
     for term in terms:
-        queryset = queryset.filter(Q(title__icontains=term) | Q(body__icontains=term))
-    title_hit = reduce(lambda a, b: a & b, (Q(title__icontains=t) for t in terms))
+        queryset = queryset.filter(Q(folded_title__contains=term) | Q(folded_body__contains=term))
+    title_hit = reduce(lambda a, b: a & b, (Q(folded_title__contains=t) for t in terms))
     return queryset.annotate(
         rank=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField())
     )
@@ -105,20 +107,30 @@ def _facet_counts(base, params):
 def search(params, tokens, *, strategy=None):
     strategy = strategy or default_strategy()
     q = params.q.strip()
+    by_rank = bool(q) and params.sort != SORT_DATE
     base = visible(tokens)
     if q:
         base = _matching(base, q, strategy)
-    matched = _filter(base, params)
-    total = matched.count()
-    if params.sort == SORT_DATE or not q:
-        order = [F("date").desc(nulls_last=True), "-pk"]
+    if strategy == POSTGRESQL:
+        total, counts, page_ids = _aggregate_postgresql(base, params, by_rank=by_rank)
     else:
-        order = ["-rank", F("date").desc(nulls_last=True), "-pk"]
-    page = list(
-        matched.order_by(*order).values(
+        matched = _filter(base, params)
+        total = matched.count()
+        counts = _facet_counts(base, params)
+        order = ["-rank"] if by_rank else []
+        order += [F("date").desc(nulls_last=True), "-pk"]
+        page_ids = list(
+            matched.order_by(*order).values_list("pk", flat=True)[
+                params.offset : params.offset + params.per_page
+            ]
+        )
+    rows = {
+        row["pk"]: row
+        for row in SearchRecord.objects.filter(pk__in=page_ids).values(
             "pk", "doc_id", "kind", "object_id", "title", "body", "url", "date", "language", "extra"
-        )[params.offset : params.offset + params.per_page]
-    )
+        )
+    }
+    page = [rows[pk] for pk in page_ids if pk in rows]
     countries = {}
     for record_id, code in SearchRecordCountry.objects.filter(
         record_id__in=[r["pk"] for r in page]
@@ -150,9 +162,88 @@ def search(params, tokens, *, strategy=None):
         params=params,
         hits=hits,
         total=total,
-        facets=facet_values(params, _facet_counts(base, params)),
+        facets=facet_values(params, counts),
         backend="database",
     )
+
+
+def _aggregate_postgresql(base, params, *, by_rank):
+    """Total, facet counts and the page's ids in one statement: the matching
+    records are found once (a materialised CTE) instead of once per count.
+    Each facet counts with every selected filter but its own."""
+    selected = params.selected()
+    columns = ["id", "kind", "language", "year", "date"] + (["rank"] if by_rank else [])
+    if selected["country"]:
+        base = base.annotate(
+            country_ok=Exists(
+                SearchRecordCountry.objects.filter(
+                    record=OuterRef("pk"), code__in=list(selected["country"])
+                )
+            )
+        )
+        columns.append("country_ok")
+    base_sql, sql_params = base.values(*columns).query.sql_with_params()
+    conditions = {}
+    for facet, column in (("kind", "kind"), ("language", "language"), ("year", "year")):
+        if selected[facet]:
+            conditions[facet] = (f"m.{column} = ANY(%s)", [list(selected[facet])])
+    if selected["country"]:
+        conditions["country"] = ("m.country_ok", [])
+
+    def where(leave_out=None, extra=()):
+        parts = [sql for facet, (sql, _) in conditions.items() if facet != leave_out]
+        values = [v for facet, (_, vs) in conditions.items() if facet != leave_out for v in vs]
+        parts += list(extra)
+        return (f"WHERE {' AND '.join(parts)}" if parts else ""), values
+
+    # Only identifiers from this code and placeholders go into the SQL text;
+    # every value is a parameter.
+    countries = connection.ops.quote_name(SearchRecordCountry._meta.db_table)
+    order = "m.rank DESC, " if by_rank else ""
+    order += "m.date DESC NULLS LAST, m.id DESC"
+    parts, values = [], list(sql_params)
+    for sql, facet, extra in (
+        ("SELECT 'total', NULL::text, COUNT(*), NULL::bigint FROM m {w}", None, ()),
+        ("SELECT 'kind', m.kind, COUNT(*), NULL::bigint FROM m {w} GROUP BY m.kind", "kind", ()),
+        (
+            "SELECT 'language', m.language, COUNT(*), NULL::bigint FROM m {w} GROUP BY m.language",
+            "language",
+            ("m.language <> ''",),
+        ),
+        (
+            "SELECT 'year', m.year::text, COUNT(*), NULL::bigint FROM m {w} GROUP BY m.year",
+            "year",
+            ("m.year IS NOT NULL",),
+        ),
+        (
+            f"SELECT 'country', c.code, COUNT(*), NULL::bigint FROM m "  # noqa: S608
+            f"JOIN {countries} c ON c.record_id = m.id {{w}} GROUP BY c.code",
+            "country",
+            (),
+        ),
+    ):
+        clause, clause_values = where(leave_out=facet or "", extra=extra)
+        parts.append(sql.format(w=clause))
+        values += clause_values
+    clause, clause_values = where(leave_out="")
+    parts.append(
+        "SELECT 'hit', h.id::text, NULL::bigint, h.position FROM ("  # noqa: S608
+        f"SELECT m.id, row_number() OVER (ORDER BY {order}) AS position "
+        f"FROM m {clause} ORDER BY {order} LIMIT %s OFFSET %s) h"
+    )
+    values += [*clause_values, params.per_page, params.offset]
+    statement = f"WITH m AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
+    total, counts, hits = 0, {facet: {} for facet in FACETS}, []
+    with connection.cursor() as cursor:
+        cursor.execute(statement, values)
+        for label, value, count, position in cursor.fetchall():
+            if label == "total":
+                total = count
+            elif label == "hit":
+                hits.append((position, int(value)))
+            else:
+                counts[label][int(value) if label == "year" else value] = count
+    return total, counts, [pk for _, pk in sorted(hits)]
 
 
 def _headlines(page, q):
@@ -209,8 +300,9 @@ def suggest(q, tokens, limit):
         )
         records = records.order_by("-rank", F("date").desc(nulls_last=True))
     else:
+        records = records.alias(folded_title=UnicodeLower("title"))
         for term in terms:
-            records = records.filter(title__icontains=term)
+            records = records.filter(folded_title__contains=term)
         records = records.order_by(F("date").desc(nulls_last=True))
     suggestions, seen = [], set()
     for title, url, kind in records.values_list("title", "url", "kind")[: limit * 2]:

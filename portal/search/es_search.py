@@ -99,7 +99,7 @@ def build(params, tokens, *, alias=None, using=None):
     s = s.source(SOURCE_FIELDS)
     # Escape first, then mark: the html encoder escapes the text and only
     # the <mark> tags are added.
-    s = s.highlight_options(encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"])
+    s = s.highlight_options(type="fvh", encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"])
     for name in _subfields("title"):
         s = s.highlight(name, number_of_fragments=0)
     for name in _subfields("body"):

@@ -26,7 +26,11 @@ def owns(source, obj):
 
 
 def source_queryset(source):
-    """The source's objects without those a more specific source indexes."""
+    """The source's objects without those a more specific source indexes;
+    None for a source without a model (its entries are written directly with
+    portal.search.queue.index_entries)."""
+    if source.model is None:
+        return None
     queryset = source.get_queryset()
     for other in registry:
         if other is source or other.model is None or source.model is None:

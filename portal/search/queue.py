@@ -295,6 +295,8 @@ def enqueue_all(*, process=False):
     """Queue every object of every source (a new, empty index)."""
     total = 0
     for source in registry:
+        if source.model is None:
+            continue
         if type(source).object_id is SearchSource.object_id:
             ids = source_queryset(source).values_list("pk", flat=True).iterator()
         else:

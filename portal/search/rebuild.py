@@ -99,7 +99,7 @@ def rebuild(*, progress=None, force=False, use_elasticsearch=True, chunk_size=CH
     try:
         start_version = next_version()
         retry = []
-        for source in list(registry):
+        for source in [s for s in registry if s.model is not None]:
             objects = _objects(source)
             progress.start(source.kind, objects.count())
             written = 0

@@ -89,7 +89,9 @@ def collect():
             KindStatus(
                 kind=kind,
                 label=str(source.label) if source else "(not registered)",
-                objects=source_queryset(source).count() if source else None,
+                objects=source_queryset(source).count()
+                if source and source.model is not None
+                else None,
                 mirror=mirror_counts.get(kind, 0),
                 index=(index_counts or {}).get(kind, 0) if index_counts is not None else None,
             )

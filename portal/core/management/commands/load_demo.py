@@ -10,6 +10,8 @@ from portal.core.demo import DemoContext
 STEPS = [
     ("accounts", "portal.members.demo.load_accounts"),
     ("public site", "portal.home.demo.load_site"),
+    # Keep last: indexes what every step before it made.
+    ("search index", "portal.search.demo.build_index"),
 ]
 
 

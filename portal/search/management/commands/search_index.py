@@ -10,12 +10,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from portal.search import mirror, queue, rebuild, status
+from portal.search import index, mirror, queue, rebuild, status
 from portal.search.client import ELASTICSEARCH_ERRORS, get_client
 
 logger = logging.getLogger("portal.search.worker")
 
-TOMBSTONE_PURGE_SECONDS = 3600
+HOUSEKEEPING_SECONDS = 3600
 
 
 def _fresh_connections():
@@ -228,19 +228,19 @@ class Command(BaseCommand):
         previous = {s: signal.signal(s, request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
         mode = "Elasticsearch and the database mirror" if get_client() else "the database mirror"
         self.stdout.write(f"Search worker started: applying queued changes to {mode}.")
-        last_purge = 0.0
+        housekept = None
         try:
             while not stop.is_set():
                 _fresh_connections()
                 try:
+                    if housekept is None or time.monotonic() - housekept > HOUSEKEEPING_SECONDS:
+                        self._housekeeping()
+                        housekept = time.monotonic()
                     outcome = queue.drain(should_stop=stop.is_set)
                     if outcome.done or outcome.failed:
                         logger.info(
                             "search worker: %d applied, %d failed", outcome.done, outcome.failed
                         )
-                    if time.monotonic() - last_purge > TOMBSTONE_PURGE_SECONDS:
-                        mirror.purge_tombstones()
-                        last_purge = time.monotonic()
                 except Exception:
                     # The database went away, or a bug: log, wait, carry on;
                     # the queue keeps the work.
@@ -253,6 +253,20 @@ class Command(BaseCommand):
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         self.stdout.write("Search worker stopped.")
+
+    def _housekeeping(self):
+        """At start and hourly: make sure the index exists (a fresh install, or
+        an alias someone deleted, gets an index and every object queued), and
+        forget old tombstones."""
+        client = get_client()
+        if client is not None:
+            try:
+                if index.ensure_index(client):
+                    queued = queue.enqueue_all()
+                    logger.warning("search worker: new empty index, %d objects queued", queued)
+            except ELASTICSEARCH_ERRORS as exc:
+                logger.warning("search worker: Elasticsearch not answering yet: %s", exc)
+        mirror.purge_tombstones()
 
     def _idle_seconds(self):
         """Until the next row is due, within [0.2 s, SEARCH_WORKER_POLL]."""
