@@ -190,19 +190,30 @@ def ensure_index(client=None):
     )
 
 
-def write_targets(client=None):
-    """Aliases every write must go to: the rebuild's first, then the live one.
+def existing_aliases(client=None):
+    """Which of the live and the rebuild's alias exist, in one request."""
+    client = client or get_client()
+    response = client.options(ignore_status=404).indices.get_alias(
+        name=f"{alias_name()},{next_alias_name()}"
+    )
+    wanted = {alias_name(), next_alias_name()}
+    found = set()
+    for name, body in response.items():
+        if isinstance(body, dict) and name not in ("error", "status"):
+            found.update(set(body.get("aliases", {})) & wanted)
+    return found
+
+
+def write_targets(aliases):
+    """Aliases every write must go to, given ``existing_aliases()``: the
+    rebuild's first, then the live one.
 
     That order matters: if the rebuild's alias is gone by the time we write to
     it, the rebuild finished and the live alias already points at the new
     index, which the second write then reaches.
     """
-    client = client or get_client()
-    targets = []
-    if client.indices.exists_alias(name=next_alias_name()):
-        targets.append(next_alias_name())
-    targets.append(alias_name())
-    return targets
+    targets = [next_alias_name()] if next_alias_name() in aliases else []
+    return [*targets, alias_name()]
 
 
 def document(entry, version):

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 def specific_model(obj):
     """The model that decides an object's source: for a Wagtail page loaded as
     a plain ``Page``, its specific type (from the content type, no query)."""
-    if isinstance(obj, SpecificMixin):
+    if isinstance(obj, SpecificMixin) and getattr(obj, "content_type_id", None):
         return obj.specific_class or type(obj)
     return type(obj)
 

@@ -194,13 +194,16 @@ def read_entries(rows):
 def write_elasticsearch(client, entries, deletes, version, *, started):
     """Write to every live target; {doc_id: error} per failed document.
     Raises ELASTICSEARCH_ERRORS when Elasticsearch does not answer."""
-    if index.ensure_index(client):
+    # Looked up for every batch, never cached: a rebuild that started before
+    # this change committed must get this write too.
+    aliases = index.existing_aliases(client)
+    if index.alias_name() not in aliases and index.ensure_index(client):
         enqueue_all(process=False)
     if time.monotonic() - started > index.MAX_WRITE_DELAY_SECONDS:
         raise TimeoutError("the data read is too old to write; it will be read again")
     delete_ids = [doc_id(kind, object_id) for kind, object_id in deletes]
     errors = {}
-    for target in index.write_targets(client):
+    for target in index.write_targets(aliases):
         result = index.bulk_write(client, target, entries.values(), delete_ids, version)
         if target == index.next_alias_name():
             # The rebuild finished between our check and our write: the live
@@ -218,10 +221,18 @@ def process(rows, *, inline=False):
     # Taken after the claim and before reading: see portal.search.versions.
     version = next_version()
     entries, deletes, failures = read_entries(rows)
+    # Fail closed: a document its source cannot describe right now leaves the
+    # index (its audience may just have narrowed) until a retry succeeds.
+    deletes |= {
+        (row.kind, row.object_id) for row in rows if doc_id(row.kind, row.object_id) in failures
+    }
     mirror.write(entries, deletes, version)
 
     es_failure, es_errors = None, {}
     client = get_client()
+    if client is not None and inline:
+        # A web request waits briefly; what does not fit is the worker's.
+        client = client.options(request_timeout=settings.SEARCH_QUERY_TIMEOUT * 2, max_retries=0)
     if client is not None:
         if inline and circuit.is_open():
             es_failure = "Elasticsearch failed moments ago; left for the worker"

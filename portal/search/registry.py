@@ -22,6 +22,23 @@ database fallback, and filters every query by the asker's audience tokens
 (portal.members.audience). A source only says what a document looks like and who
 may see it. ``entry_for`` returning None means "must not be in the index" (an
 unpublished page, a deleted report): the engine removes it.
+
+What the engine relies on:
+
+- ``entry_for(obj)`` reads the object as the database has it now (it runs after
+  the commit, in the web process or the worker) and must not raise for a
+  normal object; an entry that fails the checks in portal.search.entries
+  (audience tokens ``public``, ``network``, ``workspace:<id>``; a URL that is
+  site-relative or http(s); plain text) is not indexed and stays queued with
+  the error, visible in ``manage.py search_index status``.
+- ``get_queryset()`` lists every object that may have a document (rebuild,
+  status); ``get_objects(ids)`` loads some of them by ``object_id`` (an object
+  it leaves out is removed from the index). Override both with
+  ``object_id`` when a kind is not identified by its primary key.
+- ``watch`` resolvers get the changed (or deleted) related instance and
+  return root objects or their primary keys; any change of a watched model
+  re-indexes those roots.
+- A source for ``Page`` covers every page type without a source of its own.
 """
 
 from __future__ import annotations
