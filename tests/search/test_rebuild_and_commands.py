@@ -18,7 +18,7 @@ from portal.search import index, queue, rebuild
 from portal.search.client import get_client
 from portal.search.models import PendingIndexOperation, SearchRecord
 from portal.search.query import search
-from portal.search.registry import registry
+from portal.search.registry import SearchEntry, registry
 from portal.search.results import SearchParams
 from tests.factories import make_workspace
 
@@ -187,6 +187,36 @@ def test_status_shows_queue_counts_alias_and_reachability(es_index, test_sources
     out = StringIO()
     call_command("search_index", "status", "--check", stdout=out)
     assert "In step." in out.getvalue()
+
+
+def test_status_asks_for_a_rebuild_when_the_analyzers_change(settings, es_index, test_sources):
+    settings.SEARCH_ANALYZERS = {**settings.SEARCH_ANALYZERS, "ru": "simple"}
+    out = StringIO()
+    call_command("search_index", "status", stdout=out)
+    assert "another mapping or analyzers: rebuild it" in out.getvalue()
+    rebuild.rebuild()
+    mapping = get_client().indices.get_mapping(index=index.alias_name())
+    properties = next(iter(mapping.values()))["mappings"]["properties"]
+    assert properties["title"]["fields"]["ru"]["analyzer"] == "simple"
+    # Queries and highlighting use the language sub-fields too.
+    queue.index_entries(
+        [
+            SearchEntry(
+                kind="note",
+                object_id="77",
+                title="Приют в Андижане",
+                url="/77/",
+                audiences=(PUBLIC,),
+                language="ru",
+            )
+        ],
+        refresh=True,
+    )
+    results = search(SearchParams(q="андижане"), {PUBLIC})
+    assert [h.title_html for h in results.hits] == ["Приют в <mark>Андижане</mark>"]
+    out = StringIO()
+    call_command("search_index", "status", stdout=out)
+    assert "rebuild it" not in out.getvalue()
 
 
 def test_status_says_when_elasticsearch_is_unreachable(settings, es_prefix, test_sources):
