@@ -42,6 +42,11 @@ RETRY_BASE_SECONDS = 5
 ENQUEUE_CHUNK = 1000
 
 
+class StaleRead(Exception):
+    """Processing took so long that its data may predate a deletion the index
+    no longer remembers; the rows are read again instead."""
+
+
 def enqueue(keys, *, process=True):
     """Note that the documents of ``keys`` ((kind, object_id) pairs) may be out
     of date; with ``process``, try to apply it right after the commit."""
@@ -200,7 +205,7 @@ def write_elasticsearch(client, entries, deletes, version, *, started):
     if index.alias_name() not in aliases and index.ensure_index(client):
         enqueue_all(process=False)
     if time.monotonic() - started > index.MAX_WRITE_DELAY_SECONDS:
-        raise TimeoutError("the data read is too old to write; it will be read again")
+        raise StaleRead("the data read is too old to write; it will be read again")
     delete_ids = [doc_id(kind, object_id) for kind, object_id in deletes]
     errors = {}
     for target in index.write_targets(aliases):
@@ -240,12 +245,14 @@ def process(rows, *, inline=False):
             try:
                 es_errors = write_elasticsearch(client, entries, deletes, version, started=started)
                 circuit.record_success()
-            except (*ELASTICSEARCH_ERRORS, TimeoutError) as exc:
+            except ELASTICSEARCH_ERRORS as exc:
                 circuit.record_failure()
                 es_failure = f"Elasticsearch: {type(exc).__name__}: {exc}"
                 logger.warning(
                     "search: index write failed, %d rows stay queued: %s", len(rows), exc
                 )
+            except StaleRead as exc:
+                es_failure = str(exc)
 
     outcome = Outcome()
     done = []
