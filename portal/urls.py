@@ -23,6 +23,9 @@ urlpatterns = [
     path("network/reports/", include("portal.reports.network_urls")),
     path("statistics/", include("portal.reports.statistics_urls")),
     path("api/v1/", api_v1.urls),
+    # One address in every language (the header's form GETs /search/?q=);
+    # the page follows the visitor's language like the members' area does.
+    path("search/", include("portal.search.urls")),
     # "/" answers with the home page in the visitor's language (200, canonical
     # link to /<lang>/) rather than a redirect: it is the x-default address.
     path("", core_views.root, name="root"),

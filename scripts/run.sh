@@ -17,5 +17,25 @@ info "loading demo content"
 "$PY" manage.py load_demo
 mkdir -p staticfiles
 
+# With Elasticsearch, a worker beside the server applies queued index changes
+# (edits are applied right after commit too; the worker retries what could not
+# be, with backoff). Without it, every change still reaches the database
+# search at once, so no worker is needed.
+if [ -n "${ELASTICSEARCH_URL:-}" ]; then
+    info "starting the search worker (manage.py search_index worker)"
+    "$PY" manage.py search_index worker &
+    WORKER_PID=$!
+    stop_worker() {
+        kill -TERM "$WORKER_PID" 2>/dev/null || true
+        wait "$WORKER_PID" 2>/dev/null || true
+    }
+    trap stop_worker EXIT
+    trap 'exit 130' INT TERM
+fi
+
 info "serving on http://127.0.0.1:$PORT/ (Ctrl-C to stop); sign in as admin@example.org / ${DEMO_PASSWORD:-demo-pass-2024}"
-exec "$PY" manage.py runserver "127.0.0.1:$PORT"
+if [ -n "${WORKER_PID:-}" ]; then
+    "$PY" manage.py runserver "127.0.0.1:$PORT"
+else
+    exec "$PY" manage.py runserver "127.0.0.1:$PORT"
+fi

@@ -22,11 +22,29 @@ database fallback, and filters every query by the asker's audience tokens
 (portal.members.audience). A source only says what a document looks like and who
 may see it. ``entry_for`` returning None means "must not be in the index" (an
 unpublished page, a deleted report): the engine removes it.
+
+What the engine relies on:
+
+- ``entry_for(obj)`` reads the object as the database has it now (it runs after
+  the commit, in the web process or the worker) and must not raise for a
+  normal object; an entry that fails the checks in portal.search.entries
+  (audience tokens ``public``, ``network``, ``workspace:<id>``; a URL that is
+  site-relative or http(s); plain text) is not indexed and stays queued with
+  the error, visible in ``manage.py search_index status``.
+- ``get_queryset()`` lists every object that may have a document (rebuild,
+  status); ``get_objects(ids)`` loads some of them by ``object_id`` (an object
+  it leaves out is removed from the index). Override both with
+  ``object_id`` when a kind is not identified by its primary key.
+- ``watch`` resolvers get the changed (or deleted) related instance and
+  return root objects or their primary keys; any change of a watched model
+  re-indexes those roots.
+- A source for ``Page`` covers every page type without a source of its own.
 """
 
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -83,6 +101,19 @@ class SearchSource:
     def object_id(self, obj):
         return str(obj.pk)
 
+    def get_objects(self, object_ids):
+        """{object_id: object} for those of ``object_ids`` that may still have a
+        document; missing ids are removed from the index. Override together
+        with ``object_id`` when a kind is not identified by its primary key."""
+        objects = self.get_queryset().filter(pk__in=list(object_ids))
+        return {self.object_id(obj): obj for obj in objects}
+
+    def models_to_watch(self):
+        """Every concrete model whose saves and deletes concern this source:
+        its own model and subclasses (page types under a generic page source)
+        and the ``watch`` models."""
+        return [self.model, *self.watch]
+
 
 class PageSource(SearchSource):
     """Wagtail pages: indexed only when live and without any view restriction on
@@ -90,6 +121,10 @@ class PageSource(SearchSource):
 
     def get_queryset(self):
         return self.model.objects.live().public().select_related("locale")
+
+    def get_objects(self, object_ids):
+        pages = self.get_queryset().filter(pk__in=list(object_ids)).specific()
+        return {self.object_id(page): page for page in pages}
 
     def entry_for(self, page):
         page = page.specific
@@ -128,6 +163,7 @@ class PageSource(SearchSource):
 class Registry:
     def __init__(self):
         self._sources = {}
+        self._listeners = []
 
     def register(self, source):
         if not source.kind:
@@ -135,10 +171,44 @@ class Registry:
         if source.kind in self._sources and type(self._sources[source.kind]) is not type(source):
             raise ValueError(f"search kind {source.kind!r} is registered twice")
         self._sources[source.kind] = source
+        for listener in self._listeners:
+            listener(source)
         return source
 
-    def get(self, kind):
+    def unregister(self, kind):
+        """Forget a kind (tests, or an app switched off); its documents stay in
+        the index until the next rebuild."""
+        return self._sources.pop(kind, None)
+
+    def on_register(self, listener):
+        """Call ``listener(source)`` for every source registered now and later
+        (the engine connects its signal receivers this way)."""
+        self._listeners.append(listener)
+        for source in list(self._sources.values()):
+            listener(source)
+
+    @contextmanager
+    def only(self, *sources):
+        """Within the block, exactly ``sources`` are registered (tests that need
+        a known set of kinds whatever the apps register)."""
+        saved = dict(self._sources)
+        self._sources.clear()
+        try:
+            for source in sources:
+                self.register(source)
+            yield self
+        finally:
+            self._sources.clear()
+            self._sources.update(saved)
+
+    def get(self, kind, *default):
+        """The source of ``kind``; KeyError when unknown, unless a default is given."""
+        if default:
+            return self._sources.get(kind, default[0])
         return self._sources[kind]
+
+    def __contains__(self, kind):
+        return kind in self._sources
 
     def __iter__(self):
         return iter(self._sources.values())

@@ -278,6 +278,22 @@ SEARCH_ANALYZERS = {
     "ru": env("SEARCH_ANALYZER_RU", default="standard"),
     "en": env("SEARCH_ANALYZER_EN", default="standard"),
 }
+# PostgreSQL text search configurations for the database fallback, per
+# document language; other languages use "simple" (no stemming).
+SEARCH_DB_CONFIGS = {"ru": "russian", "en": "english"}
+SEARCH_INDEX_SHARDS = env.int("SEARCH_INDEX_SHARDS", default=1)
+# A visitor's search waits this long for Elasticsearch before the database
+# fallback answers instead.
+SEARCH_QUERY_TIMEOUT = env.float("SEARCH_QUERY_TIMEOUT", default=2.0)
+# After a failure, Elasticsearch is left alone for this long by web requests
+# (searches use the fallback, edits leave their index work to the worker).
+SEARCH_CIRCUIT_SECONDS = env.int("SEARCH_CIRCUIT_SECONDS", default=10)
+# Queued index operations are retried with exponential backoff up to this delay.
+SEARCH_RETRY_MAX_DELAY = env.int("SEARCH_RETRY_MAX_DELAY", default=600)
+# How often an idle `search_index worker` looks for new work, seconds.
+SEARCH_WORKER_POLL = env.float("SEARCH_WORKER_POLL", default=2.0)
+SEARCH_PAGE_SIZE = 20
+SEARCH_MAX_QUERY_CHARS = 200
 
 # --- Data exchange ------------------------------------------------------------
 

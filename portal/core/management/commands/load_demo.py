@@ -12,6 +12,8 @@ STEPS = [
     ("workspaces", "portal.members.demo.load_workspaces"),
     ("monitoring reports", "portal.reports.demo.load_reports"),
     ("public site", "portal.home.demo.load_site"),
+    # Keep last: indexes what every step before it made.
+    ("search index", "portal.search.demo.build_index"),
 ]
 
 

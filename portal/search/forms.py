@@ -1,0 +1,105 @@
+"""The search form: validates what the search page's GET parameters say."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .index import RESULT_WINDOW
+from .registry import registry
+from .results import SORT_DATE, SORT_RELEVANCE, SearchParams
+
+_COUNTRY = re.compile(r"^(?:[A-Z]{2}|OTHER)$")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+class _ListField(forms.Field):
+    """Several values of one GET parameter (?country=KG&country=UZ)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [str(v).strip() for v in value if str(v).strip()]
+
+
+class CountryField(_ListField):
+    def to_python(self, value):
+        codes = [c.upper() for c in super().to_python(value)]
+        bad = [c for c in codes if not _COUNTRY.match(c)]
+        if bad:
+            raise ValidationError(_("“%(value)s” is not a country code."), params={"value": bad[0]})
+        return sorted(set(codes))
+
+
+class YearField(_ListField):
+    def to_python(self, value):
+        years = []
+        for raw in super().to_python(value):
+            if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+                raise ValidationError(_("“%(value)s” is not a year."), params={"value": raw[:10]})
+            years.append(int(raw))
+        return sorted(set(years))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search for"),
+        required=False,
+        max_length=settings.SEARCH_MAX_QUERY_CHARS,
+        error_messages={
+            "max_length": _("Please shorten your search to %(limit_value)d characters or fewer.")
+        },
+    )
+    kind = forms.MultipleChoiceField(label=_("Type"), required=False)
+    language = forms.MultipleChoiceField(label=_("Language"), required=False)
+    country = CountryField(label=_("Country"), required=False)
+    year = YearField(label=_("Year"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[(SORT_RELEVANCE, _("Relevance")), (SORT_DATE, _("Newest first"))],
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=RESULT_WINDOW // settings.SEARCH_PAGE_SIZE,
+        error_messages={
+            "max_value": _(
+                "Only the first %(limit_value)s pages of results can be shown: add words or "
+                "filters to narrow your search."
+            ),
+            "min_value": _("Page numbers start at 1."),
+            "invalid": _("The page number must be a whole number."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(s.kind, s.label or s.kind) for s in registry]
+        self.fields["language"].choices = list(settings.LANGUAGES)
+        self.fields["kind"].error_messages["invalid_choice"] = _(
+            "“%(value)s” is not a type of content the portal searches."
+        )
+        self.fields["language"].error_messages["invalid_choice"] = _(
+            "“%(value)s” is not a language of the portal."
+        )
+
+    def params(self, *, language=""):
+        data = self.cleaned_data
+        return SearchParams(
+            q=data["q"],
+            kinds=tuple(sorted(set(data["kind"]))),
+            languages=tuple(sorted(set(data["language"]))),
+            countries=tuple(data["country"]),
+            years=tuple(data["year"]),
+            sort=data["sort"] or SORT_RELEVANCE,
+            page=data["page"] or 1,
+            per_page=settings.SEARCH_PAGE_SIZE,
+            language=language,
+        )

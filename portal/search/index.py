@@ -1,0 +1,302 @@
+"""The Elasticsearch side: mapping, versioned indices behind an alias, writes.
+
+Layout, for a prefix P (settings.SEARCH_INDEX_PREFIX):
+
+- ``P`` is an alias over exactly one index; every search reads it.
+- ``P-<timestamp>`` are the indices; a rebuild writes a new one and moves the
+  alias in one atomic call, so searches never see a half-built index.
+- ``P-next`` is an alias over the index a rebuild is filling. Index writes go
+  to it as well while it exists, so edits made during a rebuild are in the new
+  index when the alias moves.
+
+Every document is written with an external version (portal.search.versions):
+Elasticsearch keeps the write with the highest number, whatever order writers
+finish in. Writes name the aliases with ``require_alias``, so a write racing a
+rebuild can never create a stray index by accident.
+"""
+
+import hashlib
+import json
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from elasticsearch.dsl import Date, Integer, Keyword, Long, Mapping, Object, Text
+
+from .client import get_client
+
+logger = logging.getLogger(__name__)
+
+# Change when the mapping changes in a way old indices cannot serve;
+# `search_index status` then asks for a rebuild.
+MAPPING_REVISION = 1
+
+# A late write older than this is refused (and retried with fresh data): it
+# keeps any stale write well inside the time Elasticsearch remembers deletions
+# (index.gc_deletes below), so a deleted document cannot come back.
+MAX_WRITE_DELAY_SECONDS = 600
+GC_DELETES = "1h"
+
+TITLE_BOOST = 4
+RESULT_WINDOW = 10_000  # Elasticsearch's index.max_result_window
+
+
+def alias_name():
+    return settings.SEARCH_INDEX_PREFIX
+
+
+def next_alias_name():
+    return f"{settings.SEARCH_INDEX_PREFIX}-next"
+
+
+def new_index_name():
+    return f"{settings.SEARCH_INDEX_PREFIX}-{timezone.now():%Y%m%d%H%M%S%f}"
+
+
+def initial_index_name():
+    return f"{settings.SEARCH_INDEX_PREFIX}-initial"
+
+
+def language_analyzers():
+    """{language: analyzer} for languages whose analyzer differs from the
+    default: those get sub-fields (``title.ru``…). With every analyzer
+    "standard" (the tests' server) no sub-field is made."""
+    default = settings.SEARCH_ANALYZERS["default"]
+    return {
+        language: analyzer
+        for language, analyzer in settings.SEARCH_ANALYZERS.items()
+        if language != "default" and analyzer != default
+    }
+
+
+def _text(copy_to=None, highlighted=False, **extra_fields):
+    # Highlighted fields keep term vectors with offsets: the fast vector
+    # highlighter then marks typo matches from the index's own terms, where
+    # the default highlighter re-runs fuzzy automata over every hit's text
+    # (ten times slower in our benchmark).
+    vectors = {"term_vector": "with_positions_offsets"} if highlighted else {}
+    fields = {
+        lang: Text(analyzer=analyzer, **vectors) for lang, analyzer in language_analyzers().items()
+    }
+    fields.update(extra_fields)
+    options = {"analyzer": settings.SEARCH_ANALYZERS["default"], **vectors}
+    if fields:
+        options["fields"] = fields
+    if copy_to:
+        options["copy_to"] = copy_to
+    return Text(**options)
+
+
+def mapping():
+    m = Mapping()
+    m.meta("dynamic", "strict")
+    m.field("kind", Keyword())
+    m.field("object_id", Keyword())
+    # Title and body feed ``all_text``: a document matches when every word of
+    # the query is somewhere in it (title or body); the title and body fields
+    # themselves only rank and highlight.
+    m.field("title", _text(copy_to="all_text", highlighted=True, raw=Keyword(ignore_above=512)))
+    m.field("body", _text(copy_to="all_text", highlighted=True))
+    m.field("all_text", _text())
+    m.field("url", Keyword(index=False, doc_values=False))
+    m.field("audiences", Keyword())
+    m.field("language", Keyword())
+    m.field("countries", Keyword())
+    m.field("year", Integer())
+    m.field("date", Date())
+    m.field("workspace_id", Long())
+    m.field("version", Long())
+    m.field("extra", Object(enabled=False))
+    return m.to_dict()
+
+
+def mapping_fingerprint():
+    """Changes when the mapping or its analyzers change."""
+    payload = json.dumps([MAPPING_REVISION, mapping()], sort_keys=True).encode()
+    return hashlib.sha256(payload).hexdigest()[:16]
+
+
+def index_body(*, loading=False):
+    body = {
+        "settings": {
+            "number_of_shards": settings.SEARCH_INDEX_SHARDS,
+            # One replica once a second node exists; none on a single node
+            # (where a replica could never be assigned and health stays yellow).
+            "auto_expand_replicas": "0-1",
+            "gc_deletes": GC_DELETES,
+            "max_result_window": RESULT_WINDOW,
+        },
+        "mappings": mapping(),
+    }
+    body["mappings"]["_meta"] = {
+        "portal_search_prefix": settings.SEARCH_INDEX_PREFIX,
+        "mapping": mapping_fingerprint(),
+        "created_at": timezone.now().isoformat(),
+    }
+    if loading:
+        # A bulk load is much faster without refreshes and replicas; both are
+        # restored before the index goes live.
+        body["settings"]["refresh_interval"] = "-1"
+        body["settings"]["auto_expand_replicas"] = False
+        body["settings"]["number_of_replicas"] = 0
+    return body
+
+
+def indices_behind(alias, client=None):
+    client = client or get_client()
+    if not client.indices.exists_alias(name=alias):
+        return []
+    return sorted(client.indices.get_alias(name=alias))
+
+
+def our_indices(client=None):
+    """{index: meta} of every index made for this prefix (by its _meta, not its
+    name, so another installation's similar prefix is never touched)."""
+    client = client or get_client()
+    found = client.indices.get_mapping(
+        index=f"{settings.SEARCH_INDEX_PREFIX}-*", allow_no_indices=True, expand_wildcards="open"
+    )
+    result = {}
+    for name, body in found.items():
+        meta = (body.get("mappings") or {}).get("_meta") or {}
+        if meta.get("portal_search_prefix") == settings.SEARCH_INDEX_PREFIX:
+            result[name] = meta
+    return result
+
+
+def ensure_index(client=None):
+    """Make sure the alias exists; True when it had to be created (the caller
+    then queues every object, since the new index is empty).
+
+    The first index has a fixed name and gets its alias in the same request, so
+    two processes starting at once cannot make two indices behind the alias.
+    """
+    client = client or get_client()
+    if client.indices.exists_alias(name=alias_name()):
+        return False
+    body = index_body()
+    body["aliases"] = {alias_name(): {}}
+    response = client.options(ignore_status=400).indices.create(index=initial_index_name(), **body)
+    if response.get("acknowledged"):
+        logger.warning(
+            "search: created the empty index %s; every object is queued for indexing",
+            initial_index_name(),
+        )
+        return True
+    if client.indices.exists_alias(name=alias_name()):
+        return False  # another process made it first
+    raise RuntimeError(
+        f"could not create the search index {initial_index_name()}: {response.get('error')}"
+    )
+
+
+def existing_aliases(client=None):
+    """Which of the live and the rebuild's alias exist, in one request."""
+    client = client or get_client()
+    response = client.options(ignore_status=404).indices.get_alias(
+        name=f"{alias_name()},{next_alias_name()}"
+    )
+    wanted = {alias_name(), next_alias_name()}
+    found = set()
+    for name, body in response.items():
+        if isinstance(body, dict) and name not in ("error", "status"):
+            found.update(set(body.get("aliases", {})) & wanted)
+    return found
+
+
+def write_targets(aliases):
+    """Aliases every write must go to, given ``existing_aliases()``: the
+    rebuild's first, then the live one.
+
+    That order matters: if the rebuild's alias is gone by the time we write to
+    it, the rebuild finished and the live alias already points at the new
+    index, which the second write then reaches.
+    """
+    targets = [next_alias_name()] if next_alias_name() in aliases else []
+    return [*targets, alias_name()]
+
+
+def document(entry, version):
+    """The Elasticsearch source of an (already cleaned) entry."""
+    return {
+        "kind": entry.kind,
+        "object_id": entry.object_id,
+        "title": entry.title,
+        "body": entry.body,
+        "url": entry.url,
+        "audiences": list(entry.audiences),
+        "language": entry.language or None,  # no empty "language" facet value
+        "countries": list(entry.countries),
+        "year": entry.year,
+        "date": entry.date.isoformat() if entry.date else None,
+        "workspace_id": entry.workspace_id,
+        "version": version,
+        "extra": entry.extra,
+    }
+
+
+class BulkResult:
+    def __init__(self):
+        self.errors = {}  # doc_id -> error text
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def bulk_write(client, index, entries, deletes, version, *, require_alias=True, refresh=False):
+    """Index ``entries`` and delete ``deletes`` (doc ids) in ``index`` with
+    external ``version``. A version conflict means a newer write is already
+    there: success. Returns the per-document errors; raises when the request
+    itself fails (Elasticsearch unreachable)."""
+    operations = []
+    for entry in entries:
+        operations.append(
+            {
+                "index": {
+                    "_index": index,
+                    "_id": entry.doc_id,
+                    "version": version,
+                    "version_type": "external",
+                }
+            }
+        )
+        operations.append(document(entry, version))
+    for doc_id in deletes:
+        operations.append(
+            {
+                "delete": {
+                    "_index": index,
+                    "_id": doc_id,
+                    "version": version,
+                    "version_type": "external",
+                }
+            }
+        )
+    result = BulkResult()
+    if not operations:
+        return result
+    response = client.bulk(
+        operations=operations,
+        require_alias=require_alias or None,
+        refresh=refresh or None,
+    )
+    if not response.get("errors"):
+        return result
+    for item in response["items"]:
+        ((action, outcome),) = item.items()
+        status = outcome.get("status", 200)
+        if status < 300 or status == 409:
+            continue  # 409: a newer version is already there
+        if action == "delete" and outcome.get("result") == "not_found":
+            continue
+        error = outcome.get("error") or {}
+        result.errors[outcome.get("_id")] = (
+            f"{error.get('type', status)}: {error.get('reason', '')}"
+        )
+    return result
+
+
+def refresh(client=None):
+    client = client or get_client()
+    client.indices.refresh(index=alias_name())

@@ -1,0 +1,50 @@
+"""Searching: one entry point, Elasticsearch first, the database as fallback.
+
+Both backends take the asker's audience tokens (portal.members.audience.
+audiences_for, computed fresh for every request) and apply them inside the
+query, to hits, totals, facets and suggestions alike: nothing the asker may not
+see is ever fetched, so nothing has to be dropped afterwards.
+"""
+
+import logging
+
+from django.conf import settings
+
+from . import db_search, es_search
+from .client import ELASTICSEARCH_ERRORS, circuit, query_client
+from .results import SUGGEST_LIMIT
+
+logger = logging.getLogger(__name__)
+
+
+def search(params, tokens):
+    """Search as someone holding ``tokens``; never raises for Elasticsearch
+    trouble (the database answers instead)."""
+    tokens = frozenset(tokens)
+    client = query_client()
+    if client is not None and not circuit.is_open():
+        try:
+            results = es_search.search(client, params, tokens)
+        except ELASTICSEARCH_ERRORS as exc:
+            circuit.record_failure()
+            logger.warning("search: Elasticsearch failed, using the database fallback: %s", exc)
+        else:
+            circuit.record_success()
+            return results
+    return db_search.search(params, tokens)
+
+
+def suggest(q, tokens, limit=SUGGEST_LIMIT):
+    """Titles and URLs for autocomplete: [{"title", "url", "kind"}]."""
+    tokens = frozenset(tokens)
+    q = (q or "").strip()[: settings.SEARCH_MAX_QUERY_CHARS]
+    if not q:
+        return []
+    client = query_client()
+    if client is not None and not circuit.is_open():
+        try:
+            return es_search.suggest(client, q, tokens, limit)
+        except ELASTICSEARCH_ERRORS as exc:
+            circuit.record_failure()
+            logger.warning("search: suggest failed, using the database fallback: %s", exc)
+    return db_search.suggest(q, tokens, limit)

@@ -1,0 +1,178 @@
+"""Rebuild: a new index from every source, swapped in atomically.
+
+While the new index fills, searches read the old one through the alias, and
+every index write also goes to the new one (the ``-next`` alias), so an edit
+made during the rebuild is in the new index whichever of the two writes lands
+last (versions decide). The database mirror is refreshed in the same pass and
+records no write touched are removed at the end.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from itertools import islice
+
+from . import index, mirror
+from .client import get_client
+from .entries import clean
+from .objects import owns, source_queryset
+from .queue import enqueue
+from .registry import registry
+from .versions import next_version
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 500
+
+
+class RebuildError(Exception):
+    """The rebuild cannot start or finish; the live index is untouched."""
+
+
+class NullProgress:
+    def start(self, kind, total):
+        pass
+
+    def advance(self, count):
+        pass
+
+    def finish(self):
+        pass
+
+
+@dataclass
+class RebuildReport:
+    index: str | None = None
+    counts: dict = field(default_factory=dict)  # kind -> documents written
+    failures: dict = field(default_factory=dict)  # doc id -> error
+    removed_indices: list = field(default_factory=list)
+    removed_records: int = 0
+    seconds: float = 0.0
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _objects(source):
+    queryset = source_queryset(source)
+    if hasattr(queryset, "specific"):  # Wagtail pages: one query per type, not per page
+        queryset = queryset.specific()
+    return queryset
+
+
+def _entries(source, objects, report):
+    entries, failed = {}, []
+    for obj in objects:
+        object_id = source.object_id(obj)
+        try:
+            entry = source.entry_for(obj) if owns(source, obj) else None
+            if entry is not None:
+                entry = clean(entry, source.kind)
+        except Exception as exc:
+            logger.exception(
+                "search: %s source failed on %s during rebuild", source.kind, object_id
+            )
+            report.failures[f"{source.kind}-{object_id}"] = f"{type(exc).__name__}: {exc}"
+            failed.append((source.kind, object_id))
+            continue
+        if entry is not None:
+            entries[entry.doc_id] = entry
+    return entries, failed
+
+
+def rebuild(*, progress=None, force=False, use_elasticsearch=True, chunk_size=CHUNK_SIZE):
+    """Rebuild the index (when Elasticsearch is configured and
+    ``use_elasticsearch``) and the database mirror from every source."""
+    progress = progress or NullProgress()
+    started = time.monotonic()
+    client = get_client() if use_elasticsearch else None
+    report = RebuildReport()
+    if client is not None:
+        report.index = _start_index(client, force=force)
+    try:
+        start_version = next_version()
+        retry = []
+        for source in [s for s in registry if s.model is not None]:
+            objects = _objects(source)
+            progress.start(source.kind, objects.count())
+            written = 0
+            for chunk in _chunks(objects.iterator(chunk_size=chunk_size), chunk_size):
+                version = next_version()
+                entries, failed = _entries(source, chunk, report)
+                retry += failed
+                mirror.write(entries, (), version)
+                if client is not None:
+                    result = index.bulk_write(
+                        client, report.index, entries.values(), (), version, require_alias=False
+                    )
+                    report.failures.update(result.errors)
+                    retry += [
+                        (e.kind, e.object_id) for d, e in entries.items() if d in result.errors
+                    ]
+                written += len(entries)
+                progress.advance(len(chunk))
+            report.counts[source.kind] = written
+            progress.finish()
+        report.removed_records = mirror.remove_older_than(start_version)
+        if client is not None:
+            report.removed_indices = _go_live(client, report.index)
+    except BaseException:
+        if client is not None:
+            client.options(ignore_status=404).indices.delete(index=report.index)
+        raise
+    if retry:
+        # Left for the worker: they appear in `status` until the source is fixed.
+        enqueue(retry, process=False)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _start_index(client, *, force):
+    next_alias = index.next_alias_name()
+    if client.indices.exists_alias(name=next_alias):
+        stale = index.indices_behind(next_alias, client)
+        if not force:
+            raise RebuildError(
+                f"Another rebuild is filling {', '.join(stale)}. Wait for it, or if it "
+                "crashed, run `manage.py search_index rebuild --force`."
+            )
+        for name in stale:
+            client.options(ignore_status=404).indices.delete(index=name)
+    name = index.new_index_name()
+    body = index.index_body(loading=True)
+    body["aliases"] = {next_alias: {}}
+    client.indices.create(index=name, **body)
+    return name
+
+
+def _go_live(client, name):
+    client.indices.put_settings(
+        index=name,
+        settings={
+            "refresh_interval": None,
+            "number_of_replicas": None,
+            "auto_expand_replicas": "0-1",
+        },
+    )
+    client.indices.refresh(index=name)
+    alias, next_alias = index.alias_name(), index.next_alias_name()
+    old = index.indices_behind(alias, client)
+    actions = [{"remove": {"index": o, "alias": alias}} for o in old]
+    actions += [
+        {"add": {"index": name, "alias": alias}},
+        {"remove": {"index": name, "alias": next_alias}},
+    ]
+    client.indices.update_aliases(actions=actions)
+    # Old indices, and any left by a crashed rebuild, of this prefix only.
+    live = set(index.indices_behind(alias, client)) | set(index.indices_behind(next_alias, client))
+    removed = [n for n in index.our_indices(client) if n not in live]
+    for stale in removed:
+        client.options(ignore_status=404).indices.delete(index=stale)
+    return removed

@@ -1,0 +1,61 @@
+"""The search page and the autocomplete endpoint. Thin: the form validates,
+portal.search.query searches with the asker's audience tokens."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.members.audience import audiences_for
+
+from . import presentation
+from .forms import SearchForm
+from .query import search, suggest
+from .results import FACETS
+
+
+@never_cache  # results depend on who asks: never in a shared cache
+@require_GET
+def search_page(request):
+    form = SearchForm(request.GET)
+    context = {
+        "form": form,
+        "search_query": request.GET.get("q", "")[: form.fields["q"].max_length],
+        "sort": request.GET.get("sort", ""),
+        "results": None,
+    }
+    if not form.is_valid():
+        return render(request, "search/search_page.html", context, status=400)
+    params = form.params(language=(get_language() or "").split("-")[0])
+    if not params.q and not params.has_filters:
+        return render(request, "search/search_page.html", context)
+    # Read fresh for every request: a membership removed a moment ago no
+    # longer counts.
+    results = search(params, audiences_for(request.user))
+    query = request.GET.copy()
+    for hit in results.hits:
+        hit.kind_label = presentation.kind_label(hit.kind)
+        hit.language_label = presentation.value_label("language", hit.language)
+    context.update(
+        results=results,
+        facet_groups=presentation.facet_groups(results, query),
+        sort_links=presentation.sort_links(results, query),
+        pagination=presentation.pagination(results, query),
+        clear_filters_url=presentation.clear_filters_url(query) if params.has_filters else None,
+        past_last_page=params.page > 1 and params.page > results.pages,
+        kept_filters=[(name, value) for name in FACETS for value in query.getlist(name)],
+    )
+    return render(request, "search/search_page.html", context)
+
+
+@never_cache
+@require_GET
+def suggest_view(request):
+    """Autocomplete: {"query": q, "suggestions": [{"title", "url", "kind", "label"}]}.
+    Titles are plain text: insert them as text, never as HTML."""
+    q = request.GET.get("q", "")
+    suggestions = suggest(q, audiences_for(request.user))
+    for item in suggestions:
+        item["label"] = str(presentation.kind_label(item["kind"]))
+    return JsonResponse({"query": q.strip()[:200], "suggestions": suggestions})
