@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.core import views as core_views
+from portal.home import views as public_views
 
 # Not language-prefixed: the admin, accounts and the members' area choose their
 # language from the visitor's cookie or browser (LocaleMiddleware).
@@ -17,6 +18,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),
     path("workspaces/", include("portal.members.urls")),
+    path("sitemap.xml", public_views.sitemap, name="sitemap"),
+    path("robots.txt", public_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", public_views.favicon, name="favicon"),
     # "/" answers with the home page in the visitor's language (200, canonical
     # link to /<lang>/) rather than a redirect: it is the x-default address.
     path("", core_views.root, name="root"),
@@ -33,8 +37,12 @@ if settings.DEBUG or settings.PORTAL_SERVE_MEDIA:
         )
     )
 
-# Public pages live under a language prefix (/ru/…, /en/…); Wagtail routes them.
+# Public pages live under a language prefix (/ru/…, /en/…); Wagtail routes them
+# through the public page cache (portal/home/cache.py). Wagtail's own helper URLs
+# (password-protected pages, front-end login) come first, unchanged.
+_wagtail_helpers = [p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"]
 urlpatterns += i18n_patterns(
-    path("", include(wagtail_urls)),
+    *_wagtail_helpers,
+    re_path(wagtail_urls.serve_pattern, public_views.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )

@@ -10,6 +10,7 @@ from portal.core.demo import DemoContext
 STEPS = [
     ("accounts", "portal.members.demo.load_accounts"),
     ("public site", "portal.home.demo.load_site"),
+    ("resource library", "portal.resources.demo.load_resources"),
 ]
 
 

@@ -1,0 +1,55 @@
+"""Purge the public page cache when what public pages show changes.
+
+The version is bumped at once (so a request inside the same transaction, or a
+test, sees fresh pages) and again after the transaction commits (so a request
+that rendered the old content in between cannot leave it cached).
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import cache
+
+
+def purge(**kwargs):
+    cache.purge()
+    transaction.on_commit(cache.purge)
+
+
+def purge_for_page(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        purge()
+
+
+def connect():
+    from taggit.models import Tag
+
+    from portal.members.models import Organisation
+
+    from .models import Hotline
+
+    page_published.connect(purge, dispatch_uid="public_cache_published")
+    page_unpublished.connect(purge, dispatch_uid="public_cache_unpublished")
+    post_page_move.connect(purge, dispatch_uid="public_cache_moved")
+    # Deleting a page deletes its specific row and the Page row: any page class.
+    post_delete.connect(purge_for_page, dispatch_uid="public_cache_page_deleted")
+    for model in (
+        Hotline,
+        Organisation,
+        PageViewRestriction,
+        Site,
+        Locale,
+        Tag,
+        get_image_model(),
+        get_document_model(),
+    ):
+        post_save.connect(
+            purge, sender=model, dispatch_uid=f"public_cache_save_{model._meta.label}"
+        )
+        post_delete.connect(
+            purge, sender=model, dispatch_uid=f"public_cache_del_{model._meta.label}"
+        )
