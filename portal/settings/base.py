@@ -117,6 +117,10 @@ CACHES = {
     # it with pages can never evict the login rate-limit counters.
     "pages": env.cache("PAGE_CACHE_URL", default="dbcache://portal_page_cache"),
 }
+# Wagtail writes every rendition it serves to the "renditions" cache; on the
+# database cache that would be four queries per image per page view. Renditions
+# are cheap to look up again, so each process keeps its own copy.
+CACHES["renditions"] = env.cache("RENDITION_CACHE_URL", default="locmemcache://renditions")
 if CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
     CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 # How long an anonymous visitor's page may be served from the cache; publishing

@@ -23,6 +23,8 @@ class BasePage(Page):
 
     # Names of fields whose text search indexes, in order of importance.
     search_text_fields: tuple[str, ...] = ("intro", "body")
+    # Open Graph type of the page (https://ogp.me/#types).
+    og_type = "website"
 
     class Meta:
         abstract = True

@@ -327,6 +327,11 @@ class EventPage(RoutablePageMixin, BasePage):
             last_modified=self.last_published_at,
         )
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["ics_url"] = self.ics_url(request)
+        return context
+
     @path("ics/", name="ics")
     def ics_download(self, request):
         calendar = ical.Calendar(

@@ -79,6 +79,7 @@ class HomePage(BasePage):
                 .not_finished(now.date())
                 .in_display_order(now.date())
                 .defer_streamfields()
+                .select_related("image")
                 .first()
             ),
             featured_resources=list(

@@ -71,6 +71,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             current_tag=tag,
             page_obj=paginate(request, NewsPage.for_listing(news), NEWS_PER_PAGE),
             fallback_language=fallback_language(self),
+            feeds=self.feed_urls(request),
         )
         return context
 
@@ -174,6 +175,7 @@ class NewsPage(BasePage):
 
     parent_page_types = ["home.NewsIndexPage"]
     subpage_types = []
+    og_type = "article"
 
     class Meta:
         verbose_name = _("news item")
@@ -199,7 +201,7 @@ class NewsPage(BasePage):
                 {"image_alt": _("Describe the image for people who cannot see it.")}
             )
 
-    def related_items(self):
+    def related_items(self, tags=None):
         """Pages the editor chose, in this page's language where translated,
         then recent news sharing a tag, up to RELATED_COUNT."""
         chosen_keys = [
@@ -219,7 +221,7 @@ class NewsPage(BasePage):
                     by_key[candidate.translation_key] = candidate
             items = [by_key[key] for key in chosen_keys if key in by_key]
         if len(items) < RELATED_COUNT:
-            tag_ids = [tag.pk for tag in self.tags.all()]
+            tag_ids = [tag.pk for tag in (self.tags.all() if tags is None else tags)]
             if tag_ids:
                 seen = {item.translation_key for item in items} | {self.translation_key}
                 similar = (
@@ -236,7 +238,8 @@ class NewsPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_items"] = self.related_items()
+        tags = list(self.tags.all())
+        context.update(tags=tags, related_items=self.related_items(tags))
         return context
 
 
@@ -248,6 +251,7 @@ class NewsFeed(Feed):
     def __init__(self, index_page):
         super().__init__()
         self.index_page = index_page
+        self.language = index_page.locale.language_code
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
@@ -264,9 +268,6 @@ class NewsFeed(Feed):
 
     def feed_url(self):
         return self.request.path
-
-    def language(self):
-        return self.index_page.locale.language_code
 
     def items(self):
         news = public_pages(NewsPage.objects.descendant_of(self.index_page))
