@@ -304,12 +304,12 @@ class EventPage(RoutablePageMixin, BasePage):
             zone_name = dict(TIME_ZONES).get(self.time_zone, self.time_zone)
             lines = [self.intro]
             if self.organiser_display:
-                lines.append(f"{_('Organiser')}: {self.organiser_display}")
-            lines.append(f"{_('Time zone')}: {zone_name}")
+                lines.append(_("Organiser: %(name)s") % {"name": self.organiser_display})
+            lines.append(_("Time zone: %(zone)s") % {"zone": zone_name})
             if self.registration_url:
-                lines.append(f"{_('Registration')}: {self.registration_url}")
+                lines.append(_("Registration: %(url)s") % {"url": self.registration_url})
             if self.online_url:
-                lines.append(f"{_('Online meeting link')}: {self.online_url}")
+                lines.append(_("Online meeting link: %(url)s") % {"url": self.online_url})
             lines.append(url)
             category = str(self.get_event_type_display())
         return ical.Event(
