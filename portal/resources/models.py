@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -116,10 +117,9 @@ def _active_filters(request, selected):
     labels = {name: (label, dict(choices)) for name, label, _all, choices in FILTERS}
     active = []
     for name, value in selected.items():
-        params = request.GET.copy()
-        params.pop(name, None)
-        params.pop("page", None)
-        query = params.urlencode()
+        # The form sends empty fields too ("?topic=legal&audience="): drop them.
+        params = {key: v for key, v in request.GET.items() if v and key not in (name, "page")}
+        query = urlencode(params)
         label, choices = labels[name]
         active.append(
             {
