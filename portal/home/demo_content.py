@@ -814,6 +814,8 @@ EVENTS = [
             "title": "Training for police officers: identifying victims",
             "intro": "A one-day training for community police officers and investigators on the signs "
             "of trafficking and how to refer a person for help.",
+            "venue": "Training centre of the regional police department",
+            "city": "Osh",
         },
     },
     {
@@ -857,6 +859,9 @@ EVENTS = [
             "title": "Seminar for lawyers: victims' rights in criminal proceedings",
             "intro": "How to protect a victim from being traumatised again during questioning and how "
             "to obtain compensation.",
+            "venue": "Andijan Family Support Centre",
+            "address": "1 Navoi Street",
+            "city": "Andijan",
         },
     },
     {

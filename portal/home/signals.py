@@ -5,14 +5,18 @@ test, sees fresh pages) and again after the transaction commits (so a request
 that rendered the old content in between cannot leave it cached).
 """
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+import logging
+
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import cache
+
+logger = logging.getLogger(__name__)
 
 
 def purge(**kwargs):
@@ -25,6 +29,18 @@ def purge_for_page(sender, instance, **kwargs):
         purge()
 
 
+def purge_after_migrate(sender, **kwargs):
+    """Deployments run migrate: pages rendered by the previous release (old
+    templates, old translations) go. Once per run, from this app's signal."""
+    if sender.name != "portal.home":
+        return
+    try:
+        cache.purge()
+    except DatabaseError:
+        # A fresh installation creates the cache tables after migrating.
+        logger.info("public page cache not purged: its table does not exist yet")
+
+
 def connect():
     from taggit.models import Tag
 
@@ -35,6 +51,7 @@ def connect():
     page_published.connect(purge, dispatch_uid="public_cache_published")
     page_unpublished.connect(purge, dispatch_uid="public_cache_unpublished")
     post_page_move.connect(purge, dispatch_uid="public_cache_moved")
+    post_migrate.connect(purge_after_migrate, dispatch_uid="public_cache_migrated")
     # Deleting a page deletes its specific row and the Page row: any page class.
     post_delete.connect(purge_for_page, dispatch_uid="public_cache_page_deleted")
     for model in (

@@ -151,3 +151,13 @@ def test_lost_version_key_makes_every_entry_stale(client, site):
 def test_cache_can_be_switched_off(client, site):
     client.get("/ru/")
     assert page_keys() == 0
+
+
+def test_migrating_a_new_release_purges_pages_rendered_by_the_old_one(client, site):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    client.get("/ru/")
+    version = cache.page_cache().get(cache.VERSION_KEY)
+    post_migrate.send(sender=apps.get_app_config("home"), app_config=apps.get_app_config("home"))
+    assert cache.page_cache().get(cache.VERSION_KEY) != version
