@@ -1,6 +1,7 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
 from portal.home.views import serve_home
@@ -17,7 +18,7 @@ def root(request):
     translation.activate(language)
     request.LANGUAGE_CODE = translation.get_language()
     response = serve_home(request, "")
-    response.headers.setdefault("Vary", "Accept-Language, Cookie")
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
 

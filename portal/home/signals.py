@@ -19,9 +19,19 @@ from . import cache
 logger = logging.getLogger(__name__)
 
 
+def _purge_after_commit():
+    cache.purge()
+
+
 def purge(**kwargs):
     cache.purge()
-    transaction.on_commit(cache.purge)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    # One purge after commit is enough, however many objects the transaction
+    # saves (an import, the demo loader).
+    if not any(entry[1] is _purge_after_commit for entry in connection.run_on_commit):
+        transaction.on_commit(_purge_after_commit)
 
 
 def purge_for_page(sender, instance, **kwargs):

@@ -10,10 +10,6 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls
-# made by the test itself (building pages) are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -57,6 +53,16 @@ def _browser(tmp_path, options):
             # Close the connections the test opened inside the loop, or the
             # test database cannot be dropped at the end of the run.
             connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def _allow_orm_inside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; the ORM calls the
+    test itself makes are still plain synchronous code. Set for these tests
+    only: set for the whole session, the variable would leak into the
+    subprocesses other tests start (manage.py check --deploy refuses it)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"
 
 
 @pytest.fixture

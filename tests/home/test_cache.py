@@ -161,3 +161,24 @@ def test_migrating_a_new_release_purges_pages_rendered_by_the_old_one(client, si
     version = cache.page_cache().get(cache.VERSION_KEY)
     post_migrate.send(sender=apps.get_app_config("home"), app_config=apps.get_app_config("home"))
     assert cache.page_cache().get(cache.VERSION_KEY) != version
+
+
+def test_root_response_varies_on_language_and_cookie_even_when_compressed(client, site):
+    response = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    vary = {part.strip() for part in response["Vary"].split(",")}
+    assert {"Accept-Language", "Cookie", "Accept-Encoding"} <= vary
+
+
+def test_saving_many_objects_in_one_transaction_purges_once_after_commit(site):
+    from django.db import transaction
+
+    from portal.home import signals
+
+    with transaction.atomic():
+        for n in range(5):
+            add_hotline("KG", f"+996 312 00 00 0{n}")
+        connection = transaction.get_connection()
+        pending = [
+            entry for entry in connection.run_on_commit if entry[1] is signals._purge_after_commit
+        ]
+    assert len(pending) == 1

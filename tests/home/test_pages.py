@@ -212,3 +212,14 @@ def test_hotline_refuses_a_number_nobody_can_dial(site, phone):
     hotline = models.Hotline(country="KG", organisation="X", phone=phone, hours="h", languages="l")
     with pytest.raises(ValidationError):
         hotline.clean()
+
+
+def test_news_and_events_cannot_take_the_addresses_of_the_feeds(site):
+    news = add_news(site.news, "Новость")
+    news.slug = "feed"
+    event = add_event(site.events, "Встреча")
+    event.slug = "calendar"
+    for page in (news, event):
+        with pytest.raises(ValidationError) as error:
+            page.full_clean()
+        assert "slug" in error.value.message_dict

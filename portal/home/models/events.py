@@ -92,6 +92,9 @@ class EventPageForm(WagtailAdminPageForm):
 
 
 class EventIndexPage(RoutablePageMixin, BasePage):
+    # The calendar feed's address below the index: no event may take it.
+    RESERVED_SLUGS = frozenset({"calendar"})
+
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
 
     content_panels = BasePage.content_panels + [FieldPanel("intro")]
@@ -287,6 +290,8 @@ class EventPage(RoutablePageMixin, BasePage):
             errors["end"] = _("The event must end after it starts.")
         if self.is_in_person and not (self.venue or self.city):
             errors["city"] = _("Say where the event takes place: a venue or at least a city.")
+        if self.slug in EventIndexPage.RESERVED_SLUGS:
+            errors["slug"] = _("This address is used by the calendar feed; choose another one.")
         if self.is_online and not (self.online_url or self.registration_url):
             errors["online_url"] = _(
                 "Give the online meeting link, or a registration link through which people get it."

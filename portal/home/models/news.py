@@ -31,6 +31,9 @@ RELATED_COUNT = 3
 class NewsIndexPage(RoutablePageMixin, BasePage):
     """The list of news in one language, with tag filter and feeds."""
 
+    # Addresses of the feeds below the index: no news item may take them.
+    RESERVED_SLUGS = frozenset({"feed"})
+
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
 
     content_panels = BasePage.content_panels + [FieldPanel("intro")]
@@ -196,10 +199,13 @@ class NewsPage(BasePage):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.image_id and not self.image_alt.strip():
-            raise ValidationError(
-                {"image_alt": _("Describe the image for people who cannot see it.")}
-            )
+            errors["image_alt"] = _("Describe the image for people who cannot see it.")
+        if self.slug in NewsIndexPage.RESERVED_SLUGS:
+            errors["slug"] = _("This address is used by the news feed; choose another one.")
+        if errors:
+            raise ValidationError(errors)
 
     def related_items(self, tags=None):
         """Pages the editor chose, in this page's language where translated,
