@@ -270,6 +270,8 @@ WAGTAILDOCS_EXTENSIONS = [
     "zip",
 ]
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "home/password_required.html"  # noqa: S105
+# Pages restricted to signed-in people send visitors to the portal's own sign-in.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 # Wagtail's own admin search runs on its database backend; the public search is
 # the portal's Elasticsearch index (portal/search), which knows about audiences.

@@ -95,3 +95,19 @@ def test_index_page_advertises_its_feeds(client, site):
     assert 'type="application/rss+xml"' in html
     assert 'href="http://testserver/ru/news/feed/"' in html
     assert 'href="http://testserver/ru/news/feed/atom/"' in html
+
+
+def test_news_under_a_view_restriction_is_not_listed_anywhere(client, site):
+    from wagtail.models import PageViewRestriction
+
+    hidden = add_news(site.news, "Только для участников")
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    add_news(site.news, "Открытая новость")
+
+    for url in ("/ru/", "/ru/news/", "/ru/news/feed/"):
+        html = client.get(url).content.decode()
+        assert "Открытая новость" in html
+        assert "Только для участников" not in html
+    response = client.get(hidden.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
