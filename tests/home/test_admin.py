@@ -67,3 +67,60 @@ def test_event_form_in_admin_shows_the_local_time_of_the_event(editor_client):
     html = editor_client.get(f"/admin/pages/{event.pk}/edit/").content.decode()
     local = event.start.astimezone(event.zone)
     assert f"{local:%Y-%m-%d %H:%M}" in html
+
+
+def news_form_data(title, slug):
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "date": timezone.localdate().isoformat(),
+            "intro": "Кратко.",
+            "image_alt": "",
+            "body": streamfield([("paragraph", rich_text("<p>Текст.</p>"))]),
+            "tags": "Ош",
+            "countries": [],
+            "related_pages": inline_formset([]),
+        }
+    )
+
+
+def test_editor_previews_a_new_news_item_before_it_exists(editor_client):
+    index = NewsIndexPage.objects.get(locale__language_code="ru")
+    url = f"/admin/pages/add/home/newspage/{index.pk}/preview/"
+    assert editor_client.post(url, news_form_data("Черновик для просмотра", "preview-me")).json()[
+        "is_valid"
+    ]
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    assert "Черновик для просмотра" in response.content.decode()
+    assert not NewsPage.objects.filter(slug="preview-me").exists()
+
+
+def test_unsaved_changes_to_every_kind_of_page_preview(editor_client):
+    from portal.home import models
+    from portal.resources.models import ResourceIndexPage, ResourcePage
+
+    page_types = [
+        models.HomePage,
+        models.NewsIndexPage,
+        models.NewsPage,
+        models.EventIndexPage,
+        models.EventPage,
+        models.CampaignIndexPage,
+        models.CampaignPage,
+        models.GetHelpPage,
+        models.AboutPage,
+        models.ContentPage,
+        ResourceIndexPage,
+        ResourcePage,
+    ]
+    for model in page_types:
+        page = model.objects.filter(locale__language_code="ru").first()
+        page.title = f"Предпросмотр: {model.__name__}"
+
+        response = page.make_preview_request()
+
+        assert response.status_code == 200, model
+        assert page.title in response.content.decode(), model
+        assert not model.objects.filter(title=page.title).exists()
