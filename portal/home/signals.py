@@ -48,7 +48,7 @@ def purge_after_migrate(sender, **kwargs):
         cache.purge()
     except DatabaseError:
         # A fresh installation creates the cache tables after migrating.
-        logger.info("public page cache not purged: its table does not exist yet")
+        logger.debug("public page cache not purged: its table does not exist yet")
 
 
 def connect():
