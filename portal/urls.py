@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.api.api import api as api_v1
 from portal.core import views as core_views
+from portal.home import views as public_views
 
 # Not language-prefixed: the admin, accounts and the members' area choose their
 # language from the visitor's cookie or browser (LocaleMiddleware).
@@ -26,6 +27,9 @@ urlpatterns = [
     # One address in every language (the header's form GETs /search/?q=);
     # the page follows the visitor's language like the members' area does.
     path("search/", include("portal.search.urls")),
+    path("sitemap.xml", public_views.sitemap, name="sitemap"),
+    path("robots.txt", public_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", public_views.favicon, name="favicon"),
     # "/" answers with the home page in the visitor's language (200, canonical
     # link to /<lang>/) rather than a redirect: it is the x-default address.
     path("", core_views.root, name="root"),
@@ -42,8 +46,12 @@ if settings.DEBUG or settings.PORTAL_SERVE_MEDIA:
         )
     )
 
-# Public pages live under a language prefix (/ru/…, /en/…); Wagtail routes them.
+# Public pages live under a language prefix (/ru/…, /en/…); Wagtail routes them
+# through the public page cache (portal/home/cache.py). Wagtail's own helper URLs
+# (password-protected pages, front-end login) come first, unchanged.
+_wagtail_helpers = [p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"]
 urlpatterns += i18n_patterns(
-    path("", include(wagtail_urls)),
+    *_wagtail_helpers,
+    re_path(wagtail_urls.serve_pattern, public_views.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )

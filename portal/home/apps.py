@@ -5,3 +5,9 @@ class HomeConfig(AppConfig):
     name = "portal.home"
     label = "home"
     verbose_name = "Public site"
+
+    def ready(self):
+        from . import search, signals
+
+        search.register()
+        signals.connect()

@@ -5,3 +5,8 @@ class ResourcesConfig(AppConfig):
     name = "portal.resources"
     label = "resources"
     verbose_name = "Resource library"
+
+    def ready(self):
+        from . import search
+
+        search.register()

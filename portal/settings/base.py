@@ -114,7 +114,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Login rate limits must be counted in one place for all server processes, so the
 # default cache is the database (shared by every worker), not per-process memory.
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://portal_cache"),
+    # Rendered public pages live apart from the default cache so that filling
+    # it with pages can never evict the login rate-limit counters.
+    "pages": env.cache("PAGE_CACHE_URL", default="dbcache://portal_page_cache"),
+}
+# Wagtail writes every rendition it serves to the "renditions" cache; on the
+# database cache that would be four queries per image per page view. Renditions
+# are cheap to look up again, so each process keeps its own copy.
+CACHES["renditions"] = env.cache("RENDITION_CACHE_URL", default="locmemcache://renditions")
+if CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
+    CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+# How long an anonymous visitor's page may be served from the cache; publishing
+# purges it at once, so this only bounds how long "upcoming" lists lag the clock.
+# 0 turns the page cache off.
+PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=300)
 
 # --- Accounts -----------------------------------------------------------------
 
@@ -250,6 +265,28 @@ WAGTAIL_SITE_NAME = "Ferghana Network Portal"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 PORTAL_BASE_URL = PORTAL_BASE_URL or WAGTAILADMIN_BASE_URL
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Public documents of the resource library: office and text formats only (no
+# HTML or SVG, which a browser would run as a page of the portal).
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "odt",
+    "rtf",
+    "txt",
+    "csv",
+    "xls",
+    "xlsx",
+    "ods",
+    "ppt",
+    "pptx",
+    "odp",
+    "epub",
+    "zip",
+]
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "home/password_required.html"  # noqa: S105
+# Pages restricted to signed-in people send visitors to the portal's own sign-in.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 # Wagtail's own admin search runs on its database backend; the public search is
 # the portal's Elasticsearch index (portal/search), which knows about audiences.

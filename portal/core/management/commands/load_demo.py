@@ -12,6 +12,7 @@ STEPS = [
     ("workspaces", "portal.members.demo.load_workspaces"),
     ("monitoring reports", "portal.reports.demo.load_reports"),
     ("public site", "portal.home.demo.load_site"),
+    ("resource library", "portal.resources.demo.load_resources"),
     # Keep last: indexes what every step before it made.
     ("search index", "portal.search.demo.build_index"),
 ]

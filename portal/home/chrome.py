@@ -1,0 +1,135 @@
+"""What every page shows around its content: the hotlines, the main navigation
+and the links between languages. Built once per site and language, kept in the
+page cache under the content version (so publishing a page or editing a hotline
+shows at once), and read with one cache round trip per request."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Page, Site
+
+from . import cache
+from .choices import COUNTRY_NAMES, NETWORK_COUNTRIES
+from .queries import default_language, public_pages
+
+# Section pages linked from the header and footer, by page type.
+SECTION_TYPES = {
+    "news": "home.NewsIndexPage",
+    "events": "home.EventIndexPage",
+    "campaigns": "home.CampaignIndexPage",
+    "resources": "resources.ResourceIndexPage",
+    "get_help": "home.GetHelpPage",
+    "about": "home.AboutPage",
+}
+
+
+def language_home_url(code):
+    """The home page address of a language, whether or not it has a
+    translation yet (Wagtail serves the default one under its prefix)."""
+    with translation.override(code):
+        return reverse("wagtail_serve", args=("",))
+
+
+def get_chrome(request):
+    language = translation.get_language() or default_language()
+    site = Site.find_for_request(request)
+    key = f"public:chrome:{site.pk if site else 0}:{language}"
+    chrome, version = cache.get_versioned(key)
+    if chrome is None:
+        chrome = build_chrome(request, site, language)
+        cache.set_versioned(key, chrome, version, seconds=max(cache.timeout(), 3600))
+    return chrome
+
+
+def build_chrome(request, site, language):
+    home = _home_for(site, language)
+    nav, sections = [], {}
+    if home is not None:
+        section_types = {
+            ContentType.objects.get_for_model(apps.get_model(label)).pk: name
+            for name, label in SECTION_TYPES.items()
+        }
+        for child in public_pages(home.get_children()):
+            url = child.get_url(request)
+            section = section_types.get(child.content_type_id)
+            if section and section not in sections:
+                sections[section] = url
+            if child.show_in_menus:
+                nav.append({"title": child.title, "url": url})
+    return {
+        "home_url": home.get_url(request) if home is not None else language_home_url(language),
+        "nav": nav,
+        "sections": sections,
+        "hotlines": _hotlines(language),
+    }
+
+
+def _home_for(site, language):
+    if site is None:
+        return None
+    root = site.root_page
+    translated = (
+        Page.objects.filter(translation_key=root.translation_key, locale__language_code=language)
+        .live()
+        .first()
+    )
+    return translated or (root if root.live else None)
+
+
+def _hotlines(language):
+    """Hotlines in ``language``; a line without a translation shows in the
+    default language rather than not at all. Ordered by country, then order."""
+    from .models import Hotline
+
+    fallback = default_language()
+    chosen = {}
+    for hotline in Hotline.objects.select_related("locale").filter(
+        locale__language_code__in={language, fallback}
+    ):
+        best = chosen.get(hotline.translation_key)
+        if best is None or hotline.locale.language_code == language:
+            chosen[hotline.translation_key] = hotline
+    country_order = [code for code, _name in NETWORK_COUNTRIES]
+    lines = sorted(
+        chosen.values(),
+        key=lambda h: (
+            country_order.index(h.country) if h.country in country_order else 99,
+            h.sort_order,
+            h.pk,
+        ),
+    )
+    with translation.override(language):
+        return [
+            {
+                "country": h.country,
+                "country_name": str(COUNTRY_NAMES.get(h.country, h.country)),
+                "organisation": h.organisation,
+                "phone": h.phone,
+                "tel": h.tel_href,
+                "hours": h.hours,
+                "languages": h.languages,
+                "note": h.note,
+                "language": h.locale.language_code,
+            }
+            for h in lines
+        ]
+
+
+def hotlines_by_country(hotlines):
+    """[(country name, [hotline, …])] in the order the list comes in."""
+    groups = {}
+    for hotline in hotlines:
+        groups.setdefault(hotline["country_name"], []).append(hotline)
+    return list(groups.items())
+
+
+def first_hotline_per_country(hotlines):
+    seen, first = set(), []
+    for hotline in hotlines:
+        if hotline["country"] not in seen:
+            seen.add(hotline["country"])
+            first.append(hotline)
+    return first

@@ -1,0 +1,58 @@
+"""What every public page type has in common: a summary, a share image and the
+plain text that search indexes."""
+
+from django.utils.text import Truncator
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.rich_text import get_text_for_indexing
+
+META_DESCRIPTION_LENGTH = 160
+
+
+def stream_text(value):
+    """Plain text of a StreamField value (headings, paragraphs, captions, alt
+    texts, quotes), one block per line."""
+    if not value:
+        return ""
+    parts = value.stream_block.get_searchable_content(value)
+    return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+class BasePage(Page):
+    """Abstract base of the portal's public page types."""
+
+    # Names of fields whose text search indexes, in order of importance.
+    search_text_fields: tuple[str, ...] = ("intro", "body")
+    # Open Graph type of the page (https://ogp.me/#types).
+    og_type = "website"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def summary(self):
+        """One or two sentences for listings, feeds and the meta description."""
+        return getattr(self, "intro", "") or ""
+
+    @property
+    def meta_description(self):
+        text = self.search_description or self.summary
+        return Truncator(" ".join(text.split())).chars(META_DESCRIPTION_LENGTH)
+
+    @property
+    def share_image(self):
+        return getattr(self, "image", None)
+
+    def search_body(self):
+        """Plain text of the page for search (never HTML)."""
+        parts = [self.search_description]
+        for name in self.search_text_fields:
+            field = self._meta.get_field(name)
+            value = getattr(self, name)
+            if isinstance(field, StreamField):
+                parts.append(stream_text(value))
+            elif isinstance(field, RichTextField):
+                parts.append(get_text_for_indexing(value or ""))
+            else:
+                parts.append(str(value or ""))
+        return "\n".join(part.strip() for part in parts if part and part.strip())

@@ -1,0 +1,92 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from ..blocks import BodyBlock
+from ..queries import fallback_language, localized_descendants
+from .base import BasePage
+
+HOME_NEWS_COUNT = 4
+HOME_EVENTS_COUNT = 3
+HOME_RESOURCES_COUNT = 4
+
+
+class HomePage(BasePage):
+    """The root of the public site in each language."""
+
+    lead = models.CharField(
+        _("lead message"),
+        max_length=300,
+        blank=True,
+        help_text=_("Public. One or two sentences at the top of the home page."),
+    )
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        verbose_name=_("more about the network"),
+        help_text=_("Public. Optional text shown below the news, events and resources."),
+    )
+
+    content_panels = BasePage.content_panels + [FieldPanel("lead"), FieldPanel("body")]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("lead"),
+        index.SearchField("body"),
+    ]
+    search_text_fields = ("lead", "body")
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "home.NewsIndexPage",
+        "home.EventIndexPage",
+        "home.CampaignIndexPage",
+        "home.GetHelpPage",
+        "home.AboutPage",
+        "home.ContentPage",
+        "resources.ResourceIndexPage",
+    ]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    @property
+    def summary(self):
+        return self.lead
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.resources.models import ResourcePage
+
+        from .campaigns import CampaignPage
+        from .events import EventPage
+        from .news import NewsPage
+
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        context.update(
+            latest_news=list(
+                NewsPage.for_listing(localized_descendants(NewsPage, self))[:HOME_NEWS_COUNT]
+            ),
+            upcoming_events=list(
+                EventPage.for_listing(localized_descendants(EventPage, self).upcoming(now))[
+                    :HOME_EVENTS_COUNT
+                ]
+            ),
+            current_campaign=(
+                localized_descendants(CampaignPage, self)
+                .not_finished(now.date())
+                .in_display_order(now.date())
+                .defer_streamfields()
+                .select_related("image")
+                .first()
+            ),
+            featured_resources=list(
+                ResourcePage.for_listing(
+                    localized_descendants(ResourcePage, self).featured_first()
+                )[:HOME_RESOURCES_COUNT]
+            ),
+            fallback_language=fallback_language(self),
+        )
+        return context

@@ -1,0 +1,114 @@
+"""How the public site's pages appear in search (the contract is in
+portal/search/registry.py). The engine picks the most specific source per page
+class, so every page type without a source of its own (home, get help, about,
+content and index pages) is described by ``PublicPageSource``."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from portal.search.registry import PageSource, registry
+
+from .models import CampaignPage, EventPage, NewsPage
+
+
+class PortalPageSource(PageSource):
+    """What the portal's page types share: plain-text body from the page's own
+    ``search_body`` and its summary."""
+
+    def body_for(self, page):
+        search_body = getattr(page, "search_body", None)
+        return search_body() if search_body else (page.search_description or "")
+
+    def extra_for(self, page):
+        summary = getattr(page, "summary", "")
+        return {"summary": summary} if summary else {}
+
+
+class PublicPageSource(PortalPageSource):
+    """Every other public page: home, get help, about, content and index pages."""
+
+    kind = "page"
+    label = _("Page")
+    model = Page
+
+    def get_queryset(self):
+        # Page types with a source of their own are indexed by that source only.
+        claimed = [
+            source.model
+            for source in registry
+            if isinstance(source, PageSource) and source.model is not Page
+        ]
+        queryset = super().get_queryset().filter(depth__gt=1)
+        return queryset.not_type(*claimed) if claimed else queryset
+
+    def entry_for(self, page):
+        if page.depth <= 1:
+            return None  # Wagtail's invisible tree root
+        return super().entry_for(page)
+
+
+class NewsSource(PortalPageSource):
+    kind = "news"
+    label = _("News")
+    model = NewsPage
+
+    def countries_for(self, page):
+        return page.country_codes
+
+    def date_for(self, page):
+        return page.date
+
+    def extra_for(self, page):
+        return {
+            "summary": page.intro,
+            "tags": [tag.name for tag in page.tags.all()],
+            "organisation": page.author_organisation.name if page.author_organisation else "",
+        }
+
+
+class CampaignSource(PortalPageSource):
+    kind = "campaign"
+    label = _("Campaign")
+    model = CampaignPage
+
+    def countries_for(self, page):
+        return page.country_codes
+
+    def date_for(self, page):
+        return page.start_date
+
+    def extra_for(self, page):
+        return {
+            "summary": page.intro,
+            "starts": page.start_date.isoformat(),
+            "ends": page.end_date.isoformat() if page.end_date else "",
+            "regions": page.target_regions,
+        }
+
+
+class EventSource(PortalPageSource):
+    kind = "event"
+    label = _("Event")
+    model = EventPage
+
+    def countries_for(self, page):
+        return [page.country] if page.country else []
+
+    def date_for(self, page):
+        return page.start
+
+    def extra_for(self, page):
+        return {
+            "summary": page.intro,
+            "starts": page.start.isoformat(),
+            "ends": page.end.isoformat() if page.end else "",
+            "time_zone": page.time_zone,
+            "place": page.place,
+            "attendance": page.attendance,
+            "cancelled": page.cancelled,
+        }
+
+
+def register():
+    for source in (PublicPageSource(), NewsSource(), CampaignSource(), EventSource()):
+        registry.register(source)

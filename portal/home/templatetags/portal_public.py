@@ -1,0 +1,90 @@
+"""Template tags of the public site: the page chrome (hotlines, navigation),
+links between languages, head metadata and small helpers."""
+
+from urllib.parse import urlsplit
+
+from django import template
+
+from ..chrome import first_hotline_per_country, get_chrome, hotlines_by_country
+from ..i18n import hreflang_alternates, page_language_links
+
+register = template.Library()
+
+EMPTY_CHROME = {"home_url": "/", "nav": [], "sections": {}, "hotlines": []}
+
+
+@register.simple_tag(takes_context=True)
+def site_chrome(context):
+    """Hotlines, navigation and section links for the current site and language.
+    Empty (never an error) where there is no request, such as in e-mails."""
+    request = context.get("request")
+    if request is None:
+        return EMPTY_CHROME
+    chrome = get_chrome(request)
+    return {
+        **chrome,
+        "hotline_bar": first_hotline_per_country(chrome["hotlines"]),
+        "hotline_groups": hotlines_by_country(chrome["hotlines"]),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def page_languages(context, page):
+    """Language links and head alternates of a Wagtail page."""
+    request = context["request"]
+    links = page_language_links(page, request)
+    return {
+        "links": links,
+        "alternates": hreflang_alternates(page, request, links),
+        "canonical": request.build_absolute_uri(page.get_url(request) or request.path),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    request = context.get("request")
+    if not url or request is None:
+        return url or ""
+    return request.build_absolute_uri(url)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed ("" removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in ("", None):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    query = params.urlencode()
+    return f"?{query}" if query else "?"
+
+
+@register.simple_tag
+def embed_card(url):
+    """What we know about an embedded video or post without asking its site:
+    the title and provider Wagtail stored when the editor added it."""
+    from wagtail.embeds.models import Embed
+
+    embed = Embed.objects.filter(url=url).order_by("-last_updated").first()
+    host = urlsplit(url).hostname or url
+    return {
+        "title": (embed.title if embed else "") or url,
+        "provider": (embed.provider_name if embed else "") or host.removeprefix("www."),
+    }
+
+
+@register.filter
+def within(path, section_url):
+    """Whether ``path`` is the section page ``section_url`` or below it."""
+    return bool(section_url) and str(path).startswith(section_url)
+
+
+# Open Graph wants language_TERRITORY; the portal's languages and their country.
+_OG_LOCALES = {"ru": "ru_RU", "en": "en_GB", "ky": "ky_KG", "uz": "uz_UZ", "tg": "tg_TJ"}
+
+
+@register.filter
+def og_locale(code):
+    return _OG_LOCALES.get(code, code)

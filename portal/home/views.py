@@ -1,0 +1,105 @@
+"""Views of the public site outside Wagtail's page tree: the cached page
+server, sitemap.xml, robots.txt and the favicon."""
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils import translation
+from django.views.decorators.http import require_safe
+from wagtail import views as wagtail_views
+from wagtail.models import Page, Site
+
+from . import cache
+from .queries import public_pages
+
+# Cookie that LocaleMiddleware reads on pages without a language prefix
+# (accounts, workspaces): a visitor who reads the site in English gets the
+# sign-in page in English too.
+LANGUAGE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
+
+
+@cache.cached
+def _serve(request, path):
+    return wagtail_views.serve(request, path)
+
+
+def serve(request, path):
+    """Wagtail's page server behind the public page cache."""
+    response = _serve(request, path)
+    language = translation.get_language_from_path(request.path_info)
+    if (
+        language
+        and response.status_code == 200
+        and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+    ):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=LANGUAGE_COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+# "/" (portal.core.views.root) serves the home page through the same cache.
+serve_home = _serve
+
+
+@require_safe
+@cache.cached
+def sitemap(request):
+    """Every live public page of this site in every language, with its
+    alternates (hreflang) so search engines link the translations."""
+    site = Site.find_for_request(request)
+    entries = []
+    if site is not None:
+        homes = list(
+            Page.objects.filter(translation_key=site.root_page.translation_key).values_list(
+                "path", flat=True
+            )
+        )
+        in_site = Q()
+        for path in homes:
+            in_site |= Q(path__startswith=path)
+        pages = public_pages(Page.objects.filter(in_site)).select_related("locale").order_by("path")
+        groups = {}
+        for page in pages:
+            url = page.get_url(request)
+            if not url:
+                continue
+            entry = {
+                "location": request.build_absolute_uri(url),
+                "lastmod": page.last_published_at,
+                "language": page.locale.language_code,
+                "key": page.translation_key,
+            }
+            groups.setdefault(page.translation_key, []).append(entry)
+            entries.append(entry)
+        for entry in entries:
+            siblings = groups[entry["key"]]
+            entry["alternates"] = siblings if len(siblings) > 1 else []
+    return render(request, "home/sitemap.xml", {"entries": entries}, content_type="application/xml")
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /workspaces/",
+        "Disallow: /search/",
+        "Disallow: /i18n/",
+        "",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    return redirect(static("img/favicon.ico"), permanent=True)

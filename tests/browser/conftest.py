@@ -1,0 +1,90 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against
+pytest-django's live server. Each test saves screenshots under
+test-artifacts/browser/ (ignored by git) for a person to look at."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def _browser(tmp_path, options):
+    """A Chromium with a fresh profile. Started per test, after the database
+    fixtures: while Playwright's event loop runs, Django hands out different
+    connection objects (asgiref's Local follows the loop), and the copy of the
+    initial data that serialized_rollback restores lives on the first ones."""
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            locale="ru-RU",
+            **options,
+        )
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+            # Close the connections the test opened inside the loop, or the
+            # test database cannot be dropped at the end of the run.
+            connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def _allow_orm_inside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; the ORM calls the
+    test itself makes are still plain synchronous code. Set for these tests
+    only: set for the whole session, the variable would leak into the
+    subprocesses other tests start (manage.py check --deploy refuses it)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"
+
+
+@pytest.fixture
+def desktop(transactional_db, live_server, tmp_path):
+    yield from _browser(tmp_path, DESKTOP)
+
+
+@pytest.fixture
+def phone(transactional_db, live_server, tmp_path):
+    yield from _browser(tmp_path, PHONE)
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, "step") saves test-artifacts/browser/<test>-<step>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"[^\w-]+", "-", request.node.name).strip("-")
+
+    def save(page, step):
+        path = ARTIFACTS / f"{test_name}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 0
+        return path
+
+    return save

@@ -1,0 +1,94 @@
+"""Hotlines and navigation on every page, at a bounded cost."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.home.chrome import get_chrome
+from tests.factories import UserFactory, make_workspace
+from tests.home.builders import add_hotline, locale
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hotlines(site):
+    return [
+        add_hotline("KG", "+996 3222 0 00 01", organisation="Ошский центр"),
+        add_hotline("UZ", "+998 74 200 00 01", organisation="Андижанский центр"),
+        add_hotline("TJ", "+992 3422 0 00 01", organisation="Худжандский центр"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/ru/", "/ru/news/", "/accounts/login/", "/accounts/password/reset/"]
+)
+def test_hotlines_are_on_public_and_account_pages(client, hotlines, path):
+    html = client.get(path).content.decode()
+    for tel in ("tel:+996322200001", "tel:+998742000001", "tel:+992342200001"):
+        assert f'href="{tel}"' in html
+
+
+def test_hotlines_are_on_workspace_pages(client, hotlines):
+    owner = UserFactory()
+    workspace = make_workspace(owner=owner)
+    client.force_login(owner)
+    html = client.get(f"/workspaces/{workspace.slug}/").content.decode()
+    assert 'href="tel:+996322200001"' in html
+
+
+def test_hotline_bar_shows_one_number_per_country(client, hotlines):
+    add_hotline("KG", "189", organisation="Вторая линия", sort_order=5)
+    html = client.get("/ru/").content.decode()
+    bar = html.split('class="hotline-bar"', 1)[1].split("</aside>", 1)[0]
+    assert bar.count('href="tel:') == 3
+    assert "tel:189" not in bar
+    assert "tel:189" in html  # the full list on the home page has it
+
+
+def test_untranslated_hotline_shows_in_russian_on_english_pages(client, hotlines):
+    translated = hotlines[0].copy_for_translation(locale("en"))
+    translated.organisation = "Osh centre"
+    translated.save()
+
+    html = client.get("/en/").content.decode()
+
+    assert "Osh centre" in html
+    assert "Ошский центр" not in html
+    assert "Андижанский центр" in html  # no English version yet: shown in Russian
+    assert '<li class="hotline" lang="ru">' in html
+
+
+def test_navigation_lists_the_sections_shown_in_menus_in_the_page_language(client, site):
+    html = client.get("/en/").content.decode()
+    nav = html.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/en/news/"' in nav and ">News<" in nav
+    assert "/ru/" not in nav
+
+
+def test_chrome_costs_one_cache_read_once_built(rf, hotlines, site):
+    request = rf.get("/ru/")
+    get_chrome(request)
+    request = rf.get("/ru/")
+    with CaptureQueriesContext(connection) as queries:
+        chrome = get_chrome(request)
+    assert len(chrome["hotlines"]) == 3
+    # the Site lookup and the cache read
+    assert len(queries) <= 2
+
+
+def test_chrome_build_cost_does_not_grow_with_hotlines(rf, site):
+    def build_queries():
+        from portal.home import cache
+
+        cache.purge()
+        with CaptureQueriesContext(connection) as queries:
+            get_chrome(rf.get("/ru/"))
+        return len(queries)
+
+    add_hotline("KG", "189")
+    build_queries()  # content types and site root paths are cached from here on
+    few = build_queries()
+    for n in range(10):
+        add_hotline("UZ", f"+998 74 200 00 {n:02d}")
+    assert build_queries() == few
