@@ -27,17 +27,11 @@ from wagtail.models import (
     Site,
 )
 
-from portal.members.models import Organisation
+from portal.members.demo import OFFICE_EDITORS, ensure_organisations
 
 from . import demo_content as content
 from . import models
 from .demo_media import landscape_jpeg
-
-try:  # the accounts step defines the editors' group; keep working without it
-    from portal.members.demo import OFFICE_EDITORS
-except ImportError:  # pragma: no cover
-    OFFICE_EDITORS = "Office editors"
-
 
 # --- Building blocks shared with the resources demo ---------------------------
 
@@ -138,7 +132,7 @@ def load_site(ctx):
     others = {code: locale for code, locale in locales.items() if locale.pk != default_locale.pk}
 
     home = _ensure_home(ctx, default_locale, others)
-    organisations = _ensure_organisations(ctx)
+    organisations = ensure_organisations(ctx)
     images = {
         key: ensure_image(f"Demo: {title}", landscape_jpeg(key, palette), alt_en)
         for key, (title, palette, _alt_ru, alt_en) in content.IMAGES.items()
@@ -188,19 +182,6 @@ def _ensure_home(ctx, default_locale, others):
                 **content.HOME[code],
             )
     return home
-
-
-def _ensure_organisations(ctx):
-    organisations = {}
-    for name, country, city, website, verified in content.ORGANISATIONS:
-        organisation, created = Organisation.objects.get_or_create(
-            name=name,
-            defaults={"country": country, "city": city, "website": website, "verified": verified},
-        )
-        if created:
-            ctx.say(f"created organisation {name}")
-        organisations[name] = organisation
-    return organisations
 
 
 def _ensure_sections(ctx, home, others):

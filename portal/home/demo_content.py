@@ -5,21 +5,8 @@ Bodies are lists of blocks: ("h2", text), ("p", text), ("quote", text,
 attribution), ("image", image key, alt text, caption).
 """
 
-# --- Member organisations -----------------------------------------------------
-
-ORGANISATIONS = [
-    # name, country, city, website, verified
-    ("Координационный офис сети", "KG", "Ош", "", True),
-    ("Ошский центр помощи мигрантам", "KG", "Ош", "", True),
-    ("Джалал-Абадская правовая инициатива", "KG", "Джалал-Абад", "", True),
-    ("Баткенская группа взаимопомощи", "KG", "Баткен", "", False),
-    ("Андижанский центр поддержки семьи", "UZ", "Андижан", "", True),
-    ("Ферганская молодёжная инициатива", "UZ", "Фергана", "", True),
-    ("Наманганский ресурсный центр для женщин", "UZ", "Наманган", "", True),
-    ("Худжандский кризисный центр для женщин", "TJ", "Худжанд", "", True),
-    ("Исфаринская ассоциация юристов", "TJ", "Исфара", "", True),
-]
-OFFICE = "Координационный офис сети"
+# Organisations come from the members demo: one list for every step.
+from portal.members.demo import OFFICE
 
 # --- Images -------------------------------------------------------------------
 

@@ -34,24 +34,59 @@ DEMO_ACCOUNTS = [
     ("bakyt@example.org", "Bakyt", "Yuldashev", False, False, []),
 ]
 
-OSH, ANDIJAN = "Osh Safe Migration Centre", "Andijan Women's Shelter Network"
+# The demo network: one list for every demo step (the public site lists the
+# verified ones; the workspaces belong to two of them).
+OFFICE = "Координационный офис сети"
+OSH = "Ошский центр помощи мигрантам"
+ANDIJAN = "Андижанский центр поддержки семьи"
+
+
+def _org(country, city, verified=True, website="", contact_email=""):
+    return {
+        "country": country,
+        "city": city,
+        "verified": verified,
+        "website": website,
+        "contact_email": contact_email,
+    }
+
 
 ORGANISATIONS = {
-    OSH: {
-        "country": "KG",
-        "city": "Osh",
-        "website": "https://safe-migration.example.org",
-        "contact_email": "info@safe-migration.example.org",
-        "verified": True,
-    },
-    ANDIJAN: {
-        "country": "UZ",
-        "city": "Andijan",
-        "website": "https://shelters-andijan.example.org",
-        "contact_email": "contact@shelters-andijan.example.org",
-        "verified": True,
-    },
+    OFFICE: _org("KG", "Ош"),
+    OSH: _org(
+        "KG",
+        "Ош",
+        website="https://safe-migration.example.org",
+        contact_email="info@safe-migration.example.org",
+    ),
+    "Джалал-Абадская правовая инициатива": _org("KG", "Джалал-Абад"),
+    "Баткенская группа взаимопомощи": _org("KG", "Баткен", verified=False),
+    ANDIJAN: _org(
+        "UZ",
+        "Андижан",
+        website="https://shelters-andijan.example.org",
+        contact_email="contact@shelters-andijan.example.org",
+    ),
+    "Ферганская молодёжная инициатива": _org("UZ", "Фергана"),
+    "Наманганский ресурсный центр для женщин": _org("UZ", "Наманган"),
+    "Худжандский кризисный центр для женщин": _org("TJ", "Худжанд"),
+    "Исфаринская ассоциация юристов": _org("TJ", "Исфара"),
 }
+
+
+def ensure_organisations(ctx):
+    """The demo organisations, created once; later runs keep what editors changed."""
+    if "organisations" in ctx.made:
+        return ctx.made["organisations"]
+    organisations = {}
+    for name, fields in ORGANISATIONS.items():
+        organisation, created = Organisation.objects.get_or_create(name=name, defaults=fields)
+        if created:
+            ctx.say(f"created organisation {name}")
+        organisations[name] = organisation
+    ctx.made["organisations"] = organisations
+    return organisations
+
 
 # email, first name, last name, organisation
 MEMBER_ACCOUNTS = [
@@ -262,12 +297,7 @@ def _ensure_workspace(ctx, spec, organisations, users):
 
 
 def load_workspaces(ctx):
-    organisations = {}
-    for name, fields in ORGANISATIONS.items():
-        organisation, created = Organisation.objects.get_or_create(name=name, defaults=fields)
-        if created:
-            ctx.say(f"created organisation {name}")
-        organisations[name] = organisation
+    organisations = ensure_organisations(ctx)
 
     users = {}
     for email, first, last, organisation in MEMBER_ACCOUNTS:
