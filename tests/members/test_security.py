@@ -60,7 +60,8 @@ def test_office_staff_are_not_members_by_default(workspace, roles, as_user):
 
 def test_a_role_too_low_gets_a_friendly_403_page(workspace, roles, as_user):
     response = as_user(roles["observer"]).get(
-        reverse("members:discussion_create", kwargs={"slug": workspace.slug})
+        reverse("members:discussion_create", kwargs={"slug": workspace.slug}),
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 403
     body = response.content.decode()

@@ -87,3 +87,12 @@ def site_root(db):
 
 def refresh():
     get_client().indices.refresh(index=index.alias_name())
+
+
+@pytest.fixture
+def client():
+    """The search page in English unless a test asks for another language
+    (labels such as "Kyrgyzstan" are translated in Russian)."""
+    from django.test import Client
+
+    return Client(headers={"Accept-Language": "en"})
