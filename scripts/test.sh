@@ -11,6 +11,8 @@ started=$(date +%s)
 "$ROOT/scripts/services.sh" start
 eval "$("$ROOT/scripts/services.sh" env)"
 "$ROOT/scripts/browser.sh"
+# gettext: the catalogue tests compile and extract messages with its tools.
+ensure_debian_packages gettext
 
 export DJANGO_SETTINGS_MODULE=portal.settings.test
 
