@@ -5,7 +5,7 @@ instead of skipping tests."""
 import psycopg2
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from portal.search.client import get_client, server_version
 
@@ -58,6 +58,23 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _clear_cache(db):
-    """Rate-limit counters and cached pages live in the cache; start each test clean."""
-    cache.clear()
+    """Rate-limit counters, cached pages and renditions live in caches; start
+    each test clean."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remove_this_runs_indices():
+    """Tests that load the demo or publish pages write to this run's own alias
+    (SEARCH_INDEX_PREFIX); remove it and its indices when the run ends, so runs
+    leave nothing behind on a shared node."""
+    yield
+    prefix = settings.SEARCH_INDEX_PREFIX
+    client = get_client()
+    names = client.indices.get(
+        index=f"{prefix},{prefix}-*", allow_no_indices=True, ignore_unavailable=True
+    )
+    for name in names:
+        client.options(ignore_status=404).indices.delete(index=name)

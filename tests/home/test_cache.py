@@ -18,7 +18,7 @@ def page_keys():
     """How many rendered pages the cache holds (database cache table)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COUNT(*) FROM portal_cache WHERE cache_key LIKE %s", ["%public:page:%"]
+            "SELECT COUNT(*) FROM portal_page_cache WHERE cache_key LIKE %s", ["%public:page:%"]
         )
         return cursor.fetchone()[0]
 
