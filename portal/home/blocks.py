@@ -18,6 +18,8 @@ class HeadingBlock(blocks.StructBlock):
         label=_("level"),
         choices=[("h2", _("Section heading")), ("h3", _("Subsection heading"))],
         default="h2",
+        # The level is layout, not content: keep its label out of search text.
+        search_index=False,
     )
 
     class Meta:

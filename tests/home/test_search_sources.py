@@ -49,6 +49,8 @@ def test_live_news_becomes_a_public_entry_with_plain_text_countries_and_date(sit
     assert entry.date == news.date
     assert "Как позвонить" in entry.body and "Звонок бесплатный." in entry.body
     assert "<" not in entry.body
+    # The heading's level is layout: its label ("Section heading") is not page text.
+    assert "Section heading" not in entry.body and "Заголовок раздела" not in entry.body
     assert entry.extra["tags"] == ["Ош"]
 
 

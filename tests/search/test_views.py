@@ -258,3 +258,14 @@ def test_suggest_with_empty_query_is_empty(client, world):
     response = client.get("/search/suggest/", {"q": "  "})
     assert response.status_code == 200
     assert response.json()["suggestions"] == []
+
+
+def test_country_facets_are_named_for_every_country(client, es_index, test_sources):
+    queue.index_entries(
+        [entry(1, "Migrant workers in Istanbul", [PUBLIC], countries=("TR", "AE"))],
+        refresh=True,
+    )
+    response = search(client, q="migrant")
+    groups = {g["name"]: g for g in response.context["facet_groups"]}
+    labels = {v["label"] for v in groups["country"]["values"]}
+    assert labels == {"Türkiye", "United Arab Emirates"}
