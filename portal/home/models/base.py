@@ -1,7 +1,10 @@
 """What every public page type has in common: a summary, a share image and the
 plain text that search indexes."""
 
+from django.db import models
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.rich_text import get_text_for_indexing
@@ -56,3 +59,35 @@ class BasePage(Page):
             else:
                 parts.append(str(value or ""))
         return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+class IllustratedPage(BasePage):
+    """A page with one illustration whose description is required with it."""
+
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with an image: what it shows, for people who cannot see it."),
+    )
+
+    image_panel = MultiFieldPanel(
+        [FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")
+    )
+
+    class Meta:
+        abstract = True
+
+    def image_errors(self):
+        """Validation errors of the illustration, for the page's clean()."""
+        if self.image_id and not self.image_alt.strip():
+            return {"image_alt": _("Describe the image for people who cannot see it.")}
+        return {}

@@ -13,7 +13,7 @@ from ..blocks import BodyBlock, MaterialsBlock
 from ..choices import COUNTRIES
 from ..fields import ChoiceListField, split_values
 from ..queries import fallback_language, localized_descendants
-from .base import BasePage
+from .base import BasePage, IllustratedPage
 from .listing import card_image_prefetch, paginate
 
 CAMPAIGNS_PER_PAGE = 12
@@ -66,7 +66,7 @@ class CampaignIndexPage(BasePage):
         return context
 
 
-class CampaignPage(BasePage):
+class CampaignPage(IllustratedPage):
     """An awareness campaign: dates, where it runs, what it says, its materials."""
 
     intro = models.TextField(
@@ -84,20 +84,6 @@ class CampaignPage(BasePage):
         max_length=300,
         blank=True,
         help_text=_("Public. For example: Osh and Jalal-Abad regions, Sughd region."),
-    )
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    image_alt = models.CharField(
-        _("image description"),
-        max_length=250,
-        blank=True,
-        help_text=_("Required with an image: what it shows, for people who cannot see it."),
     )
     body = StreamField(BodyBlock(), verbose_name=_("body"))
     materials = StreamField(
@@ -119,7 +105,7 @@ class CampaignPage(BasePage):
             ],
             heading=_("When and where"),
         ),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
+        IllustratedPage.image_panel,
         FieldPanel("body"),
         FieldPanel("materials"),
     ]
@@ -156,10 +142,8 @@ class CampaignPage(BasePage):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = self.image_errors()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The campaign cannot end before it starts.")
-        if self.image_id and not self.image_alt.strip():
-            errors["image_alt"] = _("Describe the image for people who cannot see it.")
         if errors:
             raise ValidationError(errors)

@@ -20,7 +20,7 @@ from ..blocks import BodyBlock
 from ..choices import COUNTRIES
 from ..fields import ChoiceListField, split_values
 from ..queries import fallback_language, localized_descendants, public_pages
-from .base import BasePage
+from .base import BasePage, IllustratedPage
 from .listing import card_image_prefetch, paginate
 
 NEWS_PER_PAGE = 10
@@ -116,7 +116,7 @@ class NewsPageRelatedPage(Orderable):
         verbose_name_plural = _("related pages")
 
 
-class NewsPage(BasePage):
+class NewsPage(IllustratedPage):
     date = models.DateField(
         _("publication date"),
         default=timezone.localdate,
@@ -136,20 +136,6 @@ class NewsPage(BasePage):
         related_name="+",
         help_text=_("Public. The member organisation that wrote or sent the news."),
     )
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    image_alt = models.CharField(
-        _("image description"),
-        max_length=250,
-        blank=True,
-        help_text=_("Required with an image: what it shows, for people who cannot see it."),
-    )
     body = StreamField(BodyBlock(), verbose_name=_("body"))
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
     countries = ChoiceListField(
@@ -164,7 +150,7 @@ class NewsPage(BasePage):
             heading=_("Publication"),
         ),
         FieldPanel("intro"),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
+        IllustratedPage.image_panel,
         FieldPanel("body"),
         MultiFieldPanel([FieldPanel("tags"), FieldPanel("countries")], heading=_("Topics")),
         InlinePanel("related_pages", label=_("Related pages")),
@@ -199,9 +185,7 @@ class NewsPage(BasePage):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.image_id and not self.image_alt.strip():
-            errors["image_alt"] = _("Describe the image for people who cannot see it.")
+        errors = self.image_errors()
         if self.slug in NewsIndexPage.RESERVED_SLUGS:
             errors["slug"] = _("This address is used by the news feed; choose another one.")
         if errors:
