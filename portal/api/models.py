@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Scope(models.TextChoices):
@@ -96,10 +97,10 @@ class ApiToken(models.Model):
     @property
     def status_label(self):
         if self.is_revoked:
-            return _("Revoked")
+            return pgettext_lazy("API token status", "Revoked")
         if self.is_expired():
-            return _("Expired")
-        return _("Active")
+            return pgettext_lazy("API token status", "Expired")
+        return pgettext_lazy("API token status", "Active")
 
     @property
     def scopes_display(self):

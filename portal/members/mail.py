@@ -22,7 +22,7 @@ def render_message(template, context, to):
     """``template`` names a pair: <template>_subject.txt and <template>_body.txt."""
     # The portal keeps no language per person; mail goes out in the site's language.
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"site_name": settings.WAGTAIL_SITE_NAME, **context}
+        context = {"site_name": translation.gettext(settings.WAGTAIL_SITE_NAME), **context}
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}_body.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Membership
 
@@ -35,9 +35,12 @@ class MemberIdleTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    _(
+                    ngettext(
+                        "You were signed out after %(minutes)s minute without activity, "
+                        "to protect the workspaces. Please sign in again.",
                         "You were signed out after %(minutes)s minutes without activity, "
-                        "to protect the workspaces. Please sign in again."
+                        "to protect the workspaces. Please sign in again.",
+                        settings.PORTAL_MEMBER_IDLE_TIMEOUT,
                     )
                     % {"minutes": settings.PORTAL_MEMBER_IDLE_TIMEOUT},
                 )

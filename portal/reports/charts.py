@@ -74,5 +74,7 @@ def bar_chart(table, k, *, chart_id):
     }
 
 
-def _short(label, limit=32):
+# About what fits in LABEL_WIDTH: Cyrillic letters are wider than Latin ones, and
+# longer Russian labels ("Объединённые Арабские Эмираты") were cut off at the left.
+def _short(label, limit=26):
     return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .index import RESULT_WINDOW
 from .registry import registry
@@ -53,7 +54,11 @@ class SearchForm(forms.Form):
         required=False,
         max_length=settings.SEARCH_MAX_QUERY_CHARS,
         error_messages={
-            "max_length": _("Please shorten your search to %(limit_value)d characters or fewer.")
+            "max_length": ngettext_lazy(
+                "Please shorten your search to %(limit_value)d character or fewer.",
+                "Please shorten your search to %(limit_value)d characters or fewer.",
+                "limit_value",
+            )
         },
     )
     kind = forms.MultipleChoiceField(label=_("Type"), required=False)

@@ -5,6 +5,7 @@ JavaScript."""
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal.members.models.organisations import COUNTRY_CHOICES
 from portal.reports.countries import country_name
 
 from .registry import registry
@@ -31,7 +32,8 @@ def value_label(facet, value):
     if facet == "language":
         return dict(settings.LANGUAGES).get(value, value)
     if facet == "country":
-        return country_name(value)
+        # Reports carry any ISO 3166 code (AE, TR…), not only the network's countries.
+        return dict(COUNTRY_CHOICES).get(value) or country_name(value)
     return str(value)
 
 

@@ -8,6 +8,13 @@ from portal.api.tokens import issue_token, revoke_token
 from tests.factories import OrganisationFactory
 
 
+@pytest.fixture(autouse=True)
+def english_interface(settings):
+    """These tests read the interface's English wording. Russian, the default,
+    has its own tests: tests/home/test_translations.py."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def make_token(*, scopes=(Scope.ANONYMISED_CASES,), days=30, revoked=False, name="Partner sync"):
     organisation = OrganisationFactory(name="IOM partner office", verified=False)
     token, raw = issue_token(

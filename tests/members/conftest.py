@@ -7,6 +7,13 @@ from tests.factories import OrganisationFactory, UserFactory, add_member, make_w
 
 
 @pytest.fixture(autouse=True)
+def english_interface(settings):
+    """These tests read the interface's English wording. Russian, the default,
+    has its own tests: tests/home/test_translations.py."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def private_media(tmp_path, settings):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"

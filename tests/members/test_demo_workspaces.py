@@ -24,6 +24,11 @@ from portal.members.models import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english_interface():
+    """Not English here: the demo builds its pages in the default language, Russian."""
+
+
 def load():
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=io.StringIO())

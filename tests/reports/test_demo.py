@@ -10,6 +10,11 @@ from portal.reports.statistics import public_statistics
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english_interface():
+    """Not English here: the demo builds its pages in the default language, Russian."""
+
+
 def load():
     with override_settings(DEBUG=True), open("/dev/null", "w") as out:  # noqa: PTH123
         call_command("load_demo", stdout=out)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 COUNTRY_CHOICES = [
     ("KG", _("Kyrgyzstan")),
@@ -7,7 +8,7 @@ COUNTRY_CHOICES = [
     ("TJ", _("Tajikistan")),
     ("KZ", _("Kazakhstan")),
     ("RU", _("Russia")),
-    ("OTHER", _("Other")),
+    ("OTHER", pgettext_lazy("country", "Other")),
 ]
 
 

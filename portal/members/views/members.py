@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import invitations, joining
@@ -148,7 +148,11 @@ def invitation_create(request, workspace):
                 if mailed:
                     messages.success(
                         request,
-                        _("Invitation sent to %(email)s. The link works for %(days)s days.")
+                        ngettext(
+                            "Invitation sent to %(email)s. The link works for %(days)s day.",
+                            "Invitation sent to %(email)s. The link works for %(days)s days.",
+                            settings.PORTAL_INVITATION_DAYS,
+                        )
                         % {"email": invitation.email, "days": settings.PORTAL_INVITATION_DAYS},
                     )
                 else:

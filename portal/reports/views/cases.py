@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.members.access import workspace_view
 from portal.members.models.workspaces import PERM_CONTRIBUTE
@@ -146,14 +147,19 @@ def case_import(request, workspace, report_id):
                         replace=form.cleaned_data["replace"],
                         request=request,
                     )
-                    messages.success(
-                        request,
-                        _(
-                            "%(count)s case records were imported. The report now has "
-                            "%(total)s case records."
-                        )
-                        % {"count": len(parsed.records), "total": total},
-                    )
+                    count = len(parsed.records)
+                    # Two sentences, each with its own count, so each gets the right plural.
+                    imported = ngettext(
+                        "%(count)s case record was imported.",
+                        "%(count)s case records were imported.",
+                        count,
+                    ) % {"count": count}
+                    now_total = ngettext(
+                        "The report now has %(total)s case record.",
+                        "The report now has %(total)s case records.",
+                        total,
+                    ) % {"total": total}
+                    messages.success(request, f"{imported} {now_total}")
                     return redirect(f"{report.get_absolute_url()}#cases")
                 status = 422
                 context.update(
