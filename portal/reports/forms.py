@@ -3,9 +3,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.countries import country_choices
+
 from . import pii
 from . import vocabulary as vocab
-from .countries import country_choices
 from .models import CaseRecord, MonitoringReport
 
 

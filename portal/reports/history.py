@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.countries import country_name
+
 from . import vocabulary as vocab
-from .countries import country_name
 from .models import ChangeKind, MonitoringReport, ReportAudience, ReportStatus
 
 _CASE_LABELS = {c.field: c.label for c in vocab.CODED_COLUMNS}

@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.core.countries import COUNTRY_CODES
+
 from . import vocabulary as vocab
-from .countries import COUNTRY_CODES
 from .models import CaseRecord
 
 CSV = "csv"

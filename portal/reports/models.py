@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.countries import country_choices, country_name
 from portal.members.audience import NETWORK, audiences_for, workspace_ids, workspace_token
 
 from . import vocabulary as vocab
-from .countries import country_choices, country_name
 
 
 class ReportStatus(models.TextChoices):

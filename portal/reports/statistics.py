@@ -13,9 +13,10 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.countries import country_name
+
 from . import vocabulary as vocab
 from .anonymity import ADULT_BAND, MINOR_BAND, WITHHELD, anonymise, default_k
-from .countries import country_name
 
 CACHE_KEY = "reports:public-statistics:v1:k{k}"
 

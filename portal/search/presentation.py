@@ -5,8 +5,7 @@ JavaScript."""
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from portal.members.models.organisations import COUNTRY_CHOICES
-from portal.reports.countries import country_name
+from portal.core.countries import country_name
 
 from .registry import registry
 from .results import SORT_DATE, SORT_RELEVANCE
@@ -32,8 +31,7 @@ def value_label(facet, value):
     if facet == "language":
         return dict(settings.LANGUAGES).get(value, value)
     if facet == "country":
-        # Reports carry any ISO 3166 code (AE, TR…), not only the network's countries.
-        return dict(COUNTRY_CHOICES).get(value) or country_name(value)
+        return country_name(value)
     return str(value)
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db import DatabaseError, transaction
 
+from portal.core.countries import COUNTRIES, REGION_CODES, country_choices
 from portal.reports import vocabulary as vocab
-from portal.reports.countries import COUNTRIES, REGION_CODES, country_choices
 from portal.reports.models import CaseRecord
 from tests.reports.factories import case_values, make_report
 

@@ -1,14 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from portal.core.countries import COUNTRIES, OTHER, OTHER_NAME
+
+# Where member organisations are based: the valley, its neighbours, or elsewhere.
 COUNTRY_CHOICES = [
-    ("KG", _("Kyrgyzstan")),
-    ("UZ", _("Uzbekistan")),
-    ("TJ", _("Tajikistan")),
-    ("KZ", _("Kazakhstan")),
-    ("RU", _("Russia")),
-    ("OTHER", pgettext_lazy("country", "Other")),
+    *((code, COUNTRIES[code]) for code in ("KG", "UZ", "TJ", "KZ", "RU")),
+    (OTHER, OTHER_NAME),
 ]
 
 

@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.core.countries import country_choices
 from portal.members.access import workspace_view
 from portal.members.models.workspaces import PERM_CONTRIBUTE
 
 from .. import services
 from .. import vocabulary as vocab
-from ..countries import country_choices
 from ..exchange import to_csv
 from ..forms import CaseRecordForm, ImportForm
 from ..imports import IMPORTABLE_COLUMNS, ImportFileError, parse_cases

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from portal.core.countries import COUNTRY_CODES
 from portal.members.models import Workspace
 from portal.reports import services
-from portal.reports.countries import COUNTRY_CODES
 from portal.reports.imports import ImportFileError, parse_cases
 from portal.reports.models import MonitoringReport
 

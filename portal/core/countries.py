@@ -1,11 +1,14 @@
 """ISO 3166-1 alpha-2: every officially assigned code, with its English short name.
 
-Citizenship and country of exploitation in case records, and the country a report
-covers, are validated against this list. Names are translatable; the codes are
-what is stored and exchanged (HTCDS and CTDC use the same two-letter codes).
+The one list of country names in the portal. Citizenship and country of
+exploitation in case records, and the country a report covers, are validated
+against it; organisations pick theirs from a short list drawn from it; search
+facets and statistics name countries with it. Names are translatable; the codes
+are what is stored and exchanged (HTCDS and CTDC use the same two-letter codes).
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The countries of the Ferghana Valley come first in pickers: most records are about them.
 REGION_CODES = ("KG", "UZ", "TJ")
@@ -269,7 +272,14 @@ def is_country_code(value):
     return value in COUNTRY_CODES
 
 
+# Organisations based outside the countries they may pick say so with this code.
+OTHER = "OTHER"
+OTHER_NAME = pgettext_lazy("country", "Other")
+
+
 def country_name(code):
+    if code == OTHER:
+        return OTHER_NAME
     return COUNTRIES.get(code, code)
 
 
