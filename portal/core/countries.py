@@ -12,6 +12,9 @@ from django.utils.translation import pgettext_lazy
 
 # The countries of the Ferghana Valley come first in pickers: most records are about them.
 REGION_CODES = ("KG", "UZ", "TJ")
+# The valley and the main destinations of labour migration from it: what public
+# content is tagged with and where member organisations are based.
+NETWORK_AREA_CODES = (*REGION_CODES, "KZ", "RU")
 
 COUNTRIES = {
     "AD": _("Andorra"),
@@ -283,8 +286,13 @@ def country_name(code):
     return COUNTRIES.get(code, code)
 
 
+def choices_for(codes):
+    """(code, name) pairs for a short picker, in the order given."""
+    return [(code, COUNTRIES[code]) for code in codes]
+
+
 def country_choices():
     """Ferghana Valley countries first, then the rest by code (stable in every language)."""
-    first = [(code, COUNTRIES[code]) for code in REGION_CODES]
+    first = choices_for(REGION_CODES)
     rest = [(code, name) for code, name in sorted(COUNTRIES.items()) if code not in REGION_CODES]
     return first + rest

@@ -2,17 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.countries import NETWORK_AREA_CODES, REGION_CODES, choices_for
+
 # The network's three countries come first: hotlines exist for these only.
-NETWORK_COUNTRIES = [
-    ("KG", _("Kyrgyzstan")),
-    ("UZ", _("Uzbekistan")),
-    ("TJ", _("Tajikistan")),
-]
+NETWORK_COUNTRIES = choices_for(REGION_CODES)
 # Content may also concern the main destination countries of labour migration.
-COUNTRIES = NETWORK_COUNTRIES + [
-    ("KZ", _("Kazakhstan")),
-    ("RU", _("Russia")),
-]
+COUNTRIES = choices_for(NETWORK_AREA_CODES)
 COUNTRY_NAMES = dict(COUNTRIES)
 
 # Events carry the time zone of the place they happen in; editors pick from the

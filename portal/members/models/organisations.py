@@ -1,13 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.countries import COUNTRIES, OTHER, OTHER_NAME
+from portal.core.countries import NETWORK_AREA_CODES, OTHER, OTHER_NAME, choices_for
 
-# Where member organisations are based: the valley, its neighbours, or elsewhere.
-COUNTRY_CHOICES = [
-    *((code, COUNTRIES[code]) for code in ("KG", "UZ", "TJ", "KZ", "RU")),
-    (OTHER, OTHER_NAME),
-]
+# Where member organisations are based: the network's area, or elsewhere.
+COUNTRY_CHOICES = [*choices_for(NETWORK_AREA_CODES), (OTHER, OTHER_NAME)]
 
 
 class OrganisationQuerySet(models.QuerySet):
