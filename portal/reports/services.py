@@ -289,7 +289,9 @@ def add_case(report, *, actor, values, request=None):
 def update_case(record, *, actor, values, request=None):
     report = _lock(record.report)
     _require_draft(report, _("changing case records"))
-    before = case_snapshot(record)
+    # The history compares with what is stored, not with ``record``: a bound
+    # ModelForm has already written the new values onto the instance it was given.
+    before = case_snapshot(CaseRecord.objects.select_for_update().get(pk=record.pk))
     for name, value in values.items():
         setattr(record, name, value)
     record.full_clean()

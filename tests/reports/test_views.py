@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from portal.members import audit
 from portal.members.models import AuditEvent
-from portal.reports.models import CaseRecord, MonitoringReport, ReportComment
+from portal.reports.models import (
+    CaseRecord,
+    ChangeKind,
+    MonitoringReport,
+    ReportChange,
+    ReportComment,
+)
 from tests.factories import UserFactory, add_member, make_workspace
 from tests.reports.factories import add_cases, make_report, network_user, workspace_with_roles
 
@@ -288,6 +294,28 @@ def test_member_adds_edits_and_deletes_a_case_record(client):
     assert record.is_forced_labour and not record.is_sexual_exploit
     assert client.post(url(report, f"cases/{record.pk}/delete/")).status_code == 302
     assert not CaseRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_editing_a_case_record_in_the_form_records_each_changed_field(client):
+    workspace, people = workspace_with_roles()
+    report = make_report(workspace)
+    login(client, people["member"])
+    client.post(url(report, "cases/new/"), case_form_data())
+    record = CaseRecord.objects.get(report=report)
+    response = client.post(
+        url(report, f"cases/{record.pk}/edit/"),
+        case_form_data(gender="Male", citizenship="UZ", exploitation=["isForcedLabour"]),
+    )
+    assert response.status_code == 302
+    changes = {
+        change.field: (change.old_value, change.new_value)
+        for change in ReportChange.objects.filter(report=report, kind=ChangeKind.CASE_CHANGED)
+    }
+    assert changes["gender"] == ("Female", "Male")
+    assert changes["citizenship"] == ("KG", "UZ")
+    assert "exploitation" in changes
+    history = client.get(url(report, "")).content.decode()
+    assert "Uzbekistan" in history
 
 
 def test_a_case_record_form_refuses_values_outside_the_vocabulary(client):
