@@ -97,14 +97,19 @@ def rebuild(*, progress=None, force=False, use_elasticsearch=True, chunk_size=CH
     if client is not None:
         report.index = _start_index(client, force=force)
     try:
-        start_version = next_version()
+        # One version for every rebuild write, taken before any source is read.
+        # Each source is read as it was when its query began; a change committed
+        # after that gets a later version from the queue, so the rebuild's
+        # older copy never overwrites it (Elasticsearch answers 409, the mirror
+        # keeps the newer record). A version per chunk, taken after the read,
+        # would let a stale copy win and bring back a withdrawn document.
+        version = next_version()
         retry = []
         for source in [s for s in registry if s.model is not None]:
             objects = _objects(source)
             progress.start(source.kind, objects.count())
             written = 0
             for chunk in _chunks(objects.iterator(chunk_size=chunk_size), chunk_size):
-                version = next_version()
                 entries, failed = _entries(source, chunk, report)
                 retry += failed
                 mirror.write(entries, (), version)
@@ -120,7 +125,7 @@ def rebuild(*, progress=None, force=False, use_elasticsearch=True, chunk_size=CH
                 progress.advance(len(chunk))
             report.counts[source.kind] = written
             progress.finish()
-        report.removed_records = mirror.remove_older_than(start_version)
+        report.removed_records = mirror.remove_older_than(version)
         if client is not None:
             report.removed_indices = _go_live(client, report.index)
     except BaseException:

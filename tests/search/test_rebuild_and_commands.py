@@ -110,6 +110,31 @@ def test_edits_during_a_rebuild_are_in_the_new_index(es_index):
     assert not SearchRecord.objects.live().filter(doc_id=f"note-{deleted.pk}").exists()
 
 
+def test_a_change_made_after_the_rebuild_read_an_object_is_not_overwritten(es_index):
+    """The rebuild reads each source as it was when its query began; an object
+    withdrawn or renamed later (in a chunk still to be written) must keep the
+    newer state, not get the rebuild's stale copy back."""
+    source = EditingSource()
+    with registry.only(source):
+        make_notes(1, prefix="Trigger")  # first by name: chunk 1
+        (withdrawn,) = make_notes(1, prefix="Withdrawn")  # chunk 2
+        (renamed,) = make_notes(1, prefix="Zrenamed")  # chunk 3
+
+        def edit():
+            Workspace.objects.filter(pk=withdrawn.pk).update(archived_at=timezone.now())
+            Workspace.objects.filter(pk=renamed.pk).update(name="Zrenamed later")
+            queue.enqueue([("note", str(withdrawn.pk)), ("note", str(renamed.pk))], process=False)
+            queue.drain()
+
+        source.during = edit
+        rebuild.rebuild(chunk_size=1)
+        tokens = all_tokens()
+        assert indexed_titles(tokens, "withdrawn") == set()
+        assert indexed_titles(tokens, "zrenamed") == {"Zrenamed later"}
+    assert not SearchRecord.objects.live().filter(doc_id=f"note-{withdrawn.pk}").exists()
+    assert SearchRecord.objects.get(doc_id=f"note-{renamed.pk}").title == "Zrenamed later"
+
+
 class SlowSource(WorkspaceNoteSource):
     def entry_for(self, workspace):
         time.sleep(0.002)
