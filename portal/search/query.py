@@ -12,17 +12,34 @@ from django.conf import settings
 
 from . import db_search, es_search
 from .client import ELASTICSEARCH_ERRORS, circuit, query_client
+from .models import PendingIndexOperation
 from .results import SUGGEST_LIMIT
 
 logger = logging.getLogger(__name__)
+
+
+def _elasticsearch_to_ask():
+    """The client to search with, or None when the database must answer: no
+    Elasticsearch, the circuit is open, or the index lags behind the database.
+
+    Changes that failed to reach Elasticsearch wait in the queue with backoff;
+    until they are applied the index may still hold a withdrawn report or a
+    hidden discussion, while the mirror (written first) is current. So while
+    any change waits after a failure, the mirror answers."""
+    client = query_client()
+    if client is None or circuit.is_open():
+        return None
+    if PendingIndexOperation.objects.filter(attempts__gt=0).exists():
+        return None
+    return client
 
 
 def search(params, tokens):
     """Search as someone holding ``tokens``; never raises for Elasticsearch
     trouble (the database answers instead)."""
     tokens = frozenset(tokens)
-    client = query_client()
-    if client is not None and not circuit.is_open():
+    client = _elasticsearch_to_ask()
+    if client is not None:
         try:
             results = es_search.search(client, params, tokens)
         except ELASTICSEARCH_ERRORS as exc:
@@ -40,8 +57,8 @@ def suggest(q, tokens, limit=SUGGEST_LIMIT):
     q = (q or "").strip()[: settings.SEARCH_MAX_QUERY_CHARS]
     if not q:
         return []
-    client = query_client()
-    if client is not None and not circuit.is_open():
+    client = _elasticsearch_to_ask()
+    if client is not None:
         try:
             return es_search.suggest(client, q, tokens, limit)
         except ELASTICSEARCH_ERRORS as exc:

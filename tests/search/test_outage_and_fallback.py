@@ -79,6 +79,35 @@ def test_queue_survives_an_outage_and_sync_applies_the_edit(
     assert [h.title for h in response.context["results"].hits] == ["Edited during the outage"]
 
 
+def test_after_an_outage_the_database_answers_until_the_index_has_caught_up(
+    client, forwarder, test_sources, django_capture_on_commit_callbacks
+):
+    """A workspace archived during the outage is still in the index when
+    Elasticsearch returns (its removal waits in the queue, backing off): the
+    search must not show it in the meantime."""
+    with django_capture_on_commit_callbacks(execute=True):
+        workspace = make_workspace(name="Outage shelter")
+    member = workspace.memberships.get().user
+    forwarder.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        workspace.archived_at = timezone.now()
+        workspace.save()
+    forwarder.start()
+    circuit.reset()
+    assert note_doc(workspace)["title"] == "Outage shelter"  # the index is behind
+
+    client.force_login(member)
+    response = client.get("/search/", {"q": "outage"})
+    assert response.context["results"].backend == "database"
+    assert response.context["results"].hits == []
+    assert b"reduced mode" in response.content
+
+    call_command("search_index", "sync", stdout=StringIO())
+    response = client.get("/search/", {"q": "outage"})
+    assert response.context["results"].backend == "elasticsearch"
+    assert response.context["results"].hits == []
+
+
 def test_retries_back_off_exponentially_while_elasticsearch_is_down(
     settings, forwarder, test_sources
 ):
