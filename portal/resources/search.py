@@ -1,6 +1,7 @@
 """How resources appear in search (contract: portal/search/registry.py)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model
 
 from portal.home.search import PortalPageSource
 from portal.search.registry import registry
@@ -12,6 +13,15 @@ class ResourceSource(PortalPageSource):
     kind = "resource"
     label = _("Resource")
     model = ResourcePage
+
+    def __init__(self):
+        # The document's title and address are in the resource's entry: renaming
+        # or deleting the document re-indexes the resources that offer it.
+        self.watch = {get_document_model(): self.pages_offering}
+
+    @staticmethod
+    def pages_offering(document):
+        return ResourcePage.objects.filter(document=document).values_list("pk", flat=True)
 
     def get_queryset(self):
         return super().get_queryset().select_related("document")

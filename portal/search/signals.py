@@ -7,7 +7,7 @@ path for bulk deletes of unrelated tables.
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -35,12 +35,23 @@ def _connect(model):
     _connected.add(model)
 
 
+def _connect_watched_delete(model):
+    # A delete can sever the link a watch resolver follows before post_delete
+    # runs (SET_NULL and CASCADE are applied first), so the roots of a watched
+    # object are also found just before it goes.
+    uid = f"portal.search.{model._meta.label_lower}.pre_delete"
+    pre_delete.connect(_on_change, sender=model, dispatch_uid=uid, weak=False)
+
+
 def connect_source(source):
     for watched in source.models_to_watch():
         if watched is None:
             continue
         for model in _with_subclasses(watched):
             _connect(model)
+    for watched in source.watch:
+        for model in _with_subclasses(watched):
+            _connect_watched_delete(model)
 
 
 def page_and_descendants_keys(page):

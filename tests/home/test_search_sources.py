@@ -126,3 +126,26 @@ def test_event_source_dates_are_aware(site):
     entry = source_for(event).entry_for(event)
     assert entry.date == event.start
     assert entry.date.tzinfo is not None
+
+
+def test_renaming_or_deleting_a_document_updates_the_resources_offering_it(site):
+    from portal.search import queue
+    from portal.search.models import SearchRecord
+
+    resource = add_resource(site.resources, "Памятка мигранту")
+    queue.drain()  # what happens right after the commit (or in the worker)
+    record = SearchRecord.objects.live().get(doc_id=f"resource-{resource.pk}")
+    document = resource.document
+    assert document.title in record.body
+
+    document.title = "Новое название файла"
+    document.save()
+    queue.drain()
+    record.refresh_from_db()
+    assert "Новое название файла" in record.body
+
+    document.delete()
+    queue.drain()
+    record.refresh_from_db()
+    assert "Новое название файла" not in record.body
+    assert record.extra["document_url"] == ""
