@@ -3,6 +3,9 @@
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.members import audit
@@ -114,6 +117,26 @@ def test_network_member_reads_a_shared_report_as_totals_without_rows(client):
     assert login(client, reader).get(url(report, "edit/")).status_code == 404
     assert login(client, reader).post(url(report, "withdraw/")).status_code == 404
     assert MonitoringReport.objects.get(pk=report.pk).audience == "network"
+
+
+def test_with_mfa_required_a_network_member_without_totp_reads_no_shared_report(client, settings):
+    settings.PORTAL_REQUIRE_MFA = True
+    workspace, people = workspace_with_roles()
+    report = make_report(workspace, audience="network", summary="Construction sites visited.")
+    person = network_user()
+    reader = login(client, person)
+    for path in (url(report), "/network/reports/"):
+        response = reader.get(path)
+        assert response.status_code == 302, path
+        assert response.url.startswith(reverse("mfa_activate_totp")), path
+    assert (
+        "Construction sites visited." not in reader.get(url(report), follow=True).content.decode()
+    )
+
+    TOTP.activate(person, generate_totp_secret())
+    assert Authenticator.objects.filter(user=person, type="totp").exists()
+    assert "Construction sites visited." in reader.get(url(report)).content.decode()
+    assert report.title in reader.get("/network/reports/").content.decode()
 
 
 # --- Creating and editing ----------------------------------------------------------
