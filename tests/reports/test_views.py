@@ -119,6 +119,37 @@ def test_network_member_reads_a_shared_report_as_totals_without_rows(client):
     assert MonitoringReport.objects.get(pk=report.pk).audience == "network"
 
 
+def test_a_network_member_cannot_change_a_report_shared_with_the_network(client):
+    workspace, people = workspace_with_roles()
+    report = make_report(workspace, audience="network")
+    add_cases(report, 2, gender="Female")
+    record = report.cases.first()
+    comment = ReportComment.objects.create(report=report, body="Internal note", author_name="A")
+    reader = login(client, network_user())
+    writes = {
+        "edit/": {"title": "Taken over"},
+        "submit/": {},
+        "review/": {},
+        "return/": {},
+        "reopen/": {},
+        "share/": {},
+        "withdraw/": {},
+        "comments/": {"body": "From outside"},
+        f"comments/{comment.pk}/delete/": {},
+        "attachments/": {"description": "x"},
+        "cases/new/": case_form_data(),
+        f"cases/{record.pk}/edit/": case_form_data(gender="Male"),
+        f"cases/{record.pk}/delete/": {},
+        "import/": {"mode": "replace"},
+    }
+    for suffix, data in writes.items():
+        assert reader.post(url(report, suffix), data).status_code == 404, suffix
+    report.refresh_from_db()
+    assert (report.status, report.audience) == ("reviewed", "network")
+    assert report.cases.count() == 2 and report.comments.count() == 1
+    assert not report.cases.filter(gender="Male").exists()
+
+
 def test_with_mfa_required_a_network_member_without_totp_reads_no_shared_report(client, settings):
     settings.PORTAL_REQUIRE_MFA = True
     workspace, people = workspace_with_roles()
