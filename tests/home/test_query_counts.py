@@ -25,7 +25,7 @@ MAX_QUERIES = {
     "home": 18,
     "news_index": 18,
     "news_page": 18,
-    "news_feed": 12,
+    "news_feed": 13,
     "event_index": 15,
     "event_page": 14,
     "event_ics": 13,
