@@ -1,12 +1,11 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
-from django.views.static import serve as static_serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.api.api import api as api_v1
+from portal.core import media as media_views
 from portal.core import views as core_views
 from portal.home import views as public_views
 
@@ -30,21 +29,16 @@ urlpatterns = [
     path("sitemap.xml", public_views.sitemap, name="sitemap"),
     path("robots.txt", public_views.robots_txt, name="robots_txt"),
     path("favicon.ico", public_views.favicon, name="favicon"),
+    # Small installations let Django answer /media/ (PORTAL_SERVE_MEDIA; the
+    # view refuses when it is off), and only for the image folders: documents
+    # live in MEDIA_ROOT/documents/ but leave only through /documents/<id>/<name>
+    # above, which applies collection privacy and the before_serve_document
+    # hooks. Private workspace files live in PRIVATE_MEDIA_ROOT, with no URL.
+    re_path(r"^media/(?P<path>.*)$", media_views.public_media, name="media"),
     # "/" answers with the home page in the visitor's language (200, canonical
     # link to /<lang>/) rather than a redirect: it is the x-default address.
     path("", core_views.root, name="root"),
 ]
-
-if settings.DEBUG or settings.PORTAL_SERVE_MEDIA:
-    # Public media only (images, public documents). Private workspace files live
-    # in PRIVATE_MEDIA_ROOT and have no URL of their own.
-    urlpatterns.append(
-        re_path(
-            r"^media/(?P<path>.*)$",
-            static_serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
 
 # Public pages live under a language prefix (/ru/…, /en/…); Wagtail routes them
 # through the public page cache (portal/home/cache.py). Wagtail's own helper URLs

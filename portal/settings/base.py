@@ -242,8 +242,10 @@ STORAGES = {
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
-# Small installations without a web server in front let Django serve /media/;
-# behind nginx or a CDN leave it off and serve MEDIA_ROOT from there.
+# Small installations without a web server in front let Django serve the image
+# folders of /media/ (portal/core/media.py); behind nginx or a CDN leave it off and
+# serve only MEDIA_ROOT/images/ and MEDIA_ROOT/original_images/ from there. Never
+# MEDIA_ROOT/documents/: see WAGTAILDOCS_SERVE_METHOD.
 PORTAL_SERVE_MEDIA = env.bool("PORTAL_SERVE_MEDIA", default=False)
 # Workspace files and report attachments live here, outside MEDIA_ROOT, and are
 # only ever streamed by a view that checks permission.
@@ -264,6 +266,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "Ferghana Network Portal"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 PORTAL_BASE_URL = PORTAL_BASE_URL or WAGTAILADMIN_BASE_URL
+# Documents are streamed by Wagtail's view at /documents/<id>/<filename>, which
+# applies collection privacy and the before_serve_document hooks. "redirect" or
+# "direct" would hand out the file's /media/documents/ address instead, which
+# checks nothing (and which the portal refuses to serve).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Public documents of the resource library: office and text formats only (no
 # HTML or SVG, which a browser would run as a page of the portal).

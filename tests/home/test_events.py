@@ -99,3 +99,19 @@ def test_admin_form_reads_and_shows_times_in_the_events_time_zone(site):
     assert page.start == datetime.datetime(2030, 3, 1, 10, 0, tzinfo=ZoneInfo("Asia/Tashkent"))
     assert page.start.astimezone(datetime.UTC).hour == 5
     assert shown.initial["start"] == datetime.datetime(2030, 3, 1, 10, 0)
+
+
+def test_index_links_to_its_calendar_feed_for_subscribers(client, site):
+    add_event(site.events, "Будущее", days=10)
+
+    html = client.get("/ru/events/").content.decode()
+
+    assert '<a href="/ru/events/calendar/" class="button button--secondary">' in html
+    assert (
+        '<link rel="alternate" type="text/calendar" title="Мероприятия (iCalendar)" '
+        'href="http://testserver/ru/events/calendar/">'
+    ) in html
+    feed = client.get("/ru/events/calendar/")
+    assert feed.status_code == 200
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert "SUMMARY:Будущее" in unfolded_lines(feed)

@@ -46,9 +46,23 @@ def test_index_filters_by_tag_and_shows_counts(client, site):
     assert 'aria-current="page">Ош' in filtered
 
 
-def test_unknown_tag_is_a_404_not_an_empty_page(client, site):
+@pytest.mark.parametrize("url", ["/ru/news/", "/ru/news/feed/", "/ru/news/feed/atom/"])
+@pytest.mark.parametrize("tag", ["no-such-tag", "%00", "%D0%BE%D1%88%00"])
+def test_unknown_or_malformed_tag_is_a_404_not_an_empty_page(client, site, url, tag):
     add_news(site.news, "В Оше", tags=["Ош"])
-    assert client.get("/ru/news/?tag=no-such-tag").status_code == 404
+    assert client.get(f"{url}?tag={tag}").status_code == 404
+
+
+def test_rss_feed_filters_by_the_same_tags_as_the_index(client, site):
+    add_news(site.news, "В Оше", tags=["Ош"])
+    add_news(site.news, "В Андижане", tags=["Андижан"])
+    slug = Tag.objects.get(name="Ош").slug
+
+    response = client.get("/ru/news/feed/", {"tag": slug})
+
+    assert response.status_code == 200
+    channel = ET.fromstring(response.content).find("channel")  # noqa: S314 (our own output)
+    assert [item.findtext("title") for item in channel.iter("item")] == ["В Оше"]
 
 
 def test_drafts_and_unpublished_news_are_not_listed(client, site):

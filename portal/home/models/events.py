@@ -121,6 +121,7 @@ class EventIndexPage(RoutablePageMixin, BasePage):
                 request, EventPage.for_listing(events.past(now)), PAST_EVENTS_PER_PAGE
             ),
             fallback_language=fallback_language(self),
+            calendar_url=self.calendar_url(request),
         )
         return context
 

@@ -58,17 +58,24 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             .order_by("name")
         )
 
+    def tagged_news(self, slug, tags=None):
+        """The news listed here that carry the tag ``slug`` (all of them when
+        ``slug`` is empty), and that tag: what the index and its feeds show
+        for ``?tag=``. A slug no listed news carries is a 404, unknown or
+        malformed alike (a NUL would make PostgreSQL fail): it is looked up
+        among ``tags()``, never sent to the database."""
+        news = self.news()
+        if not slug:
+            return news, None
+        tag = next((t for t in (self.tags() if tags is None else tags) if t.slug == slug), None)
+        if tag is None:
+            raise Http404(_("No news carry this tag."))
+        return news.filter(tags=tag), tag
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        news = self.news()
         tags = list(self.tags())
-        tag = None
-        slug = request.GET.get("tag")
-        if slug:
-            tag = next((t for t in tags if t.slug == slug), None)
-            if tag is None:
-                raise Http404(_("No news carry this tag."))
-            news = news.filter(tags__slug=slug)
+        news, tag = self.tagged_news(request.GET.get("tag"), tags)
         context.update(
             tags=tags,
             current_tag=tag,
@@ -172,11 +179,12 @@ class NewsPage(IllustratedPage):
 
     @classmethod
     def for_listing(cls, queryset):
-        """What a news card needs, in a fixed number of queries."""
+        """What a news card needs, in a fixed number of queries (cards show no
+        tags: the news page and the feeds load their own)."""
         return (
             queryset.defer_streamfields()
             .select_related("author_organisation")
-            .prefetch_related(card_image_prefetch(), "tags")
+            .prefetch_related(card_image_prefetch())
         )
 
     @property
@@ -260,15 +268,12 @@ class NewsFeed(Feed):
         return self.request.path
 
     def items(self):
-        news = public_pages(NewsPage.objects.descendant_of(self.index_page))
-        tag = self.request.GET.get("tag")
-        if tag:
-            news = news.filter(tags__slug=tag)
+        # The same news as the index page, filtered by the same rule.
+        news, _tag = self.index_page.tagged_news(self.request.GET.get("tag"))
         return (
             news.defer_streamfields()
             .select_related("author_organisation")
-            .prefetch_related("tags")
-            .order_by("-date", "-first_published_at")[:FEED_ITEMS]
+            .prefetch_related("tags")[:FEED_ITEMS]
         )
 
     def item_title(self, item):
