@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from portal.members import audit
@@ -114,6 +115,11 @@ BROKEN_XLSX = [
 
 def import_url(report):
     return f"/workspaces/{report.workspace.slug}/reports/{report.pk}/import/"
+
+
+def reports_tab_is_current(html, report):
+    url = reverse("reports:list", kwargs={"slug": report.workspace.slug})
+    return f'<a href="{url}" aria-current="page">Reports</a>' in html
 
 
 def upload(client, report, name, content, **data):
@@ -283,6 +289,16 @@ def test_an_empty_template_lists_every_importable_column(client, member_and_repo
 # --- The page ------------------------------------------------------------------------
 
 
+def test_the_import_page_sits_under_the_workspaces_reports_tab(client, member_and_report):
+    _member, report = member_and_report
+    response = client.get(import_url(report))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Import case records" in html
+    assert reports_tab_is_current(html, report)
+    assert html.count('aria-current="page"') == 1
+
+
 def test_the_import_page_stores_every_row_and_records_history_and_audit(client, member_and_report):
     member, report = member_and_report
     response = upload(client, report, "cases.csv", csv_bytes(*GOOD_ROWS))
@@ -322,6 +338,7 @@ def test_a_bad_file_gets_a_friendly_page_not_an_error(
     response = upload(client, report, name, content)
     assert response.status_code == status
     assert "Import case records" in response.content.decode()
+    assert reports_tab_is_current(response.content.decode(), report)
     assert not CaseRecord.objects.filter(report=report).exists()
 
 
