@@ -53,6 +53,10 @@ def unauthorised(request, exc):
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
+# Far beyond any report's records, yet inside PostgreSQL's bigint: a larger
+# OFFSET is a database error (a 500), so it is refused as a bad query (422).
+MAX_OFFSET = 10_000_000
+
 # --- Public ----------------------------------------------------------------------
 
 public = Router(tags=["Public"])
@@ -214,7 +218,7 @@ def report_cases(
     slug: str,
     report_id: int,
     limit: int = Query(500, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Workspace members only: network members see a shared report's totals on
     its page, never its rows."""

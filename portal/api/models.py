@@ -19,12 +19,6 @@ class Scope(models.TextChoices):
     STATISTICS = "statistics:read", _("Statistics")
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def active(self, now=None):
-        now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
-
-
 class ApiToken(models.Model):
     name = models.CharField(
         _("name"),
@@ -63,8 +57,6 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     use_count = models.PositiveIntegerField(_("uses"), default=0, editable=False)
 
-    objects = ApiTokenQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("API token")
@@ -89,10 +81,6 @@ class ApiToken(models.Model):
 
     def is_expired(self, now=None):
         return self.expires_at <= (now or timezone.now())
-
-    @property
-    def is_active(self):
-        return not self.is_revoked and not self.is_expired()
 
     @property
     def status_label(self):

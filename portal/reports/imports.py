@@ -137,8 +137,28 @@ def _read_xlsx(data):
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise ImportFileError(_("The Excel file is damaged and cannot be read."), 400) from exc
     try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if not workbook.worksheets:
+            raise ImportFileError(
+                _(
+                    "The Excel file has no worksheet to read. Put the case records on the "
+                    "first sheet, save the file again and retry."
+                )
+            )
+        # In read-only mode openpyxl parses the sheet's XML and unpacks it from the
+        # zip only while iterating, so a truncated or corrupt sheet fails here, row by
+        # row, not in load_workbook.
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except Exception as exc:  # ParseError, BadZipFile (CRC), EOFError, zlib.error…
+                raise ImportFileError(
+                    _("The Excel file is damaged and cannot be read."), 400
+                ) from exc
+            number += 1
             yield number, list(row)
     finally:
         workbook.close()

@@ -43,10 +43,6 @@ class MonitoringReportQuerySet(models.QuerySet):
     def shared_with_network(self):
         return self.filter(audience=ReportAudience.NETWORK)
 
-    def published(self):
-        """The reports whose records feed public statistics and partner exports."""
-        return self.filter(status=ReportStatus.REVIEWED, audience=ReportAudience.NETWORK)
-
 
 class MonitoringReport(models.Model):
     """A restricted, structured record of a monitoring period, owned by a workspace."""
@@ -156,10 +152,6 @@ class MonitoringReport(models.Model):
     @property
     def is_draft(self):
         return self.status == ReportStatus.DRAFT
-
-    @property
-    def is_shared(self):
-        return self.audience == ReportAudience.NETWORK
 
     @property
     def country_label(self):

@@ -167,6 +167,42 @@ def test_members_list_and_read_their_reports_and_case_records(client):
     }  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        (f"offset={10**30}", "offset"),
+        (f"offset={2**63}", "offset"),
+        ("offset=10000001", "offset"),
+        ("offset=-1", "offset"),
+        ("limit=1001", "limit"),
+        ("limit=0", "limit"),
+        ("limit=²", "limit"),
+    ],
+)
+def test_an_out_of_range_page_of_case_records_is_refused_with_a_message(client, query, field):
+    workspace, people = workspace_with_roles()
+    report = make_report(workspace)
+    add_cases(report, 2)
+    client.force_login(people["member"])
+    response = client.get(f"/api/v1/workspaces/{workspace.slug}/reports/{report.pk}/cases?{query}")
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["query", field] and problem["msg"]
+    assert not AuditEvent.objects.filter(action=audit.REPORT_EXPORTED).exists()
+
+
+def test_the_last_allowed_offset_answers_with_an_empty_page(client):
+    workspace, people = workspace_with_roles()
+    report = make_report(workspace)
+    add_cases(report, 2)
+    client.force_login(people["member"])
+    response = client.get(
+        f"/api/v1/workspaces/{workspace.slug}/reports/{report.pk}/cases?offset=10000000&limit=1000"
+    )
+    assert response.status_code == 200
+    assert response.json()["count"] == 2 and response.json()["items"] == []
+
+
 def test_network_members_read_shared_reports_but_not_their_rows(client):
     report = make_report(audience="network")
     add_cases(report, 2)

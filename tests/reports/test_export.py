@@ -120,6 +120,21 @@ def test_unknown_export_variants_and_foreign_reports_are_not_found(client, data)
     assert client.get(export_url(workspace, "records", "csv", foreign)).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "report_id", ["²", "١", "1e3", "-1", " 1", "abc", "99999999999999999999999999"]
+)
+def test_a_report_number_that_is_not_a_number_is_not_found_and_exports_nothing(
+    client, data, report_id
+):
+    workspace, people, _first, _second = data
+    client.force_login(people["member"])
+    url = export_url(workspace, "records", "csv")
+    response = client.get(url, {"report": report_id})
+    assert response.status_code == 404
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert not AuditEvent.objects.filter(action=audit.REPORT_EXPORTED).exists()
+
+
 def test_the_export_page_offers_both_kinds(client, data):
     workspace, people, _first, _second = data
     client.force_login(people["member"])

@@ -2,10 +2,13 @@
 a clear 4xx for a bad file, and the import_cases command."""
 
 import io
+import re
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from portal.members import audit
@@ -54,8 +57,69 @@ def xlsx_bytes(rows):
     return buffer.getvalue()
 
 
+def rewrite_xlsx(content, change):
+    """A copy of an .xlsx with every part passed through change(name, bytes);
+    returning None drops the part. Parts are stored uncompressed so a test can
+    damage them byte by byte."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
+        for name in source.namelist():
+            part = change(name, source.read(name))
+            if part is not None:
+                target.writestr(name, part)
+    return buffer.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def good_xlsx(copies=1):
+    return xlsx_bytes([HEADER.split(","), *[row.split(",") for row in GOOD_ROWS * copies]])
+
+
+def xlsx_with_truncated_sheet():
+    return rewrite_xlsx(
+        good_xlsx(), lambda name, part: part[: len(part) // 2] if name == SHEET else part
+    )
+
+
+def xlsx_failing_its_checksum():
+    # The sheet's XML stays well formed; only the zip's CRC-32 of it no longer matches.
+    # The sheet is long enough that openpyxl meets the bad checksum while reading
+    # rows, not already in load_workbook (which reads the start of a sheet).
+    content = rewrite_xlsx(good_xlsx(copies=100), lambda name, part: part)
+    info = zipfile.ZipFile(io.BytesIO(content)).getinfo(SHEET)
+    sheet_at = content.index(b"<sheetData>", info.header_offset)
+    cell_at = content.index(b'r="A2"', sheet_at)
+    return content[:cell_at] + b'r="A3"' + content[cell_at + 6 :]
+
+
+def xlsx_without_sheets():
+    return rewrite_xlsx(
+        good_xlsx(),
+        lambda name, part: (
+            re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", part)
+            if name == "xl/workbook.xml"
+            else part
+        ),
+    )
+
+
+BROKEN_XLSX = [
+    pytest.param(xlsx_with_truncated_sheet, "damaged", id="truncated-sheet"),
+    pytest.param(xlsx_failing_its_checksum, "damaged", id="bad-crc"),
+    pytest.param(xlsx_without_sheets, "no worksheet", id="no-sheets"),
+]
+
+
 def import_url(report):
     return f"/workspaces/{report.workspace.slug}/reports/{report.pk}/import/"
+
+
+def reports_tab_is_current(html, report):
+    url = reverse("reports:list", kwargs={"slug": report.workspace.slug})
+    return f'<a href="{url}" aria-current="page">Reports</a>' in html
 
 
 def upload(client, report, name, content, **data):
@@ -200,6 +264,14 @@ def test_a_bad_file_is_refused_as_a_whole(name, content, status, words):
     assert words in raised.value.message
 
 
+@pytest.mark.parametrize("make_file, words", BROKEN_XLSX)
+def test_a_broken_excel_file_is_refused_with_a_message(make_file, words):
+    with pytest.raises(ImportFileError) as raised:
+        parse_cases(make_file(), "cases.xlsx")
+    assert raised.value.status == 400
+    assert words in raised.value.message
+
+
 def test_too_many_rows_are_refused(settings):
     settings.PORTAL_IMPORT_MAX_ROWS = 2
     with pytest.raises(ImportFileError) as raised:
@@ -215,6 +287,16 @@ def test_an_empty_template_lists_every_importable_column(client, member_and_repo
 
 
 # --- The page ------------------------------------------------------------------------
+
+
+def test_the_import_page_sits_under_the_workspaces_reports_tab(client, member_and_report):
+    _member, report = member_and_report
+    response = client.get(import_url(report))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Import case records" in html
+    assert reports_tab_is_current(html, report)
+    assert html.count('aria-current="page"') == 1
 
 
 def test_the_import_page_stores_every_row_and_records_history_and_audit(client, member_and_report):
@@ -256,7 +338,25 @@ def test_a_bad_file_gets_a_friendly_page_not_an_error(
     response = upload(client, report, name, content)
     assert response.status_code == status
     assert "Import case records" in response.content.decode()
+    assert reports_tab_is_current(response.content.decode(), report)
     assert not CaseRecord.objects.filter(report=report).exists()
+
+
+@pytest.mark.parametrize("make_file, words", BROKEN_XLSX)
+def test_a_broken_excel_upload_gets_a_message_and_leaves_the_report_as_it_was(
+    client, member_and_report, make_file, words
+):
+    _member, report = member_and_report
+    add_cases(report, 2)
+    before = set(CaseRecord.objects.filter(report=report).values_list("pk", flat=True))
+    changes = ReportChange.objects.filter(report=report).count()
+    response = upload(client, report, "cases.xlsx", make_file(), replace="on")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Import case records" in html and words in html
+    assert set(CaseRecord.objects.filter(report=report).values_list("pk", flat=True)) == before
+    assert ReportChange.objects.filter(report=report).count() == changes
+    assert not AuditEvent.objects.filter(action=audit.CASES_IMPORTED).exists()
 
 
 def test_an_oversized_upload_is_refused_before_reading(client, member_and_report, settings):
@@ -358,3 +458,15 @@ def test_the_command_refuses_unknown_workspaces_and_files(tmp_path):
     workspace, _people = workspace_with_roles()
     with pytest.raises(CommandError, match="does not exist"):
         call_command("import_cases", str(tmp_path / "x.csv"), "--workspace", workspace.slug)
+
+
+@pytest.mark.parametrize("make_file, words", BROKEN_XLSX)
+def test_the_command_refuses_a_broken_excel_file_and_creates_no_report(tmp_path, make_file, words):
+    workspace, _people = workspace_with_roles()
+    reports = MonitoringReport.objects.count()
+    path = tmp_path / "cases.xlsx"
+    path.write_bytes(make_file())
+    with pytest.raises(CommandError, match=words):
+        call_command("import_cases", str(path), "--workspace", workspace.slug)
+    assert MonitoringReport.objects.count() == reports
+    assert not CaseRecord.objects.exists()

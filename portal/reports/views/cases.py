@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -169,4 +169,4 @@ def case_import(request, workspace, report_id):
                     ignored_columns=parsed.ignored_columns,
                 )
     context["form"] = form
-    return render(request, "reports/case_import.html", context, status=status)
+    return render_in_workspace(request, "reports/case_import.html", context, status=status)

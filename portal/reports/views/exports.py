@@ -38,7 +38,9 @@ def export_download(request, workspace, variant, fmt):
     report = None
     report_id = request.GET.get("report")
     if report_id:
-        if not report_id.isdigit():
+        # Only ASCII digits: str.isdigit() also accepts "²" and "١", which int()
+        # refuses or reads as another report's number.
+        if not (report_id.isascii() and report_id.isdecimal()):
             raise Http404("No such report.")
         report = report_in(workspace, int(report_id))
     export = exports.export_workspace(
