@@ -42,7 +42,8 @@ class YearField(_ListField):
     def to_python(self, value):
         years = []
         for raw in super().to_python(value):
-            if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+            # ASCII digits only: "²" passes isdigit() but int() refuses it.
+            if not (raw.isascii() and raw.isdigit()) or not MIN_YEAR <= int(raw) <= MAX_YEAR:
                 raise ValidationError(_("“%(value)s” is not a year."), params={"value": raw[:10]})
             years.append(int(raw))
         return sorted(set(years))

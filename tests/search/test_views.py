@@ -208,6 +208,9 @@ def test_bad_input_gets_a_clear_message_and_400(client, world):
         {"q": "report", "page": "abc"},
         {"q": "report", "page": "999999"},
         {"q": "report", "year": "last"},
+        {"q": "report", "year": "²"},
+        {"q": "report", "year": "٢٠٢٤"},
+        {"q": "report", "page": "²"},
         {"q": "report", "kind": "secret"},
         {"q": "report", "country": "<script>"},
     ):
