@@ -1,11 +1,15 @@
 """StreamField blocks shared by every public page type (news, campaigns, events,
 resources, the home, help and about pages). Templates live in templates/blocks/."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from .documents import PRIVATE_DOCUMENT_MESSAGE, is_public_document
 
 # Rich text stays simple: headings come from the heading block so the page
 # outline is predictable for screen readers.
@@ -94,6 +98,15 @@ class DocumentLinkBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Document")
         template = "blocks/document_link.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        document = value.get("document")
+        if document is not None and not is_public_document(document):
+            raise StructBlockValidationError(
+                block_errors={"document": ValidationError(PRIVATE_DOCUMENT_MESSAGE)}
+            )
+        return value
 
 
 class ExternalLinkBlock(blocks.StructBlock):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -10,6 +11,7 @@ from wagtail.search import index
 
 from portal.home.blocks import BodyBlock
 from portal.home.choices import COUNTRIES, COUNTRY_NAMES
+from portal.home.documents import PRIVATE_DOCUMENT_MESSAGE, is_public_document
 from portal.home.fields import ChoiceListField, split_values
 from portal.home.models import BasePage
 from portal.home.models.listing import paginate
@@ -246,6 +248,11 @@ class ResourcePage(BasePage):
                 .order_by("-date")
             )[:RELATED_COUNT]
         )
+
+    def clean(self):
+        super().clean()
+        if self.document_id and not is_public_document(self.document):
+            raise ValidationError({"document": PRIVATE_DOCUMENT_MESSAGE})
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -2,8 +2,12 @@
 privacy of their collection; /media/ serves images and nothing else."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from wagtail.blocks import StructBlockValidationError
 from wagtail.models import Collection, CollectionViewRestriction
 
+from portal.home.blocks import DocumentLinkBlock
+from portal.resources.models import ResourcePage
 from tests.home.builders import make_document, make_image
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +84,42 @@ def test_document_in_a_private_collection_is_refused_to_anonymous_visitors(clien
     assert served["Location"].startswith("/accounts/login/")
     assert direct.status_code == 404
     assert b"internal memo" not in body(served) + body(direct)
+
+
+def private_document():
+    private = Collection.get_first_root_node().add_child(name="Только для участников")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    document = make_document(title="Служебная записка", name="internal.txt")
+    document.collection = private
+    document.save()
+    return document
+
+
+def test_a_public_page_refuses_a_document_from_a_private_collection(site):
+    document = private_document()
+    resource = ResourcePage(
+        title="Памятка",
+        slug="pamyatka",
+        intro="О ресурсе.",
+        resource_type="guide",
+        topic="prevention",
+        audiences="public",
+        document_language="ru",
+        document=document,
+    )
+    with pytest.raises(ValidationError) as refused:
+        site.resources.add_child(instance=resource)
+    assert "private collection" in str(refused.value.message_dict["document"])
+
+    block = DocumentLinkBlock()
+    with pytest.raises(StructBlockValidationError) as refused:
+        block.clean(block.to_python({"document": document.pk, "label": ""}))
+    assert "private collection" in str(refused.value.block_errors["document"])
+    # A document in a public collection is accepted by both.
+    public = make_document(title="Памятка мигранту")
+    assert block.clean(block.to_python({"document": public.pk, "label": ""}))["document"] == public
+    resource.document = public
+    site.resources.add_child(instance=resource)
+    assert ResourcePage.objects.filter(slug="pamyatka").exists()
