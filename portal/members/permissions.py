@@ -71,6 +71,15 @@ def _audit_perm_changes(actor, workspace, user, granted, revoked, request):
         )
 
 
+def _close_invitations(workspace, user, *, actor, request, reason, verified_only=False):
+    # Imported here: the invitations module adds memberships through this one.
+    from .invitations import revoke_open_for
+
+    revoke_open_for(
+        workspace, user, actor=actor, request=request, reason=reason, verified_only=verified_only
+    )
+
+
 def owners_of(workspace):
     return Membership.objects.filter(workspace=workspace, role=Role.OWNER)
 
@@ -124,6 +133,11 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
             via=via,
         )
         activity.record(workspace, user, Verb.MEMBER_JOINED)
+        # Only proven addresses here: anyone can add an unverified address to
+        # their account, and joining must not cancel a stranger's invitation.
+        _close_invitations(
+            workspace, user, actor=actor, request=request, reason="joined", verified_only=True
+        )
     elif membership.role != role:
         if membership.role == Role.OWNER and owners_of(workspace).count() == 1:
             raise PermissionChangeError(LAST_OWNER_MESSAGE)
@@ -170,6 +184,11 @@ def remove_membership(workspace, user, *, actor, request=None, left=False):
         activity.record(workspace, actor, Verb.MEMBER_REMOVED, subject=user)
     granted, revoked = _sync_perms(workspace, user, None)
     _audit_perm_changes(actor, workspace, user, granted, revoked, request)
+    # An invitation sent before (or while) they were a member must not let
+    # them back in after this decision.
+    _close_invitations(
+        workspace, user, actor=actor, request=request, reason="left" if left else "removed"
+    )
 
 
 @transaction.atomic

@@ -283,9 +283,13 @@ def test_when_mail_fails_the_invitation_is_kept_and_the_manager_told(workspace, 
     assert "could not be sent" in page.content.decode()
 
 
-def test_accepting_keeps_a_higher_role_the_person_got_meanwhile(workspace, roles):
+def test_accepting_keeps_a_higher_role_the_person_already_has(workspace, roles):
     person = UserFactory(email="invitee@example.org")
-    invitation, _token = make_invitation(workspace, person.email, "observer")
-    add_member(workspace, person, "manager")  # joined another way before accepting
+    add_member(workspace, person, "manager")
+    EmailAddress.objects.create(user=person, email="invitee.work@example.org", verified=True)
+    # Listed under their login address, so their second address can still be invited.
+    invitation, _token = make_invitation(workspace, "invitee.work@example.org", "observer")
     accept(invitation, person)
     assert Membership.objects.get(workspace=workspace, user=person).role == "manager"
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == person
