@@ -176,6 +176,17 @@ def revoke(invitation, *, actor, request=None, reason=""):
     return invitation
 
 
+ARCHIVED_MESSAGE = _(
+    "This workspace is archived and does not take new members. If you still need access, "
+    "ask the person who invited you."
+)
+
+
+def can_be_accepted(invitation):
+    """The link still works: pending, and its workspace still takes members."""
+    return invitation.is_pending and not invitation.workspace.is_archived
+
+
 def find(token):
     """The invitation a link points to (in any state), or None."""
     if not token or len(token) > 200:
@@ -192,6 +203,9 @@ def accept(invitation, user, *, request=None):
     )
     if not invitation.is_pending:
         raise InvitationError(_("This invitation can no longer be used."))
+    # Archived means read-only: nobody joins until it is restored.
+    if invitation.workspace.is_archived:
+        raise InvitationError(ARCHIVED_MESSAGE)
     if not belongs_to(user, invitation.email):
         raise InvitationError(
             _("This invitation was sent to another email address than the one you signed in with.")

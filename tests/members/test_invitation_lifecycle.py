@@ -4,6 +4,7 @@ not be able to walk back in through an old link."""
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from portal.members import audit
@@ -20,6 +21,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 def accept_url(token):
@@ -121,3 +123,55 @@ def test_accepting_an_invitation_closes_the_others_to_the_same_person(workspace,
     assert first.accepted_by == person and first.revoked_at is None
     assert second.revoked_at is not None
     assert Invitation.objects.filter(workspace=workspace).open().count() == 0
+
+
+# --- Archived workspaces --------------------------------------------------------
+
+
+@pytest.fixture
+def archived_invitation(workspace, roles):
+    from portal.members.lifecycle import archive_workspace
+
+    invitation, token = make_invitation(workspace, "x.person@example.org", "member")
+    archive_workspace(workspace, actor=roles["staff"])
+    return invitation, token
+
+
+def test_an_existing_account_cannot_join_an_archived_workspace(
+    workspace, person, archived_invitation, as_user
+):
+    invitation, token = archived_invitation
+    client = as_user(person)
+    page = client.get(accept_url(token))
+    assert page.status_code == 403
+    assert "This workspace is archived" in page.content.decode()
+    response = client.post(accept_url(token))
+    assert response.status_code == 403
+    assert not Membership.objects.filter(workspace=workspace, user=person).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    with pytest.raises(InvitationError, match="archived"):
+        accept(invitation, person)
+
+
+def test_a_new_person_cannot_sign_up_into_an_archived_workspace(
+    workspace, archived_invitation, client
+):
+    _invitation, token = archived_invitation
+    password = "a-long-pass-phrase-42"
+    response = client.post(accept_url(token), {"password1": password, "password2": password})
+    assert response.status_code == 403
+    assert "does not take new members" in response.content.decode()
+    assert not User.objects.filter(email="x.person@example.org").exists()
+    assert not AuditEvent.objects.filter(action=audit.INVITATION_ACCEPTED).exists()
+
+
+def test_the_link_works_again_once_the_workspace_is_restored(
+    workspace, roles, person, archived_invitation, as_user
+):
+    from portal.members.lifecycle import restore_workspace
+
+    _invitation, token = archived_invitation
+    restore_workspace(workspace, actor=roles["staff"])
+    assert as_user(person).post(accept_url(token)).status_code == 302
+    assert Membership.objects.get(workspace=workspace, user=person).role == "member"
