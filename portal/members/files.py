@@ -212,8 +212,27 @@ def store_upload(workspace, uploaded_file, user, description="", *, request=None
     return stored
 
 
+class FileInUse(Exception):
+    """The file may not be deleted; the message says why."""
+
+
 def delete_file(stored, *, actor, request=None):
+    """Delete a file and its blob. Refused (FileInUse) while a submitted or
+    reviewed monitoring report holds it: deleting would silently change a
+    report that is no longer a draft."""
+    # Imported here: the reports app builds on this module.
+    from portal.reports.services import reports_keeping_file
+
     with transaction.atomic():
+        if reports_keeping_file(stored):
+            raise FileInUse(
+                _(
+                    "“%(name)s” is attached to a monitoring report that has been submitted, "
+                    "so it cannot be deleted: the report must stay as it was submitted. "
+                    "To delete the file, return the report to draft and detach it first."
+                )
+                % {"name": stored.original_name}
+            )
         audit.record(
             actor,
             audit.FILE_DELETED,
