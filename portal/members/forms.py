@@ -9,6 +9,7 @@ from .models import (
     Discussion,
     Frequency,
     JoinRequest,
+    Membership,
     Role,
     Workspace,
 )
@@ -101,12 +102,15 @@ class TransferForm(forms.Form):
         help_text=_("You will stay in the workspace as a manager."),
     )
 
-    def __init__(self, *args, workspace, current_user, **kwargs):
+    def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
+        # A subquery, not exclude() across the relation: that would also drop
+        # members of this workspace who own some other workspace.
+        owners_here = Membership.objects.filter(workspace=workspace, role=Role.OWNER)
         self.fields["new_owner"].queryset = (
             get_user_model()
             .objects.filter(memberships__workspace=workspace)
-            .exclude(memberships__workspace=workspace, memberships__role=Role.OWNER)
+            .exclude(pk__in=owners_here.values("user_id"))
             .order_by("first_name", "last_name", "email")
         )
 
