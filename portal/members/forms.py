@@ -68,6 +68,8 @@ def _role_field(roles, initial=Role.MEMBER):
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
+        # The column's length: a longer address would fail in the database.
+        max_length=254,
         help_text=_("The invitation link is sent here and works only for this address."),
     )
 

@@ -269,6 +269,16 @@ def test_an_invalid_address_keeps_the_form_and_says_so(workspace, roles, as_user
     assert response.context["form"].errors["email"]
 
 
+def test_an_address_longer_than_the_column_is_a_form_error_not_a_crash(workspace, roles, as_user):
+    address = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example.org"
+    assert len(address) > 254
+    response = send(as_user, workspace, roles["owner"], email=address)
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"]
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
 class FailingBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise SMTPException("mail server down")
