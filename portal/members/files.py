@@ -16,6 +16,7 @@ import logging
 import os
 import unicodedata
 import zipfile
+import zlib
 
 import filetype
 from django.conf import settings
@@ -95,7 +96,18 @@ def _zip_members(uploaded_file):
             names = archive.namelist()
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
             return names, mimetype
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+    # A damaged or odd archive is a refused upload, not an error: corrupt
+    # deflate data (zlib.error), a truncated entry (EOFError), an unsupported
+    # compression method (NotImplementedError).
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        OSError,
+        KeyError,
+        RuntimeError,
+    ):
         return None, b""
     finally:
         uploaded_file.seek(0)

@@ -59,6 +59,22 @@ def odt_bytes():
     return out.getvalue()
 
 
+def damaged_odt_bytes(method=None):
+    """An .odt whose deflated mimetype entry is damaged (reading it raises
+    zlib.error), or names a compression method zipfile does not support."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    data = bytearray(out.getvalue())
+    if method is None:
+        start = 30 + len("mimetype")  # local header and name; no extra field
+        data[start : start + 4] = b"\xff\xff\xff\xff"  # an invalid deflate block type
+    else:
+        central = data.index(b"PK\x01\x02")
+        data[8:10] = data[central + 10 : central + 12] = method.to_bytes(2, "little")
+    return bytes(data)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "mime"),
     [
@@ -113,6 +129,8 @@ def test_allowed_types_are_stored_privately_under_a_random_name(
         ("notes.txt", png_bytes(), "does not match its name"),
         ("table.xlsx", docx_bytes(), "does not match its name"),
         ("minutes.docx", b"PK\x03\x04not really a zip", "does not match its name"),
+        ("minutes.odt", damaged_odt_bytes(), "does not match its name"),
+        ("minutes.odt", damaged_odt_bytes(method=99), "does not match its name"),
         ("empty.pdf", b"", "file is empty"),
     ],
 )
