@@ -16,6 +16,7 @@ import logging
 import os
 import unicodedata
 import zipfile
+import zlib
 
 import filetype
 from django.conf import settings
@@ -95,7 +96,18 @@ def _zip_members(uploaded_file):
             names = archive.namelist()
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
             return names, mimetype
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+    # A damaged or odd archive is a refused upload, not an error: corrupt
+    # deflate data (zlib.error), a truncated entry (EOFError), an unsupported
+    # compression method (NotImplementedError).
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        OSError,
+        KeyError,
+        RuntimeError,
+    ):
         return None, b""
     finally:
         uploaded_file.seek(0)
@@ -212,8 +224,27 @@ def store_upload(workspace, uploaded_file, user, description="", *, request=None
     return stored
 
 
+class FileInUse(Exception):
+    """The file may not be deleted; the message says why."""
+
+
 def delete_file(stored, *, actor, request=None):
+    """Delete a file and its blob. Refused (FileInUse) while a submitted or
+    reviewed monitoring report holds it: deleting would silently change a
+    report that is no longer a draft."""
+    # Imported here: the reports app builds on this module.
+    from portal.reports.services import reports_keeping_file
+
     with transaction.atomic():
+        if reports_keeping_file(stored):
+            raise FileInUse(
+                _(
+                    "“%(name)s” is attached to a monitoring report that has been submitted, "
+                    "so it cannot be deleted: the report must stay as it was submitted. "
+                    "To delete the file, return the report to draft and detach it first."
+                )
+                % {"name": stored.original_name}
+            )
         audit.record(
             actor,
             audit.FILE_DELETED,

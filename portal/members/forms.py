@@ -9,6 +9,7 @@ from .models import (
     Discussion,
     Frequency,
     JoinRequest,
+    Membership,
     Role,
     Workspace,
 )
@@ -67,6 +68,8 @@ def _role_field(roles, initial=Role.MEMBER):
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
+        # The column's length: a longer address would fail in the database.
+        max_length=254,
         help_text=_("The invitation link is sent here and works only for this address."),
     )
 
@@ -101,12 +104,15 @@ class TransferForm(forms.Form):
         help_text=_("You will stay in the workspace as a manager."),
     )
 
-    def __init__(self, *args, workspace, current_user, **kwargs):
+    def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
+        # A subquery, not exclude() across the relation: that would also drop
+        # members of this workspace who own some other workspace.
+        owners_here = Membership.objects.filter(workspace=workspace, role=Role.OWNER)
         self.fields["new_owner"].queryset = (
             get_user_model()
             .objects.filter(memberships__workspace=workspace)
-            .exclude(memberships__workspace=workspace, memberships__role=Role.OWNER)
+            .exclude(pk__in=owners_here.values("user_id"))
             .order_by("first_name", "last_name", "email")
         )
 

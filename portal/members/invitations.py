@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,20 +67,39 @@ def belongs_to(user, email):
     )
 
 
-def _revoke_open(workspace, email, *, actor, request, reason):
-    for old in (
-        Invitation.objects.select_for_update().filter(workspace=workspace, email=email).open()
-    ):
-        old.revoked_at, old.revoked_by = timezone.now(), actor
-        old.save(update_fields=["revoked_at", "revoked_by"])
-        audit.record(
-            actor,
-            audit.INVITATION_REVOKED,
-            target=old,
-            workspace=workspace,
-            request=request,
-            reason=reason,
-        )
+def _revoke_open(workspace, emails, *, actor, request, reason):
+    """Revoke the workspace's open invitations to any of ``emails``."""
+    emails = {normalise_email(email) for email in emails if email}
+    if not emails:
+        return
+    stale = (
+        Invitation.objects.annotate(email_lower=Lower("email"))
+        .filter(workspace=workspace, email_lower__in=emails)
+        .open()
+        .order_by("pk")
+    )
+    for old in stale:
+        revoke(old, actor=actor, request=request, reason=reason)
+
+
+def emails_of(user, *, verified_only=False):
+    """The addresses the person may receive invitations at: their login and
+    the addresses they added to their account."""
+    addresses = EmailAddress.objects.filter(user=user)
+    if verified_only:
+        addresses = addresses.filter(verified=True)
+    return {
+        normalise_email(user.email),
+        *(normalise_email(email) for email in addresses.values_list("email", flat=True)),
+    }
+
+
+def revoke_open_for(workspace, user, *, actor, request=None, reason, verified_only=False):
+    """Close the person's open invitations to the workspace. Called when they
+    join another way (the link has no purpose left) and when they are removed
+    or leave (an old link must not bring them back)."""
+    emails = emails_of(user, verified_only=verified_only)
+    _revoke_open(workspace, emails, actor=actor, request=request, reason=reason)
 
 
 def create_invitation(workspace, email, role, *, actor, request=None):
@@ -97,7 +117,7 @@ def create_invitation(workspace, email, role, *, actor, request=None):
         # here instead of tripping the one-open-invitation constraint.
         Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
         # Inviting again replaces an older invitation: only the newest link works.
-        _revoke_open(workspace, email, actor=actor, request=request, reason="replaced")
+        _revoke_open(workspace, [email], actor=actor, request=request, reason="replaced")
         invitation = Invitation.objects.create(
             workspace=workspace,
             email=email,
@@ -137,7 +157,9 @@ def resend(invitation, *, actor, request=None):
 
 
 @transaction.atomic
-def revoke(invitation, *, actor, request=None):
+def revoke(invitation, *, actor, request=None, reason=""):
+    """Make the link unusable. ``reason`` (replaced, joined, removed, left) is
+    recorded when the portal revokes it on someone's behalf."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         return invitation
@@ -149,8 +171,20 @@ def revoke(invitation, *, actor, request=None):
         target=invitation,
         workspace=invitation.workspace,
         request=request,
+        **({"reason": reason} if reason else {}),
     )
     return invitation
+
+
+ARCHIVED_MESSAGE = _(
+    "This workspace is archived and does not take new members. If you still need access, "
+    "ask the person who invited you."
+)
+
+
+def can_be_accepted(invitation):
+    """The link still works: pending, and its workspace still takes members."""
+    return invitation.is_pending and not invitation.workspace.is_archived
 
 
 def find(token):
@@ -169,6 +203,9 @@ def accept(invitation, user, *, request=None):
     )
     if not invitation.is_pending:
         raise InvitationError(_("This invitation can no longer be used."))
+    # Archived means read-only: nobody joins until it is restored.
+    if invitation.workspace.is_archived:
+        raise InvitationError(ARCHIVED_MESSAGE)
     if not belongs_to(user, invitation.email):
         raise InvitationError(
             _("This invitation was sent to another email address than the one you signed in with.")
@@ -187,12 +224,14 @@ def accept(invitation, user, *, request=None):
         address.verified = True
         address.save(update_fields=["verified"])
 
+    # Used before the membership is added: joining revokes the person's other
+    # open invitations to this workspace, and this one must count as accepted.
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
     membership = Membership.objects.filter(workspace=workspace, user=user).first()
     role = Role(invitation.role)
     if membership is None or ROLE_RANK[Role(membership.role)] < ROLE_RANK[role]:
         set_membership(workspace, user, role, actor=user, request=request, via="invitation")
-    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(
         user,
         audit.INVITATION_ACCEPTED,

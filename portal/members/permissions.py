@@ -71,8 +71,36 @@ def _audit_perm_changes(actor, workspace, user, granted, revoked, request):
         )
 
 
+def _close_invitations(workspace, user, *, actor, request, reason, verified_only=False):
+    # Imported here: the invitations module adds memberships through this one.
+    from .invitations import revoke_open_for
+
+    revoke_open_for(
+        workspace, user, actor=actor, request=request, reason=reason, verified_only=verified_only
+    )
+
+
 def owners_of(workspace):
     return Membership.objects.filter(workspace=workspace, role=Role.OWNER)
+
+
+def _lock_owners(workspace):
+    """Lock every owner membership of the workspace, in primary-key order, and
+    return how many there are. Any change that could remove an owner takes
+    these locks first: two owners demoting each other at the same moment then
+    wait for each other (instead of both counting two owners and leaving
+    none), and the one-order rule keeps them from deadlocking."""
+    return len(list(owners_of(workspace).select_for_update().order_by("pk").only("pk")))
+
+
+def _lock_membership(workspace, user):
+    # Only the membership row: the default ordering joins the user and the
+    # workspace, and locking those too would block unrelated writes to them.
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(workspace=workspace, user=user)
+        .first()
+    )
 
 
 def grantable_roles(perms):
@@ -109,9 +137,8 @@ LAST_OWNER_MESSAGE = _(
 def set_membership(workspace, user, role, *, actor, request=None, via=""):
     """Add the user to the workspace with ``role``, or change their role."""
     role = Role(role)
-    membership = (
-        Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
-    )
+    owner_count = _lock_owners(workspace)
+    membership = _lock_membership(workspace, user)
     if membership is None:
         membership = Membership.objects.create(workspace=workspace, user=user, role=role)
         audit.record(
@@ -124,8 +151,13 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
             via=via,
         )
         activity.record(workspace, user, Verb.MEMBER_JOINED)
+        # Only proven addresses here: anyone can add an unverified address to
+        # their account, and joining must not cancel a stranger's invitation.
+        _close_invitations(
+            workspace, user, actor=actor, request=request, reason="joined", verified_only=True
+        )
     elif membership.role != role:
-        if membership.role == Role.OWNER and owners_of(workspace).count() == 1:
+        if membership.role == Role.OWNER and owner_count == 1:
             raise PermissionChangeError(LAST_OWNER_MESSAGE)
         previous = membership.role
         membership.role = role
@@ -147,12 +179,11 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
 @transaction.atomic
 def remove_membership(workspace, user, *, actor, request=None, left=False):
     """Remove the user from the workspace and revoke every permission on it."""
-    membership = (
-        Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
-    )
+    owner_count = _lock_owners(workspace)
+    membership = _lock_membership(workspace, user)
     if membership is None:
         return
-    if membership.role == Role.OWNER and owners_of(workspace).count() == 1:
+    if membership.role == Role.OWNER and owner_count == 1:
         raise PermissionChangeError(LAST_OWNER_MESSAGE)
     role = membership.role
     membership.delete()
@@ -170,6 +201,11 @@ def remove_membership(workspace, user, *, actor, request=None, left=False):
         activity.record(workspace, actor, Verb.MEMBER_REMOVED, subject=user)
     granted, revoked = _sync_perms(workspace, user, None)
     _audit_perm_changes(actor, workspace, user, granted, revoked, request)
+    # An invitation sent before (or while) they were a member must not let
+    # them back in after this decision.
+    _close_invitations(
+        workspace, user, actor=actor, request=request, reason="left" if left else "removed"
+    )
 
 
 @transaction.atomic

@@ -423,6 +423,18 @@ def attach_file(report, stored, *, actor, request=None):
     return attachment
 
 
+def reports_keeping_file(stored):
+    """Submitted or reviewed reports that hold ``stored`` as an attachment.
+    Their rows are locked, so none of them can be submitted while the caller
+    (deleting the file) decides; call inside a transaction."""
+    holders = (
+        MonitoringReport.objects.select_for_update(of=("self",))
+        .filter(attachments__file=stored)
+        .order_by("pk")
+    )
+    return [report for report in holders if report.status != ReportStatus.DRAFT]
+
+
 @transaction.atomic
 def detach_file(attachment, *, actor, request=None):
     """Take a file off a draft report; it stays among the workspace's files."""

@@ -59,6 +59,22 @@ def odt_bytes():
     return out.getvalue()
 
 
+def damaged_odt_bytes(method=None):
+    """An .odt whose deflated mimetype entry is damaged (reading it raises
+    zlib.error), or names a compression method zipfile does not support."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    data = bytearray(out.getvalue())
+    if method is None:
+        start = 30 + len("mimetype")  # local header and name; no extra field
+        data[start : start + 4] = b"\xff\xff\xff\xff"  # an invalid deflate block type
+    else:
+        central = data.index(b"PK\x01\x02")
+        data[8:10] = data[central + 10 : central + 12] = method.to_bytes(2, "little")
+    return bytes(data)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "mime"),
     [
@@ -113,6 +129,8 @@ def test_allowed_types_are_stored_privately_under_a_random_name(
         ("notes.txt", png_bytes(), "does not match its name"),
         ("table.xlsx", docx_bytes(), "does not match its name"),
         ("minutes.docx", b"PK\x03\x04not really a zip", "does not match its name"),
+        ("minutes.odt", damaged_odt_bytes(), "does not match its name"),
+        ("minutes.odt", damaged_odt_bytes(method=99), "does not match its name"),
         ("empty.pdf", b"", "file is empty"),
     ],
 )
@@ -271,3 +289,45 @@ def test_a_head_request_is_not_recorded_as_a_download(workspace, roles, as_user)
     response = as_user(roles["member"]).head(u("file_download", workspace, file_id=stored.pk))
     assert response.status_code == 405
     assert not AuditEvent.objects.filter(action=audit.FILE_DOWNLOADED).exists()
+
+
+@pytest.mark.parametrize("status", ["submitted", "reviewed"])
+def test_a_file_attached_to_a_submitted_report_cannot_be_deleted(
+    workspace, roles, as_user, private_media, status
+):
+    from portal.reports import services as reports
+    from portal.reports.models import ReportAttachment
+    from tests.reports.factories import make_report
+
+    report = make_report(workspace, author=roles["owner"])
+    stored = make_file(workspace, roles["member"], name="visit-notes.txt")
+    reports.attach_file(report, stored, actor=roles["member"])
+    reports.submit_report(report, actor=roles["owner"])
+    if status == "reviewed":
+        reports.review_report(report, actor=roles["owner"])
+
+    client = as_user(roles["manager"])
+    response = client.post(u("file_delete", workspace, file_id=stored.pk), follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "attached to a monitoring report that has been submitted" in body
+    assert WorkspaceFile.objects.filter(pk=stored.pk).exists()
+    assert ReportAttachment.objects.filter(report=report, file=stored).exists()
+    assert (private_media / stored.file.name).exists()
+    assert not AuditEvent.objects.filter(action=audit.FILE_DELETED).exists()
+
+
+def test_a_file_attached_only_to_a_draft_report_can_still_be_deleted(
+    workspace, roles, as_user, django_capture_on_commit_callbacks
+):
+    from portal.reports import services as reports
+    from tests.reports.factories import make_report
+
+    report = make_report(workspace, author=roles["owner"])
+    stored = make_file(workspace, roles["member"])
+    reports.attach_file(report, stored, actor=roles["member"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(roles["member"]).post(u("file_delete", workspace, file_id=stored.pk))
+    assert response.status_code == 302
+    assert not WorkspaceFile.objects.filter(pk=stored.pk).exists()
+    assert not report.attachments.exists()

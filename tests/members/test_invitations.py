@@ -269,6 +269,16 @@ def test_an_invalid_address_keeps_the_form_and_says_so(workspace, roles, as_user
     assert response.context["form"].errors["email"]
 
 
+def test_an_address_longer_than_the_column_is_a_form_error_not_a_crash(workspace, roles, as_user):
+    address = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example.org"
+    assert len(address) > 254
+    response = send(as_user, workspace, roles["owner"], email=address)
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"]
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
 class FailingBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise SMTPException("mail server down")
@@ -283,9 +293,13 @@ def test_when_mail_fails_the_invitation_is_kept_and_the_manager_told(workspace, 
     assert "could not be sent" in page.content.decode()
 
 
-def test_accepting_keeps_a_higher_role_the_person_got_meanwhile(workspace, roles):
+def test_accepting_keeps_a_higher_role_the_person_already_has(workspace, roles):
     person = UserFactory(email="invitee@example.org")
-    invitation, _token = make_invitation(workspace, person.email, "observer")
-    add_member(workspace, person, "manager")  # joined another way before accepting
+    add_member(workspace, person, "manager")
+    EmailAddress.objects.create(user=person, email="invitee.work@example.org", verified=True)
+    # Listed under their login address, so their second address can still be invited.
+    invitation, _token = make_invitation(workspace, "invitee.work@example.org", "observer")
     accept(invitation, person)
     assert Membership.objects.get(workspace=workspace, user=person).role == "manager"
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == person

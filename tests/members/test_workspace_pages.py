@@ -126,6 +126,25 @@ def test_owner_transfers_ownership_and_becomes_manager(workspace, roles, as_user
     assert audit.OWNERSHIP_TRANSFERRED in actions(workspace)
 
 
+def test_a_member_who_owns_another_workspace_can_receive_ownership(workspace, roles, as_user):
+    # other_member owns "Elsewhere"; here they are an ordinary member.
+    heir = add_member(workspace, roles["other_member"], "member")
+    client = as_user(roles["owner"])
+    page = client.get(url("ownership_transfer", workspace))
+    assert heir in page.context["form"].fields["new_owner"].queryset
+    assert f'value="{heir.pk}"' in page.content.decode()
+    response = client.post(url("ownership_transfer", workspace), {"new_owner": heir.pk})
+    assert response.status_code == 302
+    assert Membership.objects.get(workspace=workspace, user=heir).role == "owner"
+    assert Membership.objects.get(workspace=workspace, user=roles["owner"]).role == "manager"
+
+
+def test_the_current_owners_are_not_offered_as_new_owners(workspace, roles, as_user):
+    page = as_user(roles["owner"]).get(url("ownership_transfer", workspace))
+    offered = set(page.context["form"].fields["new_owner"].queryset)
+    assert offered == {roles["manager"], roles["member"], roles["observer"]}
+
+
 def test_ownership_cannot_go_to_someone_outside_the_workspace(workspace, roles, as_user):
     response = as_user(roles["owner"]).post(
         url("ownership_transfer", workspace), {"new_owner": roles["outsider"].pk}

@@ -78,7 +78,11 @@ def file_delete(request, workspace, file_id):
             _("Only the person who uploaded a file or a moderator can delete it.")
         )
     if request.method == "POST":
-        service.delete_file(stored, actor=request.user, request=request)
+        try:
+            service.delete_file(stored, actor=request.user, request=request)
+        except service.FileInUse as exc:
+            messages.error(request, str(exc))
+            return redirect(stored)
         messages.success(request, _("“%(name)s” is deleted.") % {"name": stored.original_name})
         return redirect("members:file_list", slug=workspace.slug)
     return render_workspace(

@@ -1,7 +1,7 @@
 """Following an invitation link.
 
-- Unknown token: 404; used, revoked or expired: 410; both with a page that
-  says what to do.
+- Unknown token: 404; used, revoked or expired: 410; workspace archived:
+  403; each with a page that says what to do.
 - Signed in with the invited address: one click to join.
 - Signed in as someone else: told to sign out and use the invited address.
 - Not signed in, and the address has an account: asked to sign in first.
@@ -32,12 +32,14 @@ def _no_referrer(response):
 
 def _unavailable(request, invitation):
     status = invitation.status if invitation else None
+    # A pending link to an archived workspace may work again once it is restored.
+    archived = status == InvitationStatus.PENDING and invitation.workspace.is_archived
     return _no_referrer(
         render(
             request,
             "members/invitation_unavailable.html",
-            {"status": status, "statuses": InvitationStatus},
-            status=404 if invitation is None else 410,
+            {"status": status, "statuses": InvitationStatus, "archived": archived},
+            status=404 if invitation is None else (403 if archived else 410),
         )
     )
 
@@ -74,7 +76,7 @@ class InvitationSignupView(SignupView):
     def form_valid(self, form):
         with transaction.atomic():
             invitation = Invitation.objects.select_for_update().get(pk=self.invitation.pk)
-            if not invitation.is_pending:
+            if not invitations.can_be_accepted(invitation):
                 return _unavailable(self.request, invitation)
             response = super().form_valid(form)
             user = getattr(self, "user", None)
@@ -95,7 +97,7 @@ def _login_url(request):
 @never_cache
 def invitation_accept(request, token):
     invitation = invitations.find(token)
-    if invitation is None or not invitation.is_pending:
+    if invitation is None or not invitations.can_be_accepted(invitation):
         return _unavailable(request, invitation)
     workspace = invitation.workspace
     context = {"invitation": invitation, "workspace": workspace}

@@ -110,7 +110,7 @@ def member_remove(request, workspace, user_id):
 
 @workspace_view(PERM_ADMINISTER, write=True)
 def ownership_transfer(request, workspace):
-    form = TransferForm(request.POST or None, workspace=workspace, current_user=request.user)
+    form = TransferForm(request.POST or None, workspace=workspace)
     if request.method == "POST":
         if form.is_valid():
             new_owner = form.cleaned_data["new_owner"]
