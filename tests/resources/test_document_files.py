@@ -7,6 +7,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.models import Collection, CollectionViewRestriction
 
 from portal.home.blocks import DocumentLinkBlock
+from portal.home.documents import PRIVATE_DOCUMENT_MESSAGE
 from portal.resources.models import ResourcePage
 from tests.home.builders import make_document, make_image
 
@@ -111,12 +112,12 @@ def test_a_public_page_refuses_a_document_from_a_private_collection(site):
     )
     with pytest.raises(ValidationError) as refused:
         site.resources.add_child(instance=resource)
-    assert "private collection" in str(refused.value.message_dict["document"])
+    assert refused.value.message_dict["document"] == [str(PRIVATE_DOCUMENT_MESSAGE)]
 
     block = DocumentLinkBlock()
     with pytest.raises(StructBlockValidationError) as refused:
         block.clean(block.to_python({"document": document.pk, "label": ""}))
-    assert "private collection" in str(refused.value.block_errors["document"])
+    assert refused.value.block_errors["document"].messages == [str(PRIVATE_DOCUMENT_MESSAGE)]
     # A document in a public collection is accepted by both.
     public = make_document(title="Памятка мигранту")
     assert block.clean(block.to_python({"document": public.pk, "label": ""}))["document"] == public
