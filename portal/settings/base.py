@@ -189,6 +189,26 @@ MFA_RECOVERY_CODE_COUNT = 10
 # Members must enrol a TOTP device before opening a workspace (see members app).
 PORTAL_REQUIRE_MFA = env.bool("PORTAL_REQUIRE_MFA", default=False)
 
+# Abuse limits (portal.core.ratelimit), counted in the shared "default" cache.
+# Each value is "N/period" rates joined by commas (s, m, h, d; "5/10m" allowed);
+# an empty value switches a limit off. Override one with PORTAL_RATE_LIMIT_<NAME>
+# (upper case, dots as underscores), e.g. PORTAL_RATE_LIMIT_API_TOKEN="600/m".
+_DEFAULT_RATE_LIMITS = {
+    # Partner API: per token, and per client address whatever the token.
+    "api.token": "120/m,5000/h",
+    "api.address": "300/m",
+    # Refused (unknown, expired, revoked) tokens, per address.
+    "api.refused": "20/m,100/h",
+    # Members' actions that reach other people or the network.
+    "workspace.join_request": "5/h,20/d",
+    "workspace.invite": "30/h,100/d",
+    "report.share": "20/h",
+}
+PORTAL_RATE_LIMITS = {
+    name: env.str("PORTAL_RATE_LIMIT_" + name.upper().replace(".", "_"), default=rate)
+    for name, rate in _DEFAULT_RATE_LIMITS.items()
+}
+
 # Guardian's anonymous user needs a username; the portal grants nothing to
 # anonymous visitors through object permissions, so it is switched off.
 ANONYMOUS_USER_NAME = None
