@@ -17,15 +17,20 @@ _COUNTRY = re.compile(r"^(?:[A-Z]{2}|OTHER)$")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
+# Bidirectional embeddings, overrides and isolates: never part of a word, and
+# echoed on the page they could reverse the text around the query.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def clean_query_text(value):
     """The words to search for: control characters (a pasted tab or newline, a
-    NUL) become spaces and unpaired surrogates go. Everything else, quotes and
-    operators included, is kept as text: no backend parses query syntax, so
-    punctuation simply matches nothing or itself."""
+    NUL) become spaces; unpaired surrogates and bidirectional overrides go.
+    Everything else, quotes and operators included, is kept as text: no
+    backend parses query syntax, so punctuation matches nothing or itself."""
     text = "".join(
         " " if unicodedata.category(c) == "Cc" else c
         for c in str(value or "")
-        if unicodedata.category(c) != "Cs"
+        if c not in _BIDI_CONTROLS and unicodedata.category(c) != "Cs"
     )
     return " ".join(text.split())
 

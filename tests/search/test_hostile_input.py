@@ -363,12 +363,32 @@ def test_control_characters_are_spaces_not_errors(backend):
 
 
 @pytest.mark.django_db
-def test_an_over_long_query_is_refused_with_a_message(backend):
-    page = backend.get("/search/", {"q": ["(" * 201]})
+def test_a_right_to_left_override_cannot_reverse_the_page(backend):
+    """U+202E would show the rest of the heading backwards (a spoofing trick);
+    it is dropped, and the word after it still matches."""
+    page = backend.get("/search/", {"q": ["\u202eshelter\u2066"]})
+    assert page.status == 200
+    assert page.titles == [DOCUMENTS[0][1]]
+    assert "\u202e" not in page.body and "\u2066" not in page.body
+
+
+# --- Truly invalid parameters: refused by the form, before any backend --------
+
+
+def _get(client, path, params):
+    response = client.get(path, params)
+    return Answer(status=response.status_code, body=response.content.decode("utf-8"))
+
+
+@pytest.mark.django_db
+def test_an_over_long_query_is_refused_with_a_message(client):
+    page = _get(client, "/search/", {"q": "(" * 201})
     assert page.status == 400
+    assert_sensible("/search/", page)
     assert "Please shorten your search to 200 characters or fewer." in page.body
-    suggest = backend.get("/search/suggest/", {"q": ["a" * 201]})
+    suggest = _get(client, "/search/suggest/", {"q": "a" * 201})
     assert suggest.status == 400
+    assert_sensible("/search/suggest/", suggest)
     assert "200 characters" in json.loads(suggest.body)["error"]
 
 
@@ -386,8 +406,8 @@ def test_an_over_long_query_is_refused_with_a_message(backend):
         ("sort", "_score desc", "Select a valid choice."),
     ],
 )
-def test_invalid_filter_parameters_get_a_message_and_a_400(backend, name, value, message):
-    page = backend.get("/search/", {"q": ["shelter"], name: [value]})
+def test_invalid_filter_parameters_get_a_message_and_a_400(client, name, value, message):
+    page = _get(client, "/search/", {"q": "shelter", name: value})
     assert page.status == 400
     assert_sensible("/search/", page)
     assert message in page.body
