@@ -253,13 +253,16 @@ class SQLitePortal:
             text=True,
             encoding="utf-8",
         )
+        self.log = log.name
         ready = json.loads(self.process.stdout.readline() or "{}")
         assert ready.get("vendor") == "sqlite", f"the SQLite portal did not start: see {log.name}"
 
     def get(self, path, params):
         self.process.stdin.write(json.dumps({"path": path, "params": params}) + "\n")
         self.process.stdin.flush()
-        reply = json.loads(self.process.stdout.readline())
+        line = self.process.stdout.readline()
+        assert line, f"the SQLite portal stopped: see {self.log}"
+        reply = json.loads(line)
         if reply["backend"] is not None:
             assert reply["backend"] == "database"
         return Answer(**reply)
