@@ -4,7 +4,9 @@ Elastic's test distribution (used by the test suite) has no root "GET /" handler
 so nothing here relies on ``info()`` or ``ping()``: versions and liveness come from
 the nodes and cluster health APIs, which every distribution serves.
 
-A small circuit breaker remembers, per process, that Elasticsearch just failed:
+A small circuit breaker remembers, per process, that Elasticsearch just failed
+(it did not answer, timed out or answered with a server error; a query it
+refused with a 400 does not count, see is_query_rejection):
 for a few seconds after a failure, searches go straight to the database fallback
 and edits leave their index work to the queue, instead of each request waiting
 for the same timeout.
@@ -21,6 +23,20 @@ from elasticsearch import ApiError, Elasticsearch
 # What "Elasticsearch did not answer properly" looks like to the client:
 # connection refused, timeouts (TransportError) and error statuses (ApiError).
 ELASTICSEARCH_ERRORS = (TransportError, ApiError)
+
+
+# A 400 means the node is up, understood the request and refused this one
+# query (a parse error, too many clauses, a result window too deep). That says
+# nothing about the node's health, so it must not open the circuit, and
+# answering from the database instead would only hide the faulty query. Every
+# other error status (401/403 configuration, 404 missing index, 429 overload,
+# 5xx) and every connection error or timeout counts as a failure.
+QUERY_REJECTED_STATUSES = frozenset({400})
+
+
+def is_query_rejection(exc):
+    """True when Elasticsearch refused the query itself (see above)."""
+    return isinstance(exc, ApiError) and exc.meta.status in QUERY_REJECTED_STATUSES
 
 
 def is_configured():

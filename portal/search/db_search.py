@@ -41,9 +41,13 @@ def _configs():
 
 def ts_query(q):
     """The query in every configuration the vectors hold: a word matches its
-    exact form ("simple") or its stem in a document language."""
+    exact form ("simple") or its stem in a document language.
+
+    Plain, not websearch: every word must match, as on Elasticsearch, and
+    nothing a visitor types is syntax ("or", "-word" and quotes are words and
+    punctuation there too)."""
     return reduce(
-        or_, (SearchQuery(q, config=config, search_type="websearch") for config in _configs())
+        or_, (SearchQuery(q, config=config, search_type="plain") for config in _configs())
     )
 
 
@@ -55,7 +59,9 @@ def _matching(queryset, q, strategy):
         )
     terms = snippets.words(q)
     if not terms:
-        return queryset.none()
+        # Only punctuation, symbols or emoji: nothing to match. The rank is
+        # still there, because the caller orders by it.
+        return queryset.none().annotate(rank=Value(0, output_field=IntegerField()))
     queryset = queryset.alias(folded_title=UnicodeLower("title"), folded_body=UnicodeLower("body"))
     for term in terms:
         queryset = queryset.filter(Q(folded_title__contains=term) | Q(folded_body__contains=term))

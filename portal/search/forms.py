@@ -1,6 +1,7 @@
 """The search form: validates what the search page's GET parameters say."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -14,6 +15,29 @@ from .results import SORT_DATE, SORT_RELEVANCE, SearchParams
 
 _COUNTRY = re.compile(r"^(?:[A-Z]{2}|OTHER)$")
 MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+# Bidirectional embeddings, overrides and isolates: never part of a word, and
+# echoed on the page they could reverse the text around the query.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_query_text(value):
+    """The words to search for: control characters (a pasted tab or newline, a
+    NUL) become spaces; unpaired surrogates and bidirectional overrides go.
+    Everything else, quotes and operators included, is kept as text: no
+    backend parses query syntax, so punctuation matches nothing or itself."""
+    text = "".join(
+        " " if unicodedata.category(c) == "Cc" else c
+        for c in str(value or "")
+        if c not in _BIDI_CONTROLS and unicodedata.category(c) != "Cs"
+    )
+    return " ".join(text.split())
+
+
+class QueryField(forms.CharField):
+    def to_python(self, value):
+        return clean_query_text(super().to_python(value))
 
 
 class _ListField(forms.Field):
@@ -34,7 +58,9 @@ class CountryField(_ListField):
         codes = [c.upper() for c in super().to_python(value)]
         bad = [c for c in codes if not _COUNTRY.match(c)]
         if bad:
-            raise ValidationError(_("“%(value)s” is not a country code."), params={"value": bad[0]})
+            raise ValidationError(
+                _("“%(value)s” is not a country code."), params={"value": bad[0][:10]}
+            )
         return sorted(set(codes))
 
 
@@ -49,8 +75,8 @@ class YearField(_ListField):
         return sorted(set(years))
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(
+def _query_field():
+    return QueryField(
         label=_("Search for"),
         required=False,
         max_length=settings.SEARCH_MAX_QUERY_CHARS,
@@ -62,6 +88,16 @@ class SearchForm(forms.Form):
             )
         },
     )
+
+
+class SuggestForm(forms.Form):
+    """Autocomplete asks with the same words, under the same rules."""
+
+    q = _query_field()
+
+
+class SearchForm(forms.Form):
+    q = _query_field()
     kind = forms.MultipleChoiceField(label=_("Type"), required=False)
     language = forms.MultipleChoiceField(label=_("Language"), required=False)
     country = CountryField(label=_("Country"), required=False)

@@ -11,11 +11,28 @@ import logging
 from django.conf import settings
 
 from . import db_search, es_search
-from .client import ELASTICSEARCH_ERRORS, circuit, query_client
+from .client import ELASTICSEARCH_ERRORS, circuit, is_query_rejection, query_client
 from .models import PendingIndexOperation
 from .results import SUGGEST_LIMIT
 
 logger = logging.getLogger(__name__)
+
+
+class SearchRejected(Exception):
+    """Elasticsearch refused the query itself (a 400). The asker is told the
+    search could not be run; the breaker stays closed and the database does
+    not answer instead, so the faulty query shows in the log and to the
+    person rather than being hidden by the fallback."""
+
+
+def _failed(exc, what):
+    if is_query_rejection(exc):
+        logger.error(
+            "search: Elasticsearch refused the %s query (circuit stays closed): %s", what, exc
+        )
+        raise SearchRejected(str(exc)) from exc
+    circuit.record_failure()
+    logger.warning("search: %s failed, using the database fallback: %s", what, exc)
 
 
 def _elasticsearch_to_ask():
@@ -35,16 +52,16 @@ def _elasticsearch_to_ask():
 
 
 def search(params, tokens):
-    """Search as someone holding ``tokens``; never raises for Elasticsearch
-    trouble (the database answers instead)."""
+    """Search as someone holding ``tokens``. When Elasticsearch is down or
+    failing the database answers instead; when it refuses the query itself,
+    SearchRejected is raised."""
     tokens = frozenset(tokens)
     client = _elasticsearch_to_ask()
     if client is not None:
         try:
             results = es_search.search(client, params, tokens)
         except ELASTICSEARCH_ERRORS as exc:
-            circuit.record_failure()
-            logger.warning("search: Elasticsearch failed, using the database fallback: %s", exc)
+            _failed(exc, "search")
         else:
             circuit.record_success()
             return results
@@ -62,6 +79,5 @@ def suggest(q, tokens, limit=SUGGEST_LIMIT):
         try:
             return es_search.suggest(client, q, tokens, limit)
         except ELASTICSEARCH_ERRORS as exc:
-            circuit.record_failure()
-            logger.warning("search: suggest failed, using the database fallback: %s", exc)
+            _failed(exc, "suggest")
     return db_search.suggest(q, tokens, limit)

@@ -4,15 +4,21 @@ portal.search.query searches with the asker's audience tokens."""
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.members.audience import audiences_for
 
 from . import presentation
-from .forms import SearchForm
-from .query import search, suggest
+from .forms import SearchForm, SuggestForm, clean_query_text
+from .query import SearchRejected, search, suggest
 from .results import FACETS
+
+QUERY_REJECTED = _(
+    "This search could not be run. Try fewer or simpler words; if it keeps happening, "
+    "tell the coordinating office what you searched for."
+)
 
 
 @never_cache  # results depend on who asks: never in a shared cache
@@ -21,7 +27,7 @@ def search_page(request):
     form = SearchForm(request.GET)
     context = {
         "form": form,
-        "search_query": request.GET.get("q", "")[: form.fields["q"].max_length],
+        "search_query": clean_query_text(request.GET.get("q", ""))[: form.fields["q"].max_length],
         "sort": request.GET.get("sort", ""),
         "results": None,
     }
@@ -32,7 +38,11 @@ def search_page(request):
         return render(request, "search/search_page.html", context)
     # Read fresh for every request: a membership removed a moment ago no
     # longer counts.
-    results = search(params, audiences_for(request.user))
+    try:
+        results = search(params, audiences_for(request.user))
+    except SearchRejected:
+        context["search_error"] = QUERY_REJECTED
+        return render(request, "search/search_page.html", context, status=400)
     query = request.GET.copy()
     for hit in results.hits:
         hit.kind_label = presentation.kind_label(hit.kind)
@@ -54,8 +64,17 @@ def search_page(request):
 def suggest_view(request):
     """Autocomplete: {"query": q, "suggestions": [{"title", "url", "kind", "label"}]}.
     Titles are plain text: insert them as text, never as HTML."""
-    q = request.GET.get("q", "")
-    suggestions = suggest(q, audiences_for(request.user))
+    form = SuggestForm(request.GET)
+    if not form.is_valid():
+        errors = [str(e) for e in form.errors.get("q", [])] or [str(QUERY_REJECTED)]
+        return JsonResponse({"query": "", "suggestions": [], "error": errors[0]}, status=400)
+    q = form.cleaned_data["q"]
+    try:
+        suggestions = suggest(q, audiences_for(request.user))
+    except SearchRejected:
+        return JsonResponse(
+            {"query": q, "suggestions": [], "error": str(QUERY_REJECTED)}, status=400
+        )
     for item in suggestions:
         item["label"] = str(presentation.kind_label(item["kind"]))
-    return JsonResponse({"query": q.strip()[:200], "suggestions": suggestions})
+    return JsonResponse({"query": q, "suggestions": suggestions})

@@ -103,6 +103,7 @@ def test_after_an_outage_the_database_answers_until_the_index_has_caught_up(
     assert b"reduced mode" in response.content
 
     call_command("search_index", "sync", stdout=StringIO())
+    index.refresh()  # searches see the removal after a refresh (about a second)
     response = client.get("/search/", {"q": "outage"})
     assert response.context["results"].backend == "elasticsearch"
     assert response.context["results"].hits == []
