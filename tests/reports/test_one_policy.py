@@ -13,6 +13,7 @@ import re
 import pytest
 from django.test import Client
 
+from portal.reports import services
 from portal.reports.policy import (
     CASE_DATA_ACTIONS,
     EXACT_TOTALS,
@@ -24,7 +25,13 @@ from portal.reports.policy import (
 from portal.search import index
 from portal.search.client import get_client
 from portal.search.rebuild import rebuild
-from tests.reports.factories import add_cases, make_report, network_user, workspace_with_roles
+from tests.reports.factories import (
+    add_cases,
+    case_values,
+    make_report,
+    network_user,
+    workspace_with_roles,
+)
 from tests.search.conftest import es_prefix  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +111,21 @@ def test_observer_gets_no_case_rows_from_the_report_page(client):
     # The member next to them sees the rows.
     member_html = signed_in(people["member"]).get(page_url(report)).content.decode()
     assert 'class="cases"' in member_html and "<td>0–8</td>" in member_html
+
+
+def test_observer_reads_no_case_record_values_in_the_report_history():
+    workspace, people = workspace_with_roles()
+    report = make_report(workspace, title="Osh Q1")
+    [record] = add_cases(report, 1, age_band="0--8")
+    values = case_values(age_band="9--17")
+    services.update_case(record, actor=people["member"], values=values)
+    observer_html = signed_in(people["observer"]).get(page_url(report)).content.decode()
+    history = observer_html.split('id="history"')[1]
+    assert "Created the report" in history  # the report's own history stays
+    assert f"Case record #{record.pk}" not in history
+    assert "0–8" not in history and "9–17" not in history
+    member_history = signed_in(people["member"]).get(page_url(report)).content.decode()
+    assert "0–8" in member_history.split('id="history"')[1]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

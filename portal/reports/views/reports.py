@@ -13,7 +13,7 @@ from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PER
 from .. import services
 from ..forms import AttachmentForm, CommentForm, ReportForm
 from ..history import history_for
-from ..models import MonitoringReport, ReportAttachment, ReportComment
+from ..models import ChangeKind, MonitoringReport, ReportAttachment, ReportComment
 from ..pii import describe
 from ..policy import can_delete_comment, report_access, workspace_case_access
 from ..summaries import record_count_text, report_totals
@@ -76,8 +76,25 @@ def _member_context(request, report, access, *, comment_form=None, attach_form=N
         "attachments": report.attachments.select_related("file__workspace", "attached_by"),
         "attach_form": attach_form
         or (AttachmentForm(workspace=report.workspace, report=report) if access.attach else None),
-        "history": history_for(report),
+        "history": _history(report, access),
     }
+
+
+# History lines that are about case records: a changed value ("Age band: 0–8 →
+# 9–17") is part of a row, and counting "added" lines gives the exact total.
+CASE_HISTORY = (
+    ChangeKind.CASE_ADDED,
+    ChangeKind.CASE_CHANGED,
+    ChangeKind.CASE_DELETED,
+    ChangeKind.IMPORTED,
+)
+
+
+def _history(report, access):
+    history = history_for(report)
+    if access.read_case_rows:
+        return history
+    return [line for line in history if line.change.kind not in CASE_HISTORY]
 
 
 def _detail_page(request, report, access, status=200, page=None, **forms):
