@@ -21,8 +21,9 @@ from portal.reports import exports, services
 from portal.reports.anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS
 from portal.reports.exchange import FORMAT_NAME, FORMAT_VERSION, MEMBER_COLUMNS, record_row
 from portal.reports.models import MonitoringReport
-from portal.reports.policy import report_access
+from portal.reports.policy import find_readable_report, workspace_case_access
 from portal.reports.statistics import public_statistics, published_release
+from portal.reports.summaries import record_count, report_totals
 
 from .auth import MemberSession, PartnerToken
 from .models import Scope
@@ -140,7 +141,8 @@ def _workspace(user, slug):
     return workspace
 
 
-def _report_out(report, case_count, *, detail=False):
+def _report_out(report, case_count, access, *, detail=False):
+    records = record_count(case_count, access)
     out = {
         "id": report.pk,
         "workspace": report.workspace.slug,
@@ -151,25 +153,45 @@ def _report_out(report, case_count, *, detail=False):
         "region": report.region,
         "status": report.status,
         "audience": report.audience,
-        "case_records": case_count,
+        "case_records": records.count,
+        "case_records_fewer_than_k": records.suppressed,
         "updated_at": report.updated_at,
         "url": report.get_absolute_url(),
     }
     if detail:
         out["summary"] = report.summary
+        out["totals"] = _totals_out(report_totals(report, access))
     return out
 
 
+def _totals_out(totals):
+    return {
+        "k": totals.k,
+        "exact": totals.exact,
+        "tables": [
+            {
+                "key": table.key,
+                "title": str(table.title),
+                "cells": [
+                    {
+                        "code": cell.code,
+                        "label": str(label),
+                        "count": cell.count,
+                        "fewer_than_k": cell.suppressed,
+                    }
+                    for cell, label in table.labelled()
+                ],
+            }
+            for table in totals.statistics.tables
+        ],
+    }
+
+
 def _readable_report(user, slug, report_id):
-    report = (
-        MonitoringReport.objects.select_related("workspace")
-        .filter(pk=report_id, workspace__slug=slug)
-        .first()
-    )
-    access = report_access(user, report) if report else None
-    if report is None or not access.view:
+    found = find_readable_report(user, slug, report_id)
+    if found is None:
         raise HttpError(404, _("Not found."))
-    return report, access
+    return found
 
 
 @members.get("/workspaces", response={200: list[WorkspaceOut], **ERRORS}, summary="My workspaces")
@@ -192,7 +214,8 @@ def workspace_reports(request, slug: str):
         .select_related("workspace")
         .annotate(case_count=Count("cases"))
     )
-    return [_report_out(report, report.case_count) for report in reports]
+    access = workspace_case_access(request.auth, workspace)
+    return [_report_out(report, report.case_count, access) for report in reports]
 
 
 @members.get(
@@ -203,9 +226,9 @@ def workspace_reports(request, slug: str):
 def report_detail(request, slug: str, report_id: int):
     """Open to the workspace's members, and to network members when the report
     is shared with the network."""
-    report, _access = _readable_report(request.auth, slug, report_id)
+    report, access = _readable_report(request.auth, slug, report_id)
     services.record_view(report, user=request.auth, request=request)
-    return _report_out(report, report.cases.count(), detail=True)
+    return _report_out(report, report.cases.count(), access, detail=True)
 
 
 @members.get(
@@ -220,11 +243,12 @@ def report_cases(
     limit: int = Query(500, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
-    """Workspace members only: network members see a shared report's totals on
-    its page, never its rows."""
+    """Members of the workspace who work on the data (not observers), as for
+    the raw export: others see the report's totals (``…/reports/{id}``), never
+    its rows."""
     report, access = _readable_report(request.auth, slug, report_id)
-    if not access.member:
-        raise HttpError(403, _("Case records are open to members of the workspace only."))
+    if not access.read_case_rows:
+        raise HttpError(403, _("Case records are open to members who work on the data."))
     records = report.cases.order_by("pk")
     count = records.count()
     items = [record_row(record) for record in records[offset : offset + limit]]
@@ -255,13 +279,22 @@ def report_cases(
 def network_reports(request):
     if not is_network_member(request.auth):
         raise HttpError(403, _("Open to people of verified member organisations."))
+    tokens = audiences_for(request.auth)
     reports = (
-        MonitoringReport.objects.visible_to(request.auth, audiences_for(request.auth))
+        MonitoringReport.objects.visible_to(request.auth, tokens)
         .shared_with_network()
         .select_related("workspace")
         .annotate(case_count=Count("cases"))
     )
-    return [_report_out(report, report.case_count) for report in reports]
+    access = {}
+    out = []
+    for report in reports:
+        if report.workspace_id not in access:
+            access[report.workspace_id] = workspace_case_access(
+                request.auth, report.workspace, tokens
+            )
+        out.append(_report_out(report, report.case_count, access[report.workspace_id]))
+    return out
 
 
 api.add_router("/", public)

@@ -81,13 +81,27 @@ class ReportOut(Schema):
     region: str
     status: str
     audience: str
-    case_records: int
+    case_records: int | None = Field(
+        description="The report's number of case records; None when fewer than k and "
+        "you may not read the report's rows (the public statistics' small-cell rule)."
+    )
+    case_records_fewer_than_k: bool
     updated_at: datetime.datetime
     url: str
 
 
+class ReportTotalsOut(Schema):
+    k: int = Field(description="0 when the figures are exact (you may read the rows).")
+    exact: bool
+    tables: list[TableOut]
+
+
 class ReportDetailOut(ReportOut):
     summary: str
+    totals: ReportTotalsOut = Field(
+        description="The totals the report's page shows you: exact for people who may read "
+        "its rows, otherwise k-anonymised with every cell under k as count None."
+    )
 
 
 class ErrorOut(Schema):

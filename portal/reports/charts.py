@@ -31,7 +31,9 @@ class Bar:
     text_y: int
 
 
-def _display(cell, k):
+def cell_text(cell, k):
+    """A cell as people read it: "fewer than k" for a suppressed one. Shared by
+    the public statistics and the totals of one report (summaries.py)."""
     if cell.suppressed:
         return _("fewer than %(k)s") % {"k": k}
     return f"{cell.count:,}".replace(",", "\u202f")
@@ -49,7 +51,7 @@ def bar_chart(table, k, *, chart_id):
             Bar(
                 label=_short(str(label)),
                 full_label=str(label),
-                text=_display(cell, k),
+                text=cell_text(cell, k),
                 suppressed=cell.suppressed,
                 y=y,
                 width=width,

@@ -17,6 +17,21 @@ drift (tests/reports/test_policy.py checks the equivalence with ``can_see``).
 - edit, submit, import, comment: contribute_workspace, draft reports only
   (comments in any state), never in an archived workspace;
 - review, return, reopen, share, withdraw: moderate_workspace.
+
+Actions on case data have names (``CASE_DATA_ACTIONS``) and every surface asks
+for them by name, so the page, the exports, the API and search cannot drift:
+
+- ``read_case_rows``: the rows themselves (the report page's table, the
+  members' API ``…/cases``); ``export_raw``: the raw export file. Both need
+  contribute_workspace: the people who work on the data. Observers are
+  read-only members: they get no raw rows on any surface.
+- ``view_totals``: a report's totals (record count and tables by dimension),
+  for everyone who may open the report;
+- ``exact_totals``: the totals without small-cell suppression, only for those
+  who may read the rows anyway (exact totals of a small report *are* its rows).
+  Everyone else (observers, network readers) gets the public statistics' rule:
+  k-anonymised, every cell under k shown as "fewer than k"
+  (portal.reports.summaries).
 """
 
 from dataclasses import dataclass
@@ -24,7 +39,17 @@ from dataclasses import dataclass
 from portal.members.audience import audiences_for, can_see, workspace_token
 from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE
 
-from .models import ReportAudience, ReportStatus
+from .models import MonitoringReport, ReportAudience, ReportStatus
+
+READ_CASE_ROWS = "read_case_rows"
+EXPORT_RAW = "export_raw"
+VIEW_TOTALS = "view_totals"
+EXACT_TOTALS = "exact_totals"
+CASE_DATA_ACTIONS = (READ_CASE_ROWS, EXPORT_RAW, VIEW_TOTALS, EXACT_TOTALS)
+
+# The workspace permission behind the raw rows, for the decorators of the
+# workspace-wide export pages (they check it before any report is known).
+CASE_ROWS_PERMISSION = PERM_CONTRIBUTE
 
 
 @dataclass(frozen=True)
@@ -39,9 +64,23 @@ class ReportAccess:
     withdraw: bool = False
     comment: bool = False
     moderate: bool = False
-    export: bool = False
     attach: bool = False
+    read_case_rows: bool = False
+    export_raw: bool = False
+    view_totals: bool = False
+    exact_totals: bool = False
     report_workspace_archived: bool = False
+
+    def allows(self, action):
+        """The answer for a named action (``CASE_DATA_ACTIONS``, or any field)."""
+        if action not in self.__dataclass_fields__ or action == "report_workspace_archived":
+            raise ValueError(f"unknown report action {action!r}")
+        return getattr(self, action)
+
+    @property
+    def export(self):
+        """The report page's "Export" button: the raw export."""
+        return self.export_raw
 
     @property
     def network_reader(self):
@@ -50,6 +89,17 @@ class ReportAccess:
 
 
 NO_ACCESS = ReportAccess()
+
+
+def may_read_case_rows(user, workspace, tokens=None):
+    """The one rule for raw case rows of a workspace's reports: a person of the
+    workspace (by audience token, so the MFA gate and a removed membership
+    count at once) whose role works on the data. Reading, so an archived
+    workspace does not change it."""
+    tokens = audiences_for(user) if tokens is None else tokens
+    return workspace_token(workspace.pk) in tokens and user.has_perm(
+        f"members.{CASE_ROWS_PERMISSION}", workspace
+    )
 
 
 def workspace_roles(user, workspace):
@@ -66,8 +116,9 @@ def report_access(user, report, tokens=None):
         return NO_ACCESS
     member = workspace_token(report.workspace_id) in tokens
     if not member:
-        return ReportAccess(view=True)
+        return ReportAccess(view=True, view_totals=True)
     contribute, moderate = workspace_roles(user, report.workspace)
+    rows = may_read_case_rows(user, report.workspace, tokens)
     writable = not report.workspace.is_archived
     contribute = contribute and writable
     moderate = moderate and writable
@@ -87,9 +138,35 @@ def report_access(user, report, tokens=None):
         moderate=moderate,
         attach=contribute and draft,
         report_workspace_archived=not writable,
-        # Bulk export is for people who work on the data, not for observers.
-        export=user.has_perm(f"members.{PERM_CONTRIBUTE}", report.workspace),
+        read_case_rows=rows,
+        export_raw=rows,
+        view_totals=True,
+        exact_totals=rows,
     )
+
+
+def workspace_case_access(user, workspace, tokens=None):
+    """The case-data actions (``CASE_DATA_ACTIONS``) on every report of
+    ``workspace``, for lists of many reports: they depend on the workspace
+    only, so one answer serves them all. Pass someone who may open the list."""
+    rows = may_read_case_rows(user, workspace, tokens)
+    return ReportAccess(view_totals=True, read_case_rows=rows, export_raw=rows, exact_totals=rows)
+
+
+def find_readable_report(user, slug, report_id):
+    """(report, access) when this person may open the report at this address,
+    else None: the one lookup behind the report page and the members' API, so
+    a report is missing in both or in neither (also for a slug that is not the
+    report's workspace: addresses are not guessable)."""
+    report = (
+        MonitoringReport.objects.select_related("workspace")
+        .filter(pk=report_id, workspace__slug=slug)
+        .first()
+    )
+    if report is None:
+        return None
+    access = report_access(user, report)
+    return (report, access) if access.view else None
 
 
 def can_delete_comment(user, comment, access):

@@ -6,12 +6,22 @@ the title, region and summary narrative; comments and case records are not
 indexed as text (comments are workspace-internal even when the report is shared,
 and case records are codes). Case records feed the countries facet, so a change
 to them re-indexes the report.
+
+One document serves its whole audience, down to its least trusted reader (an
+observer, a network member outside the workspace), whom the report policy gives
+totals under the small-cell rule, never rows. So the facet carries only the
+countries those totals show: the report's own country, and the countries of
+exploitation that survive the k-anonymous release of its records. A country
+that a handful of records share would otherwise tell every network member
+where those people were exploited.
 """
 
 from django.utils.translation import gettext_lazy as _
 
 from portal.search.registry import SearchEntry, SearchSource
 
+from .anonymity import WITHHELD, anonymise
+from .exchange import records_rows
 from .models import CaseRecord, MonitoringReport
 
 
@@ -26,10 +36,11 @@ class ReportSource(SearchSource):
 
     def entry_for(self, report):
         countries = {report.country}
+        release = anonymise(records_rows(report.cases.order_by("pk")))
         countries.update(
-            code
-            for code in report.cases.values_list("country_of_exploitation", flat=True).distinct()
-            if code
+            row["CountryOfExploitation"]
+            for row in release.rows
+            if row["CountryOfExploitation"] not in ("", WITHHELD)
         )
         body = "\n".join(part for part in (report.region, report.summary) if part)
         return SearchEntry(

@@ -1,41 +1,84 @@
-"""Totals of a report's case records, for people who may read the report but not
-its rows (network members outside the workspace)."""
+"""A report's totals (record count and counts by dimension), as the policy lets
+this person see them (``view_totals`` / ``exact_totals`` in portal.reports.policy).
 
-from collections import Counter
+Exact totals of a small report are its rows ("Organ removal: 1", "0–8: 1"), so
+people who may not read the rows (observers, network members outside the
+workspace) get the public statistics' rule, through the same functions: the
+rows are k-anonymised (portal.reports.anonymity) and aggregated with
+``statistics.aggregate``, so every cell under k reads "fewer than k", and the
+record count itself follows the same rule. People who may read the rows get the
+exact figures: they learn nothing the rows do not show them.
+"""
+
 from dataclasses import dataclass
 
+from .anonymity import anonymise, default_k
+from .charts import cell_text
 from .exchange import records_rows
-from .statistics import DIMENSION_TITLES, EXPLOITATION_CATEGORIES, category_label, sorted_codes
+from .statistics import Cell, Statistics, _cell, aggregate
+
+RECORDS = "records"
 
 
 @dataclass(frozen=True)
-class SummaryTable:
-    key: str
-    rows: tuple  # (label, count)
+class _ExactRows:
+    """What ``aggregate`` reads from a release: the report's own rows, with a k
+    of 0 so that no cell is suppressed (not even an empty one)."""
+
+    rows: tuple
+    k: int = 0
+
+
+def totals_k(access):
+    """The k of the small-cell rule for this person, 0 when they see exact totals."""
+    return 0 if access.exact_totals else default_k()
+
+
+def record_count(count, access):
+    """A report's number of case records as a Cell: None (fewer than k) unless
+    this person sees exact totals. The one function for every list and field
+    that shows a per-report count (report pages and lists, the members' API)."""
+    return _cell(RECORDS, count, totals_k(access))
+
+
+def record_count_text(count, access):
+    return cell_text(record_count(count, access), totals_k(access))
+
+
+@dataclass(frozen=True)
+class ReportTotals:
+    k: int  # 0: exact figures
+    records: Cell
+    statistics: Statistics
 
     @property
-    def title(self):
-        return DIMENSION_TITLES[self.key]
+    def exact(self):
+        return self.k == 0
+
+    @property
+    def records_text(self):
+        return cell_text(self.records, self.k)
+
+    def tables(self):
+        """(table, [(label, text, suppressed)]) for templates."""
+        return [
+            (
+                table,
+                [
+                    (label, cell_text(cell, self.k), cell.suppressed)
+                    for cell, label in table.labelled()
+                ],
+            )
+            for table in self.statistics.tables
+        ]
 
 
-def case_summary(queryset):
-    rows = list(records_rows(queryset))
-    tables = []
-    for key, column in (
-        ("gender", "gender"),
-        ("age", "ageBroad"),
-        ("citizenship", "citizenship"),
-        ("country", "CountryOfExploitation"),
-        ("year", "yearOfRegistration"),
-    ):
-        counts = Counter(str(row[column]) for row in rows)
-        ordered = sorted_codes(key, counts)
-        tables.append(
-            SummaryTable(key, tuple((category_label(key, code), counts[code]) for code in ordered))
-        )
-    exploitation = tuple(
-        (category_label("exploitation", code), sum(1 for row in rows if row[code]))
-        for code, _label in EXPLOITATION_CATEGORIES
-    )
-    tables.insert(0, SummaryTable("exploitation", exploitation))
-    return {"total": len(rows), "tables": tables}
+def report_totals(report, access):
+    """The totals of ``report`` for a person with ``access``; None when the
+    policy gives them no totals at all."""
+    if not access.view_totals:
+        return None
+    rows = tuple(records_rows(report.cases.order_by("pk")))
+    k = totals_k(access)
+    statistics = aggregate(_ExactRows(rows) if k == 0 else anonymise(rows, k))
+    return ReportTotals(k=k, records=record_count(len(rows), access), statistics=statistics)

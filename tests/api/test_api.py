@@ -149,7 +149,7 @@ def test_members_list_and_read_their_reports_and_case_records(client):
     workspace, people = workspace_with_roles()
     report = make_report(workspace, title="Osh Q1")
     add_cases(report, 3)
-    client.force_login(people["observer"])
+    client.force_login(people["member"])
     assert [w["slug"] for w in client.get("/api/v1/workspaces").json()] == [workspace.slug]
     [listed] = client.get(f"/api/v1/workspaces/{workspace.slug}/reports").json()
     assert listed["title"] == "Osh Q1" and listed["case_records"] == 3
@@ -160,7 +160,7 @@ def test_members_list_and_read_their_reports_and_case_records(client):
     ).json()
     assert cases["count"] == 3 and len(cases["items"]) == 2
     assert cases["items"][0]["reportId"] == report.pk
-    assert AuditEvent.objects.filter(action=audit.REPORT_VIEWED, actor=people["observer"]).exists()
+    assert AuditEvent.objects.filter(action=audit.REPORT_VIEWED, actor=people["member"]).exists()
     exported = AuditEvent.objects.get(action=audit.REPORT_EXPORTED)
     assert exported.details == {
         "format": "json", "anonymised": False, "scope": "report", "via": "api", "rows": 2,

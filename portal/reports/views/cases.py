@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -15,10 +16,20 @@ from ..exchange import to_csv
 from ..forms import CaseRecordForm, ImportForm
 from ..imports import IMPORTABLE_COLUMNS, ImportFileError, parse_cases
 from ..models import CaseRecord
+from ..policy import report_access
 from .common import render_in_workspace, report_in, workflow_redirect
 
 # How many row problems the import page lists; the rest are counted.
 MAX_ERRORS_SHOWN = 200
+
+
+def _report_with_rows(request, workspace, report_id):
+    """The report, if the policy lets this person read its case rows: these
+    pages show a row (the edit form, the deletion question) or write them."""
+    report = report_in(workspace, report_id)
+    if not report_access(request.user, report).read_case_rows:
+        raise PermissionDenied(_("Case records are open to members who work on the data."))
+    return report
 
 
 def _require_draft(report):
@@ -32,7 +43,7 @@ def _require_draft(report):
 @workspace_view(PERM_CONTRIBUTE, write=True)
 @workflow_redirect
 def case_create(request, workspace, report_id):
-    report = report_in(workspace, report_id)
+    report = _report_with_rows(request, workspace, report_id)
     _require_draft(report)
     form = CaseRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +63,7 @@ def case_create(request, workspace, report_id):
 @workspace_view(PERM_CONTRIBUTE, write=True)
 @workflow_redirect
 def case_edit(request, workspace, report_id, case_id):
-    report = report_in(workspace, report_id)
+    report = _report_with_rows(request, workspace, report_id)
     record = get_object_or_404(CaseRecord, report=report, pk=case_id)
     _require_draft(report)
     form = CaseRecordForm(request.POST or None, instance=record)
@@ -71,7 +82,7 @@ def case_edit(request, workspace, report_id, case_id):
 @workspace_view(PERM_CONTRIBUTE, write=True)
 @workflow_redirect
 def case_delete(request, workspace, report_id, case_id):
-    report = report_in(workspace, report_id)
+    report = _report_with_rows(request, workspace, report_id)
     record = get_object_or_404(CaseRecord, report=report, pk=case_id)
     _require_draft(report)
     if request.method == "POST":
@@ -105,7 +116,7 @@ def vocabulary_reference():
 @workspace_view(PERM_CONTRIBUTE, write=True)
 @workflow_redirect
 def case_import(request, workspace, report_id):
-    report = report_in(workspace, report_id)
+    report = _report_with_rows(request, workspace, report_id)
     if request.GET.get("template") == "csv":
         response = HttpResponse(
             to_csv([], IMPORTABLE_COLUMNS), content_type="text/csv; charset=utf-8"

@@ -9,7 +9,7 @@ from portal.members.models import Membership
 from portal.members.models.workspaces import PERM_VIEW
 
 from ..models import MonitoringReport
-from ..policy import report_access
+from ..policy import find_readable_report
 from ..services import WorkflowError
 
 
@@ -29,16 +29,10 @@ def readable_report(view):
         gate = members_area_gate(request)
         if gate is not None:
             return gate
-        report = (
-            MonitoringReport.objects.select_related("workspace")
-            .filter(pk=report_id, workspace__slug=slug)
-            .first()
-        )
-        if report is None:
+        found = find_readable_report(request.user, slug, report_id)
+        if found is None:
             raise Http404("No such report.")
-        access = report_access(request.user, report)
-        if not access.view:
-            raise Http404("No such report.")
+        report, access = found
         if access.member:
             # What workspace_view provides, for the workspace's tabs and header.
             request.workspace = report.workspace

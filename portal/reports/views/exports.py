@@ -1,12 +1,14 @@
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from portal.members.access import workspace_view
-from portal.members.models.workspaces import PERM_CONTRIBUTE
 
 from .. import exports
 from ..anonymity import default_k
 from ..models import MonitoringReport
+from ..policy import CASE_ROWS_PERMISSION, workspace_case_access
 from .common import render_in_workspace, report_in
 
 VARIANTS = {"records": False, "anonymised": True}
@@ -20,7 +22,7 @@ def attachment(export):
     return response
 
 
-@workspace_view(PERM_CONTRIBUTE)
+@workspace_view(CASE_ROWS_PERMISSION)
 def export_page(request, workspace):
     reports = MonitoringReport.objects.filter(workspace=workspace).order_by("-period_end", "-pk")
     return render_in_workspace(
@@ -30,11 +32,15 @@ def export_page(request, workspace):
     )
 
 
-@workspace_view(PERM_CONTRIBUTE)
+@workspace_view(CASE_ROWS_PERMISSION)
 @never_cache
 def export_download(request, workspace, variant, fmt):
     if variant not in VARIANTS or fmt not in exports.FORMATS:
         raise Http404("No such export.")
+    if not VARIANTS[variant] and not workspace_case_access(request.user, workspace).export_raw:
+        # The decorator's permission is the policy's; asking by name keeps the
+        # raw file tied to the same answer as the API's case rows.
+        raise PermissionDenied(_("Raw case records are open to members who work on the data."))
     report = None
     report_id = request.GET.get("report")
     if report_id:

@@ -13,10 +13,10 @@ from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PER
 from .. import services
 from ..forms import AttachmentForm, CommentForm, ReportForm
 from ..history import history_for
-from ..models import MonitoringReport, ReportAttachment, ReportComment
+from ..models import ChangeKind, MonitoringReport, ReportAttachment, ReportComment
 from ..pii import describe
-from ..policy import can_delete_comment, report_access
-from ..summaries import case_summary
+from ..policy import can_delete_comment, report_access, workspace_case_access
+from ..summaries import record_count_text, report_totals
 from .common import readable_report, render_in_workspace, report_in, workflow_redirect
 
 CASES_PER_PAGE = 100
@@ -25,12 +25,16 @@ CASES_PER_PAGE = 100
 @workspace_view(PERM_VIEW)
 def report_list(request, workspace):
     can_contribute = request.user.has_perm(f"members.{PERM_CONTRIBUTE}", workspace)
-    reports = (
+    reports = list(
         MonitoringReport.objects.filter(workspace=workspace)
         .select_related("workspace")
         .annotate(case_count=Count("cases"))
         .order_by("-period_end", "-pk")
     )
+    # One answer for the whole list: the rule depends on the workspace only.
+    access = workspace_case_access(request.user, workspace)
+    for report in reports:
+        report.case_count_text = record_count_text(report.case_count, access)
     return render_in_workspace(
         request,
         "reports/report_list.html",
@@ -39,7 +43,7 @@ def report_list(request, workspace):
             "reports": reports,
             "can_create": can_contribute and not workspace.is_archived,
             # Exporting reads: still possible in an archived workspace.
-            "can_export": can_contribute,
+            "can_export": access.export_raw,
         },
     )
 
@@ -62,31 +66,49 @@ def report_create(request, workspace):
     )
 
 
-def _member_context(request, report, access, *, page=None, comment_form=None, attach_form=None):
+def _member_context(request, report, access, *, comment_form=None, attach_form=None):
     """What the report page shows to the workspace's own people."""
-    cases = Paginator(report.cases.order_by("pk"), CASES_PER_PAGE)
     comments = list(report.comments.select_related("author"))
     return {
         "base_template": "members/workspace_base.html",
-        "cases_page": cases.get_page(page),
-        "case_count": cases.count,
         "comments": [(c, can_delete_comment(request.user, c, access)) for c in comments],
         "comment_form": comment_form or CommentForm(),
         "attachments": report.attachments.select_related("file__workspace", "attached_by"),
         "attach_form": attach_form
         or (AttachmentForm(workspace=report.workspace, report=report) if access.attach else None),
-        "history": history_for(report),
+        "history": _history(report, access),
     }
 
 
-def _detail_page(request, report, access, status=200, **forms):
+# History lines that are about case records: a changed value ("Age band: 0–8 →
+# 9–17") is part of a row, and counting "added" lines gives the exact total.
+CASE_HISTORY = (
+    ChangeKind.CASE_ADDED,
+    ChangeKind.CASE_CHANGED,
+    ChangeKind.CASE_DELETED,
+    ChangeKind.IMPORTED,
+)
+
+
+def _history(report, access):
+    history = history_for(report)
+    if access.read_case_rows:
+        return history
+    return [line for line in history if line.change.kind not in CASE_HISTORY]
+
+
+def _detail_page(request, report, access, status=200, page=None, **forms):
     context = {"workspace": report.workspace, "report": report, "access": access}
     if access.member:
         context.update(_member_context(request, report, access, **forms))
     else:
-        # Outside the workspace: the narrative and totals, not the rows.
         context["base_template"] = "base.html"
-        context["summary"] = case_summary(report.cases.all())
+    if access.read_case_rows:
+        cases = Paginator(report.cases.order_by("pk"), CASES_PER_PAGE)
+        context.update(cases_page=cases.get_page(page), case_count=cases.count)
+    else:
+        # Observers and network readers: totals under the small-cell rule.
+        context["totals"] = report_totals(report, access)
     return render_in_workspace(request, "reports/report_detail.html", context, status=status)
 
 
