@@ -111,12 +111,15 @@ def default_k():
     return settings.PORTAL_K_ANONYMITY
 
 
-def anonymise(rows, k=None):
-    """A k-anonymous release of exchange rows (see the module docstring)."""
+def anonymise(rows, k=None, *, carry=()):
+    """A k-anonymous release of exchange rows (see the module docstring).
+    ``carry``: columns kept on each released row untouched and never counted
+    (a release's internal note of where a row came from)."""
     k = default_k() if k is None else k
     if k < 1:
         raise ValueError("k must be at least 1")
-    working = [{column: row.get(column, "") for column in ANONYMISED_COLUMNS} for row in rows]
+    columns = (*ANONYMISED_COLUMNS, *carry)
+    working = [{column: row.get(column, "") for column in columns} for row in rows]
     generalised = withheld_values = 0
     for column, transform in STEPS:
         counts = Counter(quasi_identifier_key(row) for row in working)

@@ -16,6 +16,7 @@ from portal.core.countries import country_choices, country_name
 from portal.members.audience import NETWORK, audiences_for, workspace_ids, workspace_token
 
 from . import vocabulary as vocab
+from .release_models import ReleaseRow, StatisticsRelease  # noqa: F401 (registers them)
 
 
 class ReportStatus(models.TextChoices):
