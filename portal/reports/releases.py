@@ -40,21 +40,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portal.core.countries import COUNTRY_CODES, OTHER
+from portal.core.countries import OTHER
 from portal.members import audit
 
 from . import vocabulary as vocab
 from .anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS, anonymise, default_k
 from .exchange import record_row
 from .models import CaseRecord, ReleaseRow, StatisticsRelease
-from .statistics import EXPLOITATION_CATEGORIES, sorted_codes
+from .statistics import EARLIER_YEARS, EXPLOITATION_CATEGORIES, sorted_codes
 
 METHOD = "opendp-discrete-laplace+per-workspace-k-anonymity"
 ORIGIN = "_origin_report"  # carried through the anonymiser, never published
 TOTAL = "total"
-# Tables whose every category is listed (a small, fixed vocabulary); in the
-# others (years, countries) only the categories published with a figure are.
-LISTED_IN_FULL = ("gender", "age", "exploitation")
 # The five single-valued tables: key -> exchange column.
 SINGLE_VALUED = (
     ("year", "yearOfRegistration"),
@@ -85,15 +82,22 @@ class Query:
 
 
 def _country_domain():
-    # A fixed, public domain: the categories themselves must not depend on who
-    # is in the data, or a new category would reveal a record.
-    return (*sorted(COUNTRY_CODES), "", OTHER)
+    # A fixed, public, short list (README "Public statistics"): the categories
+    # must not depend on who is in the data, or a new category would reveal a
+    # record; and every listed category with no record still gets noise, so a
+    # long list (every country) would fill the tables with noise.
+    return tuple(dict.fromkeys((*settings.PORTAL_STATISTICS_COUNTRIES, OTHER, "")))
+
+
+def _year_domain():
+    last = vocab.last_registration_year()
+    first = max(vocab.FIRST_REGISTRATION_YEAR, last - settings.PORTAL_STATISTICS_YEARS + 1)
+    return (EARLIER_YEARS, *(str(year) for year in range(first, last + 1)))
 
 
 def _domains():
-    years = range(vocab.FIRST_REGISTRATION_YEAR, vocab.last_registration_year() + 1)
     return {
-        "year": tuple(str(year) for year in years),
+        "year": _year_domain(),
         "country": _country_domain(),
         "citizenship": _country_domain(),
         "gender": tuple(choice.value for choice in vocab.Gender),
@@ -104,12 +108,14 @@ def _domains():
 def _encode(row):
     """A record as one string (OpenDP's dataset is a vector of strings):
     the five single-valued columns, then the exploitation flags as 0/1."""
-    countries = set(_country_domain())
+    countries, years = set(_country_domain()), set(_year_domain())
     values = []
     for key, column in SINGLE_VALUED:
         value = str(row.get(column, "") or "")
         if key in ("country", "citizenship") and value not in countries:
             value = OTHER
+        elif key == "year" and value not in years:
+            value = EARLIER_YEARS
         values.append(value)
     values.extend(
         "1" if int(row.get(code) or 0) else "0" for code, _label in EXPLOITATION_CATEGORIES
@@ -220,11 +226,8 @@ def figures_from_noisy(noisy, k):
     tables = []
     for key in ("year", "exploitation", "country", "citizenship", "gender", "age"):
         counts = by_table[key]
-        if key not in LISTED_IN_FULL:
-            counts = {code: count for code, count in counts.items() if count is not None}
-        if key == "exploitation":
-            order = [code for code, _label in EXPLOITATION_CATEGORIES]
-        else:
+        order = list(counts)  # the domain's order: years in order, bands in order…
+        if key in ("country", "citizenship"):
             order = sorted_codes(key, {code: count or 0 for code, count in counts.items()})
         tables.append(
             {"key": key, "cells": [{"code": code, "count": counts[code]} for code in order]}

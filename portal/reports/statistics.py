@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.countries import country_name
+from portal.core.countries import OTHER, country_name
 
 from . import vocabulary as vocab
 from .anonymity import ADULT_BAND, MINOR_BAND, WITHHELD
@@ -25,6 +25,9 @@ EXPLOITATION_CATEGORIES = (
     ("isOrganRemoval", _("Organ removal")),
     ("isOtherExploit", _("Other exploitation")),
 )
+
+# The year table's bucket for years before the window the statistics list.
+EARLIER_YEARS = "earlier"
 
 DIMENSIONS = (
     ("year", _("Year of registration"), "yearOfRegistration"),
@@ -90,8 +93,10 @@ def sorted_codes(key, counts):
         return sorted(counts, key=lambda code: _order(_GENDER_ORDER, code))
     if key == "age":
         return sorted(counts, key=lambda code: _order(_AGE_ORDER, code))
-    # Countries: most frequent first; unknown and withheld last.
-    return sorted(counts, key=lambda code: (code in ("", WITHHELD), -counts[code], str(code)))
+    # Countries: most frequent first; unknown, other and withheld last.
+    return sorted(
+        counts, key=lambda code: (code in ("", OTHER, WITHHELD), -counts[code], str(code))
+    )
 
 
 def _order(order, code):
@@ -105,6 +110,8 @@ def category_label(key, code):
         return dict(EXPLOITATION_CATEGORIES).get(code, code)
     if code == "":
         return _("Unknown")
+    if key == "year" and code == EARLIER_YEARS:
+        return _("Earlier years")
     if key in ("country", "citizenship"):
         return country_name(code)
     if key == "gender":

@@ -8,7 +8,7 @@ from portal.api.api import api
 from portal.api.models import Scope
 from tests.api.conftest import bearer, make_token
 from tests.factories import UserFactory, add_member, make_workspace
-from tests.reports.factories import add_cases, make_report, network_user
+from tests.reports.factories import add_cases, make_report, network_user, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,7 @@ def world():
     add_cases(workspace_report, 12)
     shared_report = make_report(workspace, audience="network", title="Matrix shared report")
     add_cases(shared_report, 12)
+    publish()  # statistics and partner rows are read from a release
     expired, expired_raw = make_token()
     type(expired).objects.filter(pk=expired.pk).update(
         created_at=expired.created_at.replace(year=2020),

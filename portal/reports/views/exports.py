@@ -1,4 +1,6 @@
+from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from portal.members.access import workspace_view
@@ -7,6 +9,7 @@ from portal.members.models.workspaces import PERM_CONTRIBUTE
 from .. import exports
 from ..anonymity import default_k
 from ..models import MonitoringReport
+from ..releases import NoRelease, latest_release
 from .common import render_in_workspace, report_in
 
 VARIANTS = {"records": False, "anonymised": True}
@@ -26,7 +29,12 @@ def export_page(request, workspace):
     return render_in_workspace(
         request,
         "reports/export.html",
-        {"workspace": workspace, "reports": reports, "k": default_k()},
+        {
+            "workspace": workspace,
+            "reports": reports,
+            "k": default_k(),
+            "release": latest_release(),
+        },
     )
 
 
@@ -43,12 +51,24 @@ def export_download(request, workspace, variant, fmt):
         if not (report_id.isascii() and report_id.isdecimal()):
             raise Http404("No such report.")
         report = report_in(workspace, int(report_id))
-    export = exports.export_workspace(
-        workspace,
-        fmt=fmt,
-        anonymised=VARIANTS[variant],
-        report=report,
-        actor=request.user,
-        request=request,
-    )
+    try:
+        export = exports.export_workspace(
+            workspace,
+            fmt=fmt,
+            anonymised=VARIANTS[variant],
+            report=report,
+            actor=request.user,
+            request=request,
+        )
+    except NoRelease:
+        messages.error(
+            request,
+            _(
+                "No statistics release has been published yet, so there is no "
+                "anonymised export: partners have received nothing."
+            ),
+        )
+        response = export_page(request, slug=workspace.slug)
+        response.status_code = 404
+        return response
     return attachment(export)
