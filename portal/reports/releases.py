@@ -141,7 +141,9 @@ def noise_scale(epsilon, count=None):
     """Discrete Laplace scale for each figure: a record changes every query by
     at most one, so the release's L1 sensitivity is the number of queries."""
     count = len(queries()) if count is None else count
-    return count / epsilon
+    # A hair wider than count / epsilon: OpenDP's privacy map rounds up
+    # (conservatively), and the release must never cost more than epsilon.
+    return count / epsilon * (1 + 1e-9)
 
 
 def _opendp():
@@ -166,25 +168,42 @@ def build_mechanism(epsilon):
 @lru_cache(maxsize=8)
 def _build(epsilon, all_queries):
     dp = _opendp()
+    return dp.c.make_composition(list(_measurements(epsilon, all_queries)))
+
+
+@lru_cache(maxsize=8)
+def _measurements(epsilon, all_queries):
+    dp = _opendp()
+    scale = noise_scale(epsilon, len(all_queries))
+    return tuple(counting >> dp.m.then_laplace(scale) for counting in _countings(all_queries))
+
+
+def query_measurements(epsilon):
+    """The release's measurements one by one (the composition's parts, in the
+    order of ``queries()``): to sample one figure's distribution on its own."""
+    build_mechanism(epsilon)  # validates epsilon
+    return _measurements(float(epsilon), queries())
+
+
+@lru_cache(maxsize=8)
+def _countings(all_queries):
+    """Per query, the OpenDP transformation from the encoded records to the
+    exact count vector. Its stability map is its sensitivity: one record added
+    or removed changes the vector by at most 1 (L1)."""
+    dp = _opendp()
     domain = dp.vector_domain(dp.atom_domain(T=str))
     metric = dp.symmetric_distance()
-    scale = noise_scale(epsilon, len(all_queries))
-    measurements = []
-    for query in all_queries:
-        select = dp.t.make_user_transformation(
-            domain,
-            metric,
-            domain,
-            metric,
-            _field_selector(query.field),
-            lambda d_in: d_in,
+    return tuple(
+        dp.t.make_user_transformation(
+            domain, metric, domain, metric, _field_selector(query.field), lambda d_in: d_in
         )
-        measurements.append(
-            select
-            >> dp.t.then_count_by_categories(categories=list(query.categories), null_category=False)
-            >> dp.m.then_laplace(scale)
-        )
-    return dp.c.make_composition(measurements)
+        >> dp.t.then_count_by_categories(categories=list(query.categories), null_category=False)
+        for query in all_queries
+    )
+
+
+def counting_transformations():
+    return _countings(queries())
 
 
 def _field_selector(index):
