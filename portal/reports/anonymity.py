@@ -28,9 +28,11 @@ are never changed.
 The released rows carry no narrative, no identifiers and no free text; their
 order is sorted, so it says nothing about when a record was entered.
 
-``anonymise`` is the one function behind the partner export, the API and the
-public statistics (statistics are aggregates of its output), so their numbers
-always agree.
+``anonymise`` is the one function behind the partner rows of a statistics
+release (portal.reports.releases), which the partner API and the workspaces'
+"for partners" exports serve. The public figures are not made from its output:
+one record can change how many other rows are generalised, so their sensitivity
+would be unbounded; they are differentially private counts instead.
 """
 
 from collections import Counter
