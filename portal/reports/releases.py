@@ -34,6 +34,7 @@ leaves the portal.
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -66,6 +67,14 @@ MAX_NUMBER = 2**31 - 1  # PositiveIntegerField
 
 class NoRelease(Exception):
     """No release has been published yet (or not the one asked for)."""
+
+
+class TooSoon(Exception):
+    """The last release is more recent than PORTAL_STATISTICS_MIN_INTERVAL_DAYS."""
+
+    def __init__(self, allowed_at):
+        self.allowed_at = allowed_at
+        super().__init__(allowed_at.isoformat())
 
 
 # --- The mechanism -----------------------------------------------------------------
@@ -286,13 +295,27 @@ def opendp_version():
     return version("opendp")
 
 
-def publish_release(*, actor=None, epsilon=None, request=None, progress=None):
-    """Take a snapshot of the published records and store a new release."""
+def next_release_allowed_at():
+    """When the next release may be published (None: now). Every release spends
+    epsilon again on mostly the same people, and budgets add up; a minimum
+    interval keeps a double click or a timer firing hourly from spending it."""
+    last = latest_release()
+    if last is None:
+        return None
+    allowed = last.published_at + timedelta(days=settings.PORTAL_STATISTICS_MIN_INTERVAL_DAYS)
+    return allowed if allowed > timezone.now() else None
+
+
+def publish_release(*, actor=None, epsilon=None, request=None, progress=None, force=False):
+    """Take a snapshot of the published records and store a new release.
+    TooSoon inside the minimum interval, unless ``force`` (the office's call)."""
     epsilon = default_epsilon() if epsilon is None else epsilon
     mechanism = build_mechanism(epsilon)
     k = default_k()
     say = progress or (lambda message: None)
     with transaction.atomic():
+        if not force and (allowed_at := next_release_allowed_at()) is not None:
+            raise TooSoon(allowed_at)
         # One query, so the snapshot is consistent even while people keep working.
         rows, workspace_of_report = [], {}
         records = CaseRecord.objects.published().select_related("report")

@@ -376,6 +376,9 @@ PORTAL_STATISTICS_COUNTRIES = env.list(
     "PORTAL_STATISTICS_COUNTRIES", default=["KG", "UZ", "TJ", "KZ", "RU", "TR", "AE", "KR"]
 )
 PORTAL_STATISTICS_YEARS = env.int("PORTAL_STATISTICS_YEARS", default=10)
+# Fewest days between two releases (the publish command's --force overrides it):
+# each release spends the budget again, so they should be rare and regular.
+PORTAL_STATISTICS_MIN_INTERVAL_DAYS = env.int("PORTAL_STATISTICS_MIN_INTERVAL_DAYS", default=28)
 # Partner API tokens expire; this is the default lifetime offered when creating one.
 PORTAL_API_TOKEN_DAYS = env.int("PORTAL_API_TOKEN_DAYS", default=365)
 

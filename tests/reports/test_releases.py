@@ -12,6 +12,7 @@ import csv
 import io
 import math
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -446,6 +447,28 @@ def test_a_network_coordinator_publishes_a_release_from_the_page(client, shared)
     assert release.published_by == person
     event = AuditEvent.objects.get(action=audit.STATISTICS_RELEASED)
     assert event.actor == person and event.details["number"] == 1
+
+
+def test_releases_are_kept_apart_so_the_budget_is_not_spent_by_a_second_click(
+    client, shared, settings
+):
+    """Each release spends epsilon again: a second click, a second coordinator
+    or a timer firing too often publishes nothing inside the minimum interval."""
+    settings.PORTAL_STATISTICS_MIN_INTERVAL_DAYS = 28
+    client.force_login(coordinator())
+    assert client.post("/statistics/releases/publish/").status_code == 302
+    again = client.post("/statistics/releases/publish/")
+    assert again.status_code == 409
+    assert "the next one can be published after" in again.content.decode()
+    assert "<form" not in again.content.decode().split("<main", 1)[1].split("</main>")[0]
+    with pytest.raises(CommandError, match="--force"):
+        call_command("publish_release", stdout=io.StringIO())
+    assert StatisticsRelease.objects.count() == 1
+    call_command("publish_release", "--force", stdout=io.StringIO())  # the office's call
+    assert StatisticsRelease.objects.count() == 2
+    StatisticsRelease.objects.update(published_at=timezone.now() - timedelta(days=29))
+    assert client.post("/statistics/releases/publish/").status_code == 302
+    assert StatisticsRelease.objects.count() == 3
 
 
 def test_nobody_else_can_publish_a_release(client, shared):

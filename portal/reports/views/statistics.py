@@ -15,7 +15,15 @@ from portal.core.roles import is_network_coordinator
 from ..charts import bar_chart
 from ..exchange import to_csv
 from ..models import StatisticsRelease
-from ..releases import NoRelease, default_epsilon, get_release, latest_release, publish_release
+from ..releases import (
+    NoRelease,
+    TooSoon,
+    default_epsilon,
+    get_release,
+    latest_release,
+    next_release_allowed_at,
+    publish_release,
+)
 from ..statistics import from_release
 
 
@@ -121,15 +129,26 @@ def publish_page(request):
         return redirect_to_login(request.get_full_path())
     if not is_network_coordinator(request.user):
         raise PermissionDenied
+    status = 200
     if request.method == "POST":
-        release = publish_release(actor=request.user, request=request)
-        messages.success(
-            request,
-            _("Release %(number)s was published.") % {"number": release.number},
-        )
-        return redirect(release.get_absolute_url())
+        try:
+            release = publish_release(actor=request.user, request=request)
+        except TooSoon:
+            # Two coordinators at once, or a second click: the page says when.
+            status = 409
+        else:
+            messages.success(
+                request,
+                _("Release %(number)s was published.") % {"number": release.number},
+            )
+            return redirect(release.get_absolute_url())
     return render(
         request,
         "reports/statistics_publish.html",
-        {"latest": latest_release(), "epsilon": default_epsilon()},
+        {
+            "latest": latest_release(),
+            "epsilon": default_epsilon(),
+            "allowed_at": next_release_allowed_at(),
+        },
+        status=status,
     )

@@ -4,7 +4,7 @@ monthly: see README "Public statistics"."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.reports.releases import publish_release
+from portal.reports.releases import TooSoon, publish_release
 
 
 class Command(BaseCommand):
@@ -17,14 +17,25 @@ class Command(BaseCommand):
             default=None,
             help="Privacy budget of this release (default: PORTAL_STATISTICS_EPSILON).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Publish even within PORTAL_STATISTICS_MIN_INTERVAL_DAYS of the last release.",
+        )
 
-    def handle(self, *args, epsilon=None, verbosity=1, **options):
+    def handle(self, *args, epsilon=None, force=False, verbosity=1, **options):
         def say(message):
             if verbosity:
                 self.stdout.write(message)
 
         try:
-            release = publish_release(epsilon=epsilon, progress=say)
+            release = publish_release(epsilon=epsilon, progress=say, force=force)
+        except TooSoon as error:
+            raise CommandError(
+                f"The last release is too recent: the next one is due after "
+                f"{error.allowed_at:%Y-%m-%d %H:%M} UTC (PORTAL_STATISTICS_MIN_INTERVAL_DAYS). "
+                "Use --force to publish anyway."
+            ) from error
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
