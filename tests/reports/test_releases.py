@@ -407,8 +407,8 @@ def test_draft_and_unshared_reports_never_reach_the_for_partners_export(client, 
     assert export_rows(client, first, report=draft) == []
     # Sharing later changes nothing until the next release.
     services.submit_report(draft, actor=people["owner"])
-    services.review_report(draft, actor=people["owner"])
-    services.share_report(draft, actor=people["owner"])
+    services.review_report(draft, actor=people["manager"])  # a second person
+    services.share_report(draft, actor=people["manager"])
     assert export_rows(client, first) == exported
     publish()
     assert {row["citizenship"] for row in export_rows(client, first)} == {"UZ", "KR"}
