@@ -1,8 +1,10 @@
 """/api/v1/: the network's data-exchange API (django-ninja; OpenAPI document at
 /api/v1/openapi.json, interactive docs at /api/v1/docs).
 
-- Public: statistics (the same figures as /statistics/).
-- Partners (API token with the right scope): the anonymised, k-anonymous export.
+- Public: statistics (the same figures as /statistics/), from the latest
+  statistics release or the one asked for (``?release=<n>``).
+- Partners (API token with the right scope): the anonymised, k-anonymous rows
+  of the same release.
 - Members (signed-in session): their workspaces' reports and case records, with
   the same rules as the web pages (404 for a workspace or report they cannot
   open). Read-only.
@@ -10,6 +12,7 @@
 
 from django.db.models import Count
 from django.http import HttpResponse
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router
 from ninja.errors import AuthenticationError, HttpError
@@ -22,7 +25,8 @@ from portal.reports.anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS
 from portal.reports.exchange import FORMAT_NAME, FORMAT_VERSION, MEMBER_COLUMNS, record_row
 from portal.reports.models import MonitoringReport
 from portal.reports.policy import find_readable_report, workspace_case_access
-from portal.reports.statistics import public_statistics, published_release
+from portal.reports.releases import NoRelease, get_release, released_rows
+from portal.reports.statistics import from_release
 from portal.reports.summaries import record_count, report_totals
 
 from .auth import MemberSession, PartnerToken
@@ -35,6 +39,7 @@ from .schemas import (
     ReportOut,
     StatisticsOut,
     WorkspaceOut,
+    release_out,
 )
 
 api = NinjaAPI(
@@ -63,12 +68,45 @@ MAX_OFFSET = 10_000_000
 public = Router(tags=["Public"])
 
 
-@public.get("/statistics", response=StatisticsOut, auth=None, summary="Public statistics")
-def statistics(request):
-    """Counts from reviewed case records of reports shared with the network.
-    ``count`` is null where fewer than ``k`` records fall in a cell."""
-    result = public_statistics()
+RELEASE_HEADER = "X-Statistics-Release"
+RELEASE_QUERY = Query(
+    None,
+    ge=1,
+    le=2**31 - 1,
+    description="Release number; the latest release when omitted.",
+)
+
+
+def _release(number):
+    try:
+        return get_release(number)
+    except NoRelease:
+        if number is None:
+            raise HttpError(404, _("No statistics release has been published yet.")) from None
+        raise HttpError(404, _("No such statistics release.")) from None
+
+
+def _say_release(response, release):
+    response[RELEASE_HEADER] = str(release.number)
+    response["Last-Modified"] = http_date(release.published_at.timestamp())
+
+
+@public.get(
+    "/statistics",
+    response={200: StatisticsOut, 404: ErrorOut},
+    auth=None,
+    summary="Public statistics",
+)
+def statistics(request, response: HttpResponse, release: int | None = RELEASE_QUERY):
+    """Differentially private counts of a statistics release (reviewed case
+    records of reports shared with the network, as of its date). ``count`` is
+    null where the figure is below ``k``. The release's number is also in the
+    ``X-Statistics-Release`` header."""
+    published = _release(release)
+    result = from_release(published)
+    _say_release(response, published)
     return {
+        "release": release_out(published),
         "k": result.k,
         "total": result.total,
         "tables": [
@@ -100,18 +138,23 @@ partners = Router(tags=["Partners"], auth=PartnerToken(Scope.ANONYMISED_CASES))
     response={200: AnonymisedExportOut, **ERRORS},
     summary="Anonymised case records",
 )
-def anonymised_cases(request):
-    """The k-anonymous release of the network's reviewed, shared case records,
-    in HTCDS/CTDC column names. The public statistics are its aggregates."""
-    release = published_release()
-    exports.audit_published_export(release, fmt="json", token=request.auth, request=request)
+def anonymised_cases(request, response: HttpResponse, release: int | None = RELEASE_QUERY):
+    """The k-anonymous rows of a statistics release (the latest unless asked),
+    in HTCDS/CTDC column names."""
+    published = _release(release)
+    rows = released_rows(published)
+    exports.audit_published_export(
+        published, len(rows), fmt="json", token=request.auth, request=request
+    )
+    _say_release(response, published)
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        "k": release.k,
+        "release": release_out(published),
+        "k": published.parameters["k"],
         "quasi_identifiers": list(QUASI_IDENTIFIERS),
-        "records": release.records_out,
-        "rows": [{column: row[column] for column in ANONYMISED_COLUMNS} for row in release.rows],
+        "records": len(rows),
+        "rows": [{column: row[column] for column in ANONYMISED_COLUMNS} for row in rows],
     }
 
 
@@ -121,11 +164,15 @@ def anonymised_cases(request):
     summary="Anonymised case records (CSV)",
     openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
 )
-def anonymised_cases_csv(request):
-    export = exports.export_published(fmt="csv", token=request.auth, request=request)
+def anonymised_cases_csv(request, release: int | None = RELEASE_QUERY):
+    published = _release(release)
+    export = exports.export_published(
+        fmt="csv", release=published, token=request.auth, request=request
+    )
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store"
+    _say_release(response, published)
     return response
 
 

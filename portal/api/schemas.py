@@ -37,9 +37,26 @@ CaseRecordOut = _row_model("CaseRecordOut", MEMBER_COLUMNS, anonymised=False)
 AnonymisedRecordOut = _row_model("AnonymisedRecordOut", ANONYMISED_COLUMNS, anonymised=True)
 
 
+class ReleaseOut(Schema):
+    number: int
+    published_at: datetime.datetime
+    method: str
+    epsilon: float = Field(description="Privacy budget of the release's figures.")
+
+
+def release_out(release):
+    return {
+        "number": release.number,
+        "published_at": release.published_at,
+        "method": release.method,
+        "epsilon": release.parameters["epsilon"],
+    }
+
+
 class AnonymisedExportOut(Schema):
     format: str
     version: int
+    release: ReleaseOut
     k: int = Field(description="Every combination of quasi-identifiers occurs at least k times.")
     quasi_identifiers: list[str]
     records: int
@@ -49,7 +66,9 @@ class AnonymisedExportOut(Schema):
 class CellOut(Schema):
     code: str
     label: str
-    count: int | None = Field(description="None when fewer than k (not published).")
+    count: int | None = Field(
+        description="Differentially private count; None when below k (not published)."
+    )
     fewer_than_k: bool
 
 
@@ -60,8 +79,11 @@ class TableOut(Schema):
 
 
 class StatisticsOut(Schema):
+    release: ReleaseOut
     k: int
-    total: int | None = Field(description="None when fewer than k records are published.")
+    total: int | None = Field(
+        description="Differentially private count; None when below k (not published)."
+    )
     tables: list[TableOut]
 
 

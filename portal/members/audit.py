@@ -57,6 +57,7 @@ CASES_IMPORTED = "cases.imported"
 API_TOKEN_USED = "api_token.used"
 API_TOKEN_CREATED = "api_token.created"
 API_TOKEN_REVOKED = "api_token.revoked"
+STATISTICS_RELEASED = "statistics.released"
 
 LABELS = {
     MEMBERSHIP_ADDED: _("Member added"),
@@ -99,6 +100,7 @@ LABELS = {
     API_TOKEN_USED: _("API token used"),
     API_TOKEN_CREATED: _("API token created"),
     API_TOKEN_REVOKED: _("API token revoked"),
+    STATISTICS_RELEASED: _("Statistics release published"),
 }
 
 

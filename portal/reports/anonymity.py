@@ -28,9 +28,11 @@ are never changed.
 The released rows carry no narrative, no identifiers and no free text; their
 order is sorted, so it says nothing about when a record was entered.
 
-``anonymise`` is the one function behind the partner export, the API and the
-public statistics (statistics are aggregates of its output), so their numbers
-always agree.
+``anonymise`` is the one function behind the partner rows of a statistics
+release (portal.reports.releases), which the partner API and the workspaces'
+"for partners" exports serve. The public figures are not made from its output:
+one record can change how many other rows are generalised, so their sensitivity
+would be unbounded; they are differentially private counts instead.
 """
 
 from collections import Counter
@@ -111,12 +113,15 @@ def default_k():
     return settings.PORTAL_K_ANONYMITY
 
 
-def anonymise(rows, k=None):
-    """A k-anonymous release of exchange rows (see the module docstring)."""
+def anonymise(rows, k=None, *, carry=()):
+    """A k-anonymous release of exchange rows (see the module docstring).
+    ``carry``: columns kept on each released row untouched and never counted
+    (a release's internal note of where a row came from)."""
     k = default_k() if k is None else k
     if k < 1:
         raise ValueError("k must be at least 1")
-    working = [{column: row.get(column, "") for column in ANONYMISED_COLUMNS} for row in rows]
+    columns = (*ANONYMISED_COLUMNS, *carry)
+    working = [{column: row.get(column, "") for column in columns} for row in rows]
     generalised = withheld_values = 0
     for column, transform in STEPS:
         counts = Counter(quasi_identifier_key(row) for row in working)

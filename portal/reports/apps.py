@@ -15,7 +15,6 @@ class ReportsConfig(AppConfig):
         from portal.members.navigation import WorkspaceTab, register_tab
         from portal.search.registry import registry
 
-        from . import signals  # noqa: F401
         from .search import ReportSource
 
         registry.register(ReportSource())

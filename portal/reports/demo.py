@@ -20,6 +20,7 @@ from portal.members.permissions import create_workspace
 from . import services
 from . import vocabulary as vocab
 from .models import CaseRecord, MonitoringReport
+from .releases import latest_release, publish_release
 
 SEED = 20240517
 
@@ -305,3 +306,7 @@ def load_reports(ctx):
             ctx.say(f"report “{report.title}” ({len(records)} case records, {spec['status']})")
     total = CaseRecord.objects.filter(report__workspace__slug__in=list(REPORTS)).count()
     ctx.say(f"{created} reports created; {total} demo case records in all")
+    if created or latest_release() is None:
+        # /statistics/ and the partner API read releases only: publish one.
+        release = publish_release(force=True)  # new demo reports: show them
+        ctx.say(f"statistics release {release.number} published")

@@ -1,7 +1,7 @@
 """Monitoring reports and their anonymous case records.
 
-Write through portal.reports.services: it keeps the edit history, the audit log,
-the statistics cache and the invariants below in step. Read through the
+Write through portal.reports.services: it keeps the edit history, the audit log
+and the invariants below in step. Read through the
 querysets (``MonitoringReport.objects.visible_to(user)``), which apply the same
 audience rule as every view and the search index.
 """
@@ -16,6 +16,7 @@ from portal.core.countries import country_choices, country_name
 from portal.members.audience import NETWORK, audiences_for, workspace_ids, workspace_token
 
 from . import vocabulary as vocab
+from .release_models import ReleaseRow, StatisticsRelease  # noqa: F401 (registers them)
 
 
 class ReportStatus(models.TextChoices):
@@ -169,7 +170,7 @@ def _country_code_or_blank(field):
 class CaseRecordQuerySet(models.QuerySet):
     def published(self):
         """Records of reviewed reports shared with the network: the only records
-        that ever leave the network (statistics, partner exports)."""
+        that ever leave the network, through a statistics release."""
         return self.filter(
             report__status=ReportStatus.REVIEWED, report__audience=ReportAudience.NETWORK
         )

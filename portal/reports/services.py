@@ -23,7 +23,6 @@ from .models import (
     ReportComment,
     ReportStatus,
 )
-from .statistics import invalidate_statistics
 
 REPORT_TEXT_FIELDS = ("title", "region", "summary")
 REPORT_EDITABLE_FIELDS = ("title", "period_start", "period_end", "country", "region", "summary")
@@ -65,7 +64,10 @@ def _history(report, actor, kind, *, field="", old="", new="", case_record_id=No
 
 
 def _changed():
-    transaction.on_commit(invalidate_statistics)
+    # Nothing leaves the network on a change any more: statistics and partner
+    # data are published as releases (portal.reports.releases), so a change (or
+    # its undoing) shows nowhere outside until the next release.
+    pass
 
 
 # Report events shown in the workspace's activity stream (labels registered in

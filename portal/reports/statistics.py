@@ -1,24 +1,19 @@
-"""Public statistics: counts from reviewed case records of reports shared with
-the network, computed as aggregates of the k-anonymous release
-(portal.reports.anonymity), so they always agree with the partner export.
+"""Public statistics: the figures of a published release
+(portal.reports.releases), never counted from the live records.
 
-Any cell under k is shown as "fewer than k", never as its number. Results are
-cached and the cache is dropped whenever a report or a case record changes.
+Each figure is a differentially private count; any figure under k is shown as
+"fewer than k", never as its number. This module holds the shapes the page, the
+CSV, the charts and the API read, and the labels of the categories.
 """
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.countries import country_name
+from portal.core.countries import OTHER, country_name
 
 from . import vocabulary as vocab
-from .anonymity import ADULT_BAND, MINOR_BAND, WITHHELD, anonymise, default_k
-
-CACHE_KEY = "reports:public-statistics:v1:k{k}"
+from .anonymity import ADULT_BAND, MINOR_BAND, WITHHELD
 
 # The categories of the "type of exploitation" table. Begging is recorded as CTDC
 # does (forced labour with typeOfLabourBegging) and counted as a category of its own.
@@ -30,6 +25,9 @@ EXPLOITATION_CATEGORIES = (
     ("isOrganRemoval", _("Organ removal")),
     ("isOtherExploit", _("Other exploitation")),
 )
+
+# The year table's bucket for years before the window the statistics list.
+EARLIER_YEARS = "earlier"
 
 DIMENSIONS = (
     ("year", _("Year of registration"), "yearOfRegistration"),
@@ -73,7 +71,11 @@ class Statistics:
     k: int
     total: int | None  # None: fewer than k records published
     tables: tuple = field(default_factory=tuple)
-    generated_at: object = None
+    release: object = None  # the StatisticsRelease these figures come from
+
+    @property
+    def published_at(self):
+        return self.release.published_at if self.release else None
 
     def table(self, key):
         return next(table for table in self.tables if table.key == key)
@@ -81,10 +83,6 @@ class Statistics:
     @property
     def has_figures(self):
         return self.total is not None
-
-
-def _cell(code, count, k):
-    return Cell(str(code), count if count >= k else None)
 
 
 def sorted_codes(key, counts):
@@ -95,39 +93,14 @@ def sorted_codes(key, counts):
         return sorted(counts, key=lambda code: _order(_GENDER_ORDER, code))
     if key == "age":
         return sorted(counts, key=lambda code: _order(_AGE_ORDER, code))
-    # Countries: most frequent first; unknown and withheld last.
-    return sorted(counts, key=lambda code: (code in ("", WITHHELD), -counts[code], str(code)))
+    # Countries: most frequent first; unknown, other and withheld last.
+    return sorted(
+        counts, key=lambda code: (code in ("", OTHER, WITHHELD), -counts[code], str(code))
+    )
 
 
 def _order(order, code):
     return order.index(code) if code in order else len(order)
-
-
-def aggregate(data):
-    """The statistics of an AnonymisedData release (no cell under k is ever shown)."""
-    k = data.k
-    rows = data.rows
-    tables = []
-    for key, _title, column in DIMENSIONS:
-        if key == "exploitation":
-            cells = tuple(
-                _cell(code, sum(1 for row in rows if int(row.get(code) or 0)), k)
-                for code, _label in EXPLOITATION_CATEGORIES
-            )
-        else:
-            counts = {}
-            for row in rows:
-                code = str(row[column])
-                counts[code] = counts.get(code, 0) + 1
-            cells = tuple(_cell(code, counts[code], k) for code in sorted_codes(key, counts))
-        tables.append(Table(key, cells))
-    total = len(rows)
-    return Statistics(
-        k=k,
-        total=total if total >= k else None,
-        tables=tuple(tables),
-        generated_at=timezone.now(),
-    )
 
 
 def category_label(key, code):
@@ -137,6 +110,8 @@ def category_label(key, code):
         return dict(EXPLOITATION_CATEGORIES).get(code, code)
     if code == "":
         return _("Unknown")
+    if key == "year" and code == EARLIER_YEARS:
+        return _("Earlier years")
     if key in ("country", "citizenship"):
         return country_name(code)
     if key == "gender":
@@ -150,35 +125,15 @@ def category_label(key, code):
     return code
 
 
-# --- The published dataset --------------------------------------------------------
-
-
-def published_rows():
-    """Exchange rows of every reviewed record of a report shared with the network."""
-    from .exchange import records_rows
-    from .models import CaseRecord
-
-    return list(records_rows(CaseRecord.objects.published()))
-
-
-def published_release(k=None):
-    """The anonymised release partners receive and statistics are made from."""
-    return anonymise(published_rows(), k)
-
-
-def _cache_key(k):
-    return CACHE_KEY.format(k=k)
-
-
-def public_statistics():
-    k = default_k()
-    key = _cache_key(k)
-    statistics = cache.get(key)
-    if statistics is None:
-        statistics = aggregate(published_release(k))
-        cache.set(key, statistics, settings.PORTAL_STATISTICS_CACHE_SECONDS)
-    return statistics
-
-
-def invalidate_statistics():
-    cache.delete(_cache_key(default_k()))
+def from_release(release):
+    """The figures of a release, exactly as stored when it was published."""
+    tables = tuple(
+        Table(
+            table["key"],
+            tuple(Cell(str(cell["code"]), cell["count"]) for cell in table["cells"]),
+        )
+        for table in release.tables
+    )
+    return Statistics(
+        k=release.parameters["k"], total=release.total, tables=tables, release=release
+    )

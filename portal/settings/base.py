@@ -366,8 +366,19 @@ PORTAL_K_ANONYMITY = env.int("PORTAL_K_ANONYMITY", default=11)
 # request can validate and store comfortably.
 PORTAL_IMPORT_MAX_ROWS = env.int("PORTAL_IMPORT_MAX_ROWS", default=5000)
 PORTAL_IMPORT_MAX_BYTES = env.int("PORTAL_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-# Public statistics are cached; any change to a report or case record drops the cache.
-PORTAL_STATISTICS_CACHE_SECONDS = env.int("PORTAL_STATISTICS_CACHE_SECONDS", default=60 * 60)
+# Privacy budget of one statistics release (differential privacy, README
+# "Public statistics"): smaller is more private and noisier. Releases add up.
+PORTAL_STATISTICS_EPSILON = env.float("PORTAL_STATISTICS_EPSILON", default=1.0)
+# The categories of the public country tables (others count as "Other") and how
+# many recent years the year table lists (earlier ones as "Earlier years"). Fixed
+# lists, never taken from the data; every listed category costs some noise.
+PORTAL_STATISTICS_COUNTRIES = env.list(
+    "PORTAL_STATISTICS_COUNTRIES", default=["KG", "UZ", "TJ", "KZ", "RU", "TR", "AE", "KR"]
+)
+PORTAL_STATISTICS_YEARS = env.int("PORTAL_STATISTICS_YEARS", default=10)
+# Fewest days between two releases (the publish command's --force overrides it):
+# each release spends the budget again, so they should be rare and regular.
+PORTAL_STATISTICS_MIN_INTERVAL_DAYS = env.int("PORTAL_STATISTICS_MIN_INTERVAL_DAYS", default=28)
 # Partner API tokens expire; this is the default lifetime offered when creating one.
 PORTAL_API_TOKEN_DAYS = env.int("PORTAL_API_TOKEN_DAYS", default=365)
 

@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 from portal.api.models import ApiToken, Scope
 from portal.members import audit
 from portal.members.models import AuditEvent
-from portal.reports.anonymity import QUASI_IDENTIFIERS
+from portal.reports.anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS, anonymise
+from portal.reports.exchange import records_rows
 from portal.reports.models import CaseRecord
-from portal.reports.statistics import public_statistics
+from portal.reports.releases import latest_release
+from portal.reports.statistics import from_release
 from tests.api.conftest import bearer, make_token
 from tests.factories import UserFactory
 from tests.reports.factories import (
@@ -20,6 +22,7 @@ from tests.reports.factories import (
     case_values,
     make_report,
     network_user,
+    publish,
     workspace_with_roles,
 )
 
@@ -32,6 +35,7 @@ def published():
     add_cases(report, 13)
     add_cases(report, 11, gender="Female", country_of_exploitation="TR", is_sexual_exploit=True)
     add_cases(report, 2, citizenship="TJ", country_of_exploitation="PL")
+    publish()
     return report
 
 
@@ -45,14 +49,18 @@ def test_the_openapi_document_lists_every_endpoint(client):
 
 
 def test_public_statistics_have_the_same_figures_as_the_page(client, published):
-    data = client.get("/api/v1/statistics").json()
-    assert data["k"] == 11 and data["total"] == 24  # the two rare records are left out
+    response = client.get("/api/v1/statistics")
+    assert response["X-Statistics-Release"] == "1"
+    data = response.json()
+    assert data["release"]["number"] == 1 and data["release"]["epsilon"] > 0
+    assert data["k"] == 11 and data["total"] == 26
     tables = {t["key"]: {c["code"]: c["count"] for c in t["cells"]} for t in data["tables"]}
-    assert tables["country"] == {"RU": 13, "TR": 11}
+    shown = {code: count for code, count in tables["country"].items() if count is not None}
+    assert shown == {"RU": 13, "TR": 11}  # the two Polish records ("Other"): fewer than k
     assert tables["exploitation"]["isOrganRemoval"] is None
     cell = next(c for t in data["tables"] for c in t["cells"] if c["count"] is None)
     assert cell["fewer_than_k"] is True
-    page = public_statistics()
+    page = from_release(latest_release())
     assert tables == {t.key: {c.code: c.count for c in t.cells} for t in page.tables}
 
 
@@ -60,8 +68,10 @@ def test_a_partner_token_fetches_the_anonymised_export(client, published, partne
     token, raw = partner_token
     response = client.get("/api/v1/cases/anonymised", **bearer(raw))
     assert response.status_code == 200
+    assert response["X-Statistics-Release"] == "1"
     data = response.json()
     assert data["format"] == "htcds-ctdc" and data["k"] == 11
+    assert data["release"]["number"] == 1
     assert data["quasi_identifiers"] == list(QUASI_IDENTIFIERS)
     assert data["records"] == len(data["rows"]) == 24
     assert all("recordId" not in row and "summary" not in row for row in data["rows"])
@@ -80,6 +90,8 @@ def test_the_csv_export_for_partners(client, published, partner_token):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("yearOfRegistration,gender,ageBroad") and len(lines) == 25
+    assert response["X-Statistics-Release"] == "1"
+    assert "release-1" in response["Content-Disposition"]
 
 
 def test_tokens_are_stored_as_a_hash_with_a_visible_prefix(partner_token):
@@ -251,18 +263,26 @@ PROFILE = st.fixed_dictionaries(
 
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(groups=st.lists(st.tuples(PROFILE, st.integers(1, 14)), min_size=1, max_size=8))
-def test_statistics_equal_the_aggregates_of_the_partner_export(client, groups):
+def test_statistics_and_partner_rows_come_from_the_same_release(client, groups):
     CaseRecord.objects.all().delete()
-    from django.core.cache import cache
-
-    cache.clear()
     report = make_report(audience="network")
     for values, count in groups:
         add_cases(report, count, **case_values(**values))
+    release = publish()
     _token, raw = make_token()
-    rows = client.get("/api/v1/cases/anonymised", **bearer(raw)).json()["rows"]
-    statistics = client.get("/api/v1/statistics").json()
-    tables = {t["key"]: {c["code"]: c["count"] for c in t["cells"]} for t in statistics["tables"]}
+    response = client.get("/api/v1/cases/anonymised", **bearer(raw))
+    rows = response.json()["rows"]
+    statistics = client.get("/api/v1/statistics")
+    assert response["X-Statistics-Release"] == statistics["X-Statistics-Release"]
+    assert statistics.json()["release"]["number"] == release.number
+    # Partner rows: the k-anonymous release of the shared records.
+    records = list(records_rows(CaseRecord.objects.published()))
+    expected_rows = anonymise(records, 11).rows
+    assert rows == [{c: row[c] for c in ANONYMISED_COLUMNS} for row in expected_rows]
+    # Figures: (noise-free here) counts of the same records, "fewer than k" below 11.
+    tables = {
+        t["key"]: {c["code"]: c["count"] for c in t["cells"]} for t in statistics.json()["tables"]
+    }
     columns = {
         "year": "yearOfRegistration",
         "country": "CountryOfExploitation",
@@ -272,10 +292,12 @@ def test_statistics_equal_the_aggregates_of_the_partner_export(client, groups):
     }
     for key, column in columns.items():
         counted = {}
-        for row in rows:
+        for row in records:
             counted[str(row[column])] = counted.get(str(row[column]), 0) + 1
-        assert tables[key] == {code: (n if n >= 11 else None) for code, n in counted.items()}
+        for code, n in counted.items():
+            assert tables[key].get(code) == (n if n >= 11 else None)
+        assert all(count is None or count >= 11 for count in tables[key].values())
     for code, shown in tables["exploitation"].items():
-        n = sum(int(row[code]) for row in rows)
+        n = sum(int(row[code]) for row in records)
         assert shown == (n if n >= 11 else None)
-    assert statistics["total"] == (len(rows) if len(rows) >= 11 else None)
+    assert statistics.json()["total"] == (len(records) if len(records) >= 11 else None)

@@ -30,7 +30,7 @@ from portal.reports.policy import (
 )
 from tests.api.conftest import bearer, make_token
 from tests.factories import UserFactory, add_member, make_workspace
-from tests.reports.factories import add_cases, make_report, network_user
+from tests.reports.factories import add_cases, make_report, network_user, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -242,6 +242,7 @@ def world():
     shared_report = make_report(workspace, audience="network", title="Matrix shared report")
     add_cases(shared_report, 10)
     add_cases(shared_report, 2, is_organ_removal=True)
+    publish()  # statistics and partner rows are read from a release
     expired, expired_raw = make_token()
     type(expired).objects.filter(pk=expired.pk).update(
         created_at=expired.created_at.replace(year=2020),

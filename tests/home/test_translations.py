@@ -269,7 +269,7 @@ def russian_workspace(db, tmp_path, settings):
         make_join_request,
         make_workspace,
     )
-    from tests.reports.factories import add_cases, make_report
+    from tests.reports.factories import add_cases, make_report, publish
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -305,6 +305,7 @@ def russian_workspace(db, tmp_path, settings):
     )
     # Enough identical records to pass k-anonymity, so the statistics show charts.
     add_cases(shared, settings.PORTAL_K_ANONYMITY + 1, gender="Female", is_sexual_exploit=True)
+    publish()  # the statistics and the partners' export read a release
     # The search page with results, facets and its notice about the database search.
     settings.ELASTICSEARCH_URL = ""
     assert rebuild().total > 0
@@ -342,6 +343,8 @@ def test_the_members_area_reports_statistics_and_search_are_all_in_russian(
         "/workspaces/network/",
         "/workspaces/notifications/",
         "/statistics/",
+        "/statistics/releases/",
+        "/statistics/releases/1/",
         "/search/?q=итоги",
     ]
     english = {}

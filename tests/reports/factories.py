@@ -69,3 +69,18 @@ def add_cases(report, count=1, **values):
     tests can fill reports in any state."""
     records = [CaseRecord(report=report, **case_values(**values)) for _ in range(count)]
     return CaseRecord.objects.bulk_create(records)
+
+
+# A privacy budget so large that the noise is zero in practice (scale ~1e-5):
+# for tests that assert exact figures. Tests of the noise itself use the default.
+EXACT_EPSILON = 1e6
+
+
+def publish(*, exact=True, **kwargs):
+    """Publish a statistics release the way the office does."""
+    from portal.reports.releases import publish_release
+
+    if exact:
+        kwargs.setdefault("epsilon", EXACT_EPSILON)
+    kwargs.setdefault("force", True)  # tests publish several releases in a row
+    return publish_release(**kwargs)

@@ -11,7 +11,13 @@ from portal.members.models import AuditEvent
 from portal.reports.anonymity import QUASI_IDENTIFIERS, WITHHELD
 from portal.reports.exchange import MEMBER_COLUMNS
 from tests.factories import UserFactory
-from tests.reports.factories import add_cases, make_report, network_user, workspace_with_roles
+from tests.reports.factories import (
+    add_cases,
+    make_report,
+    network_user,
+    publish,
+    workspace_with_roles,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +72,10 @@ def test_json_export_of_one_report(client, data):
 
 def test_anonymised_export_withholds_rare_combinations_and_identifiers(client, data):
     workspace, people, _first, _second = data
+    shared = make_report(workspace, audience="network")
+    add_cases(shared, 12, gender="Female", age_band="18--20", is_sexual_exploit=True)
+    add_cases(shared, 3, citizenship="TJ", country_of_exploitation="PL")
+    publish()
     client.force_login(people["member"])
     exported = rows(client.get(export_url(workspace, "anonymised", "csv")))
     assert "recordId" not in exported[0] and "reportId" not in exported[0]
@@ -83,6 +93,7 @@ def test_anonymised_export_withholds_rare_combinations_and_identifiers(client, d
 
 def test_every_export_is_audited_with_counts_and_never_data(client, data):
     workspace, people, _first, second = data
+    publish()
     client.force_login(people["member"])
     client.get(export_url(workspace, "records", "csv"))
     client.get(export_url(workspace, "anonymised", "json", second))
@@ -93,7 +104,8 @@ def test_every_export_is_audited_with_counts_and_never_data(client, data):
     }  # fmt: skip
     assert events[1].target_id == str(second.pk)
     assert events[1].details["anonymised"] is True
-    assert events[1].details["rows"] + events[1].details["rows_withheld"] == 3
+    # The report is reviewed but not shared: none of its rows went to partners.
+    assert events[1].details["rows"] == 0 and events[1].details["release"] == 1
     assert "Female" not in json.dumps([e.details for e in events])
 
 
@@ -138,5 +150,11 @@ def test_a_report_number_that_is_not_a_number_is_not_found_and_exports_nothing(
 def test_the_export_page_offers_both_kinds(client, data):
     workspace, people, _first, _second = data
     client.force_login(people["member"])
-    html = client.get(f"/workspaces/{workspace.slug}/reports/export/").content.decode()
+    page = f"/workspaces/{workspace.slug}/reports/export/"
+    html = client.get(page).content.decode()
+    assert "records.csv" in html and "anonymised.json" not in html
+    assert "No statistics release has been published yet" in html
+    publish()
+    html = client.get(page).content.decode()
     assert "records.csv" in html and "anonymised.json" in html and "k = 11" in html
+    assert "statistics release 1 of" in html

@@ -1,5 +1,6 @@
-"""Public statistics at /statistics/: reviewed records of network reports only,
-no cell under k, accessible charts, the same figures as CSV, a fresh cache."""
+"""Public statistics at /statistics/: the figures of the latest release, made of
+reviewed records of network reports only, no cell under k, accessible charts,
+the same figures as CSV; a release never changes once published."""
 
 import csv
 import io
@@ -9,8 +10,9 @@ import pytest
 
 from portal.reports import services
 from portal.reports.models import CaseRecord
-from portal.reports.statistics import public_statistics
-from tests.reports.factories import add_cases, make_report
+from portal.reports.releases import latest_release
+from portal.reports.statistics import from_release
+from tests.reports.factories import add_cases, make_report, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -26,25 +28,32 @@ def published():
     # Not published: drafts, reviewed but not shared, and submitted reports.
     for status in ("draft", "reviewed", "submitted"):
         add_cases(make_report(status=status), 40, year_of_registration=2022)
+    publish()
     return shared
 
 
+def statistics_now():
+    return from_release(latest_release())
+
+
 def table(statistics, key):
-    return {cell.code: cell.count for cell in statistics.table(key).cells}
+    """The figures published in a table (every category is listed, most as
+    "fewer than k": those are left out here)."""
+    return {cell.code: cell.count for cell in statistics.table(key).cells if cell.count is not None}
 
 
 def test_only_reviewed_records_of_network_reports_are_counted(published):
-    statistics = public_statistics()
-    assert statistics.total == 26  # the three rare records are left out
-    assert table(statistics, "year") == {"2023": 14, "2024": 12}
+    statistics = statistics_now()
+    assert statistics.total == 29
+    assert table(statistics, "year") == {"2023": 14, "2024": 15}
     assert "2022" not in table(statistics, "year")
-    assert table(statistics, "country") == {"RU": 14, "TR": 12}
+    assert table(statistics, "country") == {"RU": 17, "TR": 12}
 
 
 def test_cells_under_k_are_never_shown(published):
-    statistics = public_statistics()
-    exploitation = table(statistics, "exploitation")
-    assert exploitation["isForcedLabour"] == 14
+    statistics = statistics_now()
+    exploitation = {cell.code: cell.count for cell in statistics.table("exploitation").cells}
+    assert exploitation["isForcedLabour"] == 17
     assert exploitation["isSexualExploit"] == 12
     assert exploitation["isOrganRemoval"] is None and exploitation["isForcedMarriage"] is None
     for t in statistics.tables:
@@ -60,56 +69,78 @@ def test_the_page_shows_accessible_charts_and_fewer_than_k(client, published):
         assert f'aria-labelledby="chart-{chart}-title chart-{chart}-desc"' in html
         assert f'<title id="chart-{chart}-title">' in html
     assert "fewer than 11" in html
-    assert re.search(r"<desc[^>]*>[^<]*Forced labour: 14", html)
+    assert re.search(r"<desc[^>]*>[^<]*Forced labour: 17", html)
     assert "<td>Organ removal</td><td>fewer than 11</td>" in html  # the table alternative
-    assert "26 case records published" in html
+    assert "About 29 case records published" in html
+    assert "Release 1, published on" in html
 
 
 def test_the_csv_has_the_same_figures_as_the_page(client, published):
     response = client.get("/statistics/statistics.csv")
     assert response["Content-Type"].startswith("text/csv")
+    assert response["X-Statistics-Release"] == "1"
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     figures = {(row["dimension"], row["category"]): row["count"] for row in rows}
-    statistics = public_statistics()
+    statistics = statistics_now()
     for t in statistics.tables:
         for cell in t.cells:
             expected = str(cell.count) if cell.count is not None else "<11"
             assert figures[(t.key, cell.code)] == expected
-    assert figures[("total", "")] == "26"
+    assert figures[("total", "")] == "29"
 
 
 def test_too_few_records_show_no_figures(client):
     add_cases(make_report(audience="network"), 5)
+    publish()
     html = client.get("/statistics/").content.decode()
     assert "Fewer than 11 case records have been published" in html
     assert 'role="img"' not in html
 
 
-def test_sharing_and_withdrawing_refresh_the_cached_figures(django_capture_on_commit_callbacks):
+def test_before_any_release_the_page_says_none_is_published(client):
+    add_cases(make_report(audience="network"), 40)
+    html = client.get("/statistics/").content.decode()
+    assert "No statistics have been published yet" in html
+    assert 'role="img"' not in html
+    assert client.get("/statistics/statistics.csv").status_code == 404
+    assert (
+        "No statistics have been published yet"
+        in client.get("/statistics/releases/").content.decode()
+    )
+
+
+def test_sharing_and_withdrawing_change_nothing_until_the_next_release(
+    django_capture_on_commit_callbacks,
+):
     report = make_report(status="reviewed")
     add_cases(report, 11)
-    assert public_statistics().total is None
+    publish()
+    assert statistics_now().total is None
     with django_capture_on_commit_callbacks(execute=True):
         services.share_report(report, actor=None)
-    assert public_statistics().total == 11
+    assert statistics_now().total is None  # the published release stands
+    publish()
+    assert statistics_now().total == 11
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw_report(report, actor=None)
-    assert public_statistics().total is None
+    assert statistics_now().total == 11  # withdrawing does not undo a release
+    publish()
+    assert statistics_now().total is None
 
 
-def test_a_change_outside_the_services_also_refreshes_the_figures(
+def test_a_change_outside_the_services_does_not_touch_the_published_figures(
     published, django_capture_on_commit_callbacks
 ):
-    assert public_statistics().total == 26
+    before = latest_release()
     with django_capture_on_commit_callbacks(execute=True):
         for record in CaseRecord.objects.filter(report=published, country_of_exploitation="TR")[:2]:
             record.delete()
-    # Ten Turkish records are fewer than k: they and the three rare records keep
-    # only their year (13 people registered in 2024), all other details withheld.
-    statistics = public_statistics()
+    assert latest_release() == before and statistics_now().total == 29
+    publish()
+    statistics = statistics_now()
+    assert statistics.release.number == 2
     assert statistics.total == 27
-    assert table(statistics, "country") == {"RU": 14, "withheld": 13}
-    assert table(statistics, "gender") == {"Male": 14, "withheld": 13}
+    assert table(statistics, "country") == {"RU": 17}  # ten Turkish records: fewer than k
 
 
 def test_the_statistics_page_is_not_language_prefixed_and_follows_the_visitor(client, published):

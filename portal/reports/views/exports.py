@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from .. import exports
 from ..anonymity import default_k
 from ..models import MonitoringReport
 from ..policy import CASE_ROWS_PERMISSION, workspace_case_access
+from ..releases import NoRelease, latest_release
 from .common import render_in_workspace, report_in
 
 VARIANTS = {"records": False, "anonymised": True}
@@ -28,7 +30,12 @@ def export_page(request, workspace):
     return render_in_workspace(
         request,
         "reports/export.html",
-        {"workspace": workspace, "reports": reports, "k": default_k()},
+        {
+            "workspace": workspace,
+            "reports": reports,
+            "k": default_k(),
+            "release": latest_release(),
+        },
     )
 
 
@@ -49,12 +56,24 @@ def export_download(request, workspace, variant, fmt):
         if not (report_id.isascii() and report_id.isdecimal()):
             raise Http404("No such report.")
         report = report_in(workspace, int(report_id))
-    export = exports.export_workspace(
-        workspace,
-        fmt=fmt,
-        anonymised=VARIANTS[variant],
-        report=report,
-        actor=request.user,
-        request=request,
-    )
+    try:
+        export = exports.export_workspace(
+            workspace,
+            fmt=fmt,
+            anonymised=VARIANTS[variant],
+            report=report,
+            actor=request.user,
+            request=request,
+        )
+    except NoRelease:
+        messages.error(
+            request,
+            _(
+                "No statistics release has been published yet, so there is no "
+                "anonymised export: partners have received nothing."
+            ),
+        )
+        response = export_page(request, slug=workspace.slug)
+        response.status_code = 404
+        return response
     return attachment(export)

@@ -1,51 +1,154 @@
-from django.http import HttpResponse
-from django.shortcuts import render
+"""Public statistics: the latest release at /statistics/, every release kept at
+/statistics/releases/<n>/, and the coordinators' page that publishes one."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
+
+from portal.core.roles import is_network_coordinator
 
 from ..charts import bar_chart
 from ..exchange import to_csv
-from ..statistics import public_statistics
+from ..models import StatisticsRelease
+from ..releases import (
+    NoRelease,
+    TooSoon,
+    default_epsilon,
+    get_release,
+    latest_release,
+    next_release_allowed_at,
+    publish_release,
+)
+from ..statistics import from_release
 
 
-def statistics_page(request):
-    statistics = public_statistics()
-    charts = [
-        bar_chart(table, statistics.k, chart_id=f"chart-{table.key}") for table in statistics.tables
-    ]
+def _release_or_404(number):
+    try:
+        return get_release(number)
+    except NoRelease:
+        raise Http404("No such release.") from None
+
+
+def _render_release(request, release):
+    statistics = from_release(release) if release else None
+    charts = []
+    if statistics is not None and statistics.has_figures:
+        charts = [
+            bar_chart(table, statistics.k, chart_id=f"chart-{table.key}")
+            for table in statistics.tables
+            if table.cells
+        ]
     return render(
         request,
         "reports/statistics.html",
-        {"statistics": statistics, "charts": charts, "k": statistics.k},
+        {
+            "statistics": statistics,
+            "release": release,
+            "latest": latest_release(),
+            "charts": charts,
+            "k": statistics.k if statistics else None,
+            "can_publish": is_network_coordinator(request.user),
+        },
     )
 
 
-@cache_control(public=True, max_age=300)
-def statistics_csv(request):
-    """The same figures as the page, one row per cell; small cells as "<k"."""
-    statistics = public_statistics()
-    rows = []
-    for table in statistics.tables:
-        for cell, label in table.labelled():
-            rows.append(
-                {
-                    "dimension": table.key,
-                    "category": cell.code,
-                    "label": str(label),
-                    "count": cell.count if not cell.suppressed else f"<{statistics.k}",
-                }
-            )
+def statistics_page(request):
+    """The latest release; before the first one, a page that says so."""
+    return _render_release(request, latest_release())
+
+
+def release_page(request, number):
+    return _render_release(request, _release_or_404(number))
+
+
+def release_list(request):
+    return render(
+        request,
+        "reports/statistics_releases.html",
+        {
+            "releases": StatisticsRelease.objects.order_by("-number"),
+            "can_publish": is_network_coordinator(request.user),
+        },
+    )
+
+
+def _csv(release):
+    """A release's figures, one row per cell; small cells as "<k"."""
+    statistics = from_release(release)
+    below = f"<{statistics.k}"
+    rows = [
+        {
+            "dimension": table.key,
+            "category": cell.code,
+            "label": str(label),
+            "count": below if cell.suppressed else cell.count,
+        }
+        for table in statistics.tables
+        for cell, label in table.labelled()
+    ]
     rows.append(
         {
             "dimension": "total",
             "category": "",
             "label": str(_("Case records published")),
-            "count": statistics.total if statistics.total is not None else f"<{statistics.k}",
+            "count": below if statistics.total is None else statistics.total,
         }
     )
     response = HttpResponse(
         to_csv(rows, ["dimension", "category", "label", "count"]),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = 'attachment; filename="ferghana-network-statistics.csv"'
+    name = f"ferghana-network-statistics-release-{release.number}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Statistics-Release"] = str(release.number)
+    response["Last-Modified"] = http_date(release.published_at.timestamp())
     return response
+
+
+@cache_control(public=True, max_age=300)
+def statistics_csv(request):
+    return _csv(_release_or_404(None))
+
+
+@cache_control(public=True, max_age=3600)
+def release_csv(request, number):
+    # A release never changes: its CSV can be cached for long.
+    return _csv(_release_or_404(number))
+
+
+@never_cache
+def publish_page(request):
+    """Network coordinators publish a release; the office's timer runs
+    ``manage.py publish_release`` instead."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_network_coordinator(request.user):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        try:
+            release = publish_release(actor=request.user, request=request)
+        except TooSoon:
+            # Two coordinators at once, or a second click: the page says when.
+            status = 409
+        else:
+            messages.success(
+                request,
+                _("Release %(number)s was published.") % {"number": release.number},
+            )
+            return redirect(release.get_absolute_url())
+    return render(
+        request,
+        "reports/statistics_publish.html",
+        {
+            "latest": latest_release(),
+            "epsilon": default_epsilon(),
+            "allowed_at": next_release_allowed_at(),
+        },
+        status=status,
+    )
