@@ -125,6 +125,36 @@ def category_label(key, code):
     return code
 
 
+def small_cell(code, count, k):
+    """The small-cell rule: a count under k is not shown ("fewer than k")."""
+    return Cell(str(code), count if count >= k else None)
+
+
+def aggregate(data):
+    """Counts of rows already made k-anonymous (``data.rows``, ``data.k``), with
+    every cell under k suppressed. Per-report totals for people who may not read
+    the rows use it (portal.reports.summaries); published statistics come from a
+    release instead, whose counts also carry noise."""
+    k = data.k
+    rows = data.rows
+    tables = []
+    for key, _title, column in DIMENSIONS:
+        if key == "exploitation":
+            cells = tuple(
+                small_cell(code, sum(1 for row in rows if int(row.get(code) or 0)), k)
+                for code, _label in EXPLOITATION_CATEGORIES
+            )
+        else:
+            counts = {}
+            for row in rows:
+                code = str(row[column])
+                counts[code] = counts.get(code, 0) + 1
+            cells = tuple(small_cell(code, counts[code], k) for code in sorted_codes(key, counts))
+        tables.append(Table(key, cells))
+    total = len(rows)
+    return Statistics(k=k, total=total if total >= k else None, tables=tuple(tables))
+
+
 def from_release(release):
     """The figures of a release, exactly as stored when it was published."""
     tables = tuple(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .anonymity import anonymise, default_k
 from .charts import cell_text
 from .exchange import records_rows
-from .statistics import Cell, Statistics, _cell, aggregate
+from .statistics import Cell, Statistics, aggregate, small_cell
 
 RECORDS = "records"
 
@@ -38,7 +38,7 @@ def record_count(count, access):
     """A report's number of case records as a Cell: None (fewer than k) unless
     this person sees exact totals. The one function for every list and field
     that shows a per-report count (report pages and lists, the members' API)."""
-    return _cell(RECORDS, count, totals_k(access))
+    return small_cell(RECORDS, count, totals_k(access))
 
 
 def record_count_text(count, access):
