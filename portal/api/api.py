@@ -24,6 +24,7 @@ from portal.reports.models import MonitoringReport
 from portal.reports.policy import report_access
 from portal.reports.statistics import public_statistics, published_release
 
+from . import limits
 from .auth import MemberSession, PartnerToken
 from .models import Scope
 from .schemas import (
@@ -36,7 +37,14 @@ from .schemas import (
     WorkspaceOut,
 )
 
-api = NinjaAPI(
+
+class PortalAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        return limits.document_429(schema, "#/components/schemas/ErrorOut")
+
+
+api = PortalAPI(
     title="Ferghana Network Portal API",
     version="1",
     urls_namespace="api-v1",
@@ -50,6 +58,15 @@ def unauthorised(request, exc):
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 
+
+@api.exception_handler(limits.RateLimited)
+def too_many_requests(request, exc):
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+api.add_decorator(limits.address_gate(too_many_requests), mode="view")
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 

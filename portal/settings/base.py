@@ -197,6 +197,8 @@ _DEFAULT_RATE_LIMITS = {
     # Partner API: per token, and per client address whatever the token.
     "api.token": "120/m,5000/h",
     "api.address": "300/m",
+    # Members' API calls with their browser session, per person.
+    "api.member": "120/m,5000/h",
     # Refused (unknown, expired, revoked) tokens, per address.
     "api.refused": "20/m,100/h",
     # Members' actions that reach other people or the network.
@@ -208,6 +210,10 @@ PORTAL_RATE_LIMITS = {
     name: env.str("PORTAL_RATE_LIMIT_" + name.upper().replace(".", "_"), default=rate)
     for name, rate in _DEFAULT_RATE_LIMITS.items()
 }
+
+# Refused API tokens write one audit row per address per window of this many
+# seconds; the count is kept in "Refused API tokens by window".
+PORTAL_API_REFUSED_AUDIT_SECONDS = env.int("PORTAL_API_REFUSED_AUDIT_SECONDS", default=3600)
 
 # Guardian's anonymous user needs a username; the portal grants nothing to
 # anonymous visitors through object permissions, so it is switched off.
