@@ -216,3 +216,41 @@ def test_the_openapi_document_says_every_route_may_answer_429_with_retry_after(c
         assert "Retry-After" in too_many["headers"]
         ref = too_many["content"]["application/json"]["schema"]["$ref"]
         assert schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["required"] == ["detail"]
+
+
+# serialized_rollback: the flush after this test would otherwise take the data
+# migrations wrote (the Wagtail root page) from the transactional tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_refusals_from_one_address_share_one_audit_row_and_count_all(settings):
+    """Two workers meeting the first refusal of a window at once must not
+    write two audit rows nor lose a count (the unique window settles it)."""
+    import threading
+
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from portal.api import tokens
+
+    settings.PORTAL_API_REFUSED_AUDIT_SECONDS = 3600
+    workers = 6
+    start = threading.Barrier(workers)
+    errors = []
+
+    def refuse():
+        try:
+            request = RequestFactory().get(EXPORT, REMOTE_ADDR=ATTACKER)
+            start.wait()
+            tokens.record_use(None, request, outcome=tokens.UNKNOWN, presented_prefix="guess")
+        except Exception as exc:  # reported below; a thread cannot fail the test itself
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refuse) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert refusal_rows().count() == 1
+    assert RefusedTokenWindow.objects.get().count == workers
