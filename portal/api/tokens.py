@@ -13,7 +13,6 @@ import hmac
 import re
 import secrets
 import string
-import time
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portal.core import ratelimit
 from portal.core.ratelimit import client_address
 from portal.members import audit
 
@@ -149,10 +149,10 @@ def refused_window_seconds():
 
 
 def _current_window():
-    # time.time(), like the rate limiter, so both agree on the clock (and a
-    # test that moves one moves both).
+    # The rate limiter's clock, so both agree on the windows (and a test that
+    # moves one moves both).
     seconds = refused_window_seconds()
-    start = int(time.time() // seconds) * seconds
+    start = int(ratelimit.clock() // seconds) * seconds
     return datetime.fromtimestamp(start, tz=UTC), seconds
 
 

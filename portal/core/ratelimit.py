@@ -43,6 +43,12 @@ class Outcome:
 ALLOWED = Outcome(True)
 
 
+def clock():
+    """Seconds since the epoch; tests replace this, not time.time (the database
+    cache reads the real clock for its own expiry)."""
+    return time.time()
+
+
 def parse_rates(text):
     """ "10/m,100/h" -> (Rate(10, 60), Rate(100, 3600)); "" -> (). A malformed
     rate is a configuration error, raised at once rather than silently ignored."""
@@ -81,7 +87,7 @@ def consume(action, *, key, amount=1, rates=None):
     if not rates:
         return ALLOWED
     cache = caches[CACHE_ALIAS]
-    now = time.time()
+    now = clock()
     refused_for = 0
     counted = []
     for rate in rates:
@@ -119,7 +125,7 @@ def peek(action, *, key, rates=None):
     rates = rates_for(action) if rates is None else rates
     if not rates:
         return ALLOWED
-    now = time.time()
+    now = clock()
     windows = {_cache_key(action, key, rate, int(now // rate.seconds)): rate for rate in rates}
     counts = caches[CACHE_ALIAS].get_many(list(windows))
     refused_for = 0

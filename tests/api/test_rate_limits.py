@@ -1,7 +1,7 @@
 """/api/v1/ abuse limits, tried from the attacker's side: a flood of made-up
 tokens, a partner hammering with a valid token, a member's script, one address
 flooding the public route. The counters live in the real PostgreSQL cache
-table; only the clock is moved (portal.core.ratelimit reads time.time())."""
+table; only the limiter's clock is moved (portal.core.ratelimit.clock)."""
 
 import secrets
 
@@ -35,11 +35,9 @@ def limits(settings):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """A clock that only moves when told, starting just after the start of the
-    next hour: never behind the real clock, which the database cache compares
-    its entries' expiry with."""
-    now = [(ratelimit.time.time() // 3600 + 1) * 3600 + 5]
-    monkeypatch.setattr(ratelimit.time, "time", lambda: now[0])
+    """The limiter's clock, moved only when told; it starts 5 s into an hour."""
+    now = [1_800_000_005.0]
+    monkeypatch.setattr(ratelimit, "clock", lambda: now[0])
     return now
 
 

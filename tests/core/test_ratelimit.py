@@ -39,11 +39,8 @@ def test_keys_are_counted_apart(db):
 
 def test_a_refused_attempt_does_not_use_up_the_next_window(db, monkeypatch):
     rates = (Rate(1, 60),)
-    # Ahead of the real time: the database cache dates its entries' expiry from
-    # time.time() but compares with the real clock, so a clock in 1970 would
-    # expire every counter at once.
-    clock = [(ratelimit.time.time() // 60 + 1) * 60 + 20]
-    monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
+    clock = [1_000_020.0]
+    monkeypatch.setattr(ratelimit, "clock", lambda: clock[0])
     assert consume("test.action", key="k", rates=rates).allowed
     refused = consume("test.action", key="k", rates=rates)
     assert not refused.allowed
