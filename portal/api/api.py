@@ -29,6 +29,7 @@ from portal.reports.releases import NoRelease, get_release, released_rows
 from portal.reports.statistics import from_release
 from portal.reports.summaries import record_count, report_totals
 
+from . import limits
 from .auth import MemberSession, PartnerToken
 from .models import Scope
 from .schemas import (
@@ -42,7 +43,14 @@ from .schemas import (
     release_out,
 )
 
-api = NinjaAPI(
+
+class PortalAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        return limits.document_429(schema, "#/components/schemas/ErrorOut")
+
+
+api = PortalAPI(
     title="Ferghana Network Portal API",
     version="1",
     urls_namespace="api-v1",
@@ -56,6 +64,15 @@ def unauthorised(request, exc):
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 
+
+@api.exception_handler(limits.RateLimited)
+def too_many_requests(request, exc):
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+api.add_decorator(limits.address_gate(too_many_requests), mode="view")
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 

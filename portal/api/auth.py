@@ -5,6 +5,8 @@
 - The browser session of a signed-in member for workspace data: anonymous ->
   401; MFA required but not set up -> 403. CSRF is checked for unsafe methods
   (the API is read-only today).
+
+Both also apply the API's abuse limits (``limits``): 429 with Retry-After.
 """
 
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from portal.members.audience import mfa_blocks_restricted_access
 
-from . import tokens
+from . import limits, tokens
 
 
 class PartnerToken(HttpBearer):
@@ -22,9 +24,11 @@ class PartnerToken(HttpBearer):
         super().__init__()
 
     def authenticate(self, request, token):
+        limits.check_refused_tokens(request)
         try:
             api_token = tokens.check_token(token)
         except tokens.TokenRefused as refused:
+            limits.count_refused_token(request)
             tokens.record_use(
                 refused.token,
                 request,
@@ -33,6 +37,7 @@ class PartnerToken(HttpBearer):
                 presented_prefix=tokens.presented_prefix(token),
             )
             return None
+        limits.check_token(request, api_token)
         if not api_token.has_scope(self.scope):
             tokens.record_use(api_token, request, outcome=tokens.MISSING_SCOPE, scope=self.scope)
             raise HttpError(
@@ -51,4 +56,5 @@ class MemberSession(SessionAuth):
             return None
         if mfa_blocks_restricted_access(user):
             raise HttpError(403, _("Set up an authenticator app before you open workspace data."))
+        limits.check_member(request, user)
         return user

@@ -96,3 +96,38 @@ class ApiToken(models.Model):
 
     def has_scope(self, scope):
         return scope in (self.scopes or [])
+
+
+class RefusedTokenWindow(models.Model):
+    """Refused API tokens (unknown, made up, expired, revoked) from one address
+    in one time window. The audit log gets one row per window, written at its
+    first refusal; this row keeps the running count, so a flood of made-up
+    tokens costs one audit row and one counter, not a row per request.
+
+    A known token (revoked, expired) gets its own window row and audit row, so
+    a stolen old token stays visible even behind a flood of made-up ones.
+    """
+
+    address = models.CharField(_("address"), max_length=64)
+    window_start = models.DateTimeField(_("window start"))
+    window_seconds = models.PositiveIntegerField(_("window length (seconds)"))
+    # "" for tokens that match no row; the prefix of a revoked or expired token.
+    token_prefix = models.CharField(_("token prefix"), max_length=16, blank=True)
+    first_outcome = models.CharField(_("first refusal"), max_length=20)
+    count = models.PositiveIntegerField(_("refused requests"), default=1)
+    first_at = models.DateTimeField(_("first"), auto_now_add=True)
+    last_at = models.DateTimeField(_("last"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-window_start", "address"]
+        verbose_name = _("refused API tokens in a window")
+        verbose_name_plural = _("refused API tokens by window")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address", "window_start", "token_prefix"],
+                name="api_refused_token_window_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.address} {self.window_start:%Y-%m-%d %H:%M} ×{self.count}"

@@ -1,4 +1,7 @@
-"""Issuing, revoking and checking partner API tokens. Every use is audited.
+"""Issuing, revoking and checking partner API tokens. Every accepted use is
+audited; refused tokens are counted per address and window (one audit row per
+window, see ``RefusedTokenWindow``), so a flood of made-up tokens cannot flood
+the audit log.
 
 A token reads ``fnp_<prefix>_<secret>``: the prefix finds the row, the SHA-256
 of the whole token must match the stored hash. The secret has 256 bits of
@@ -10,14 +13,18 @@ import hmac
 import re
 import secrets
 import string
+from datetime import UTC, datetime
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portal.core import ratelimit
+from portal.core.ratelimit import client_address
 from portal.members import audit
 
-from .models import ApiToken
+from .models import ApiToken, RefusedTokenWindow
 
 _PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 _TOKEN = re.compile(r"^fnp_([a-z0-9]{8})_([A-Za-z0-9_-]{20,100})$")
@@ -27,6 +34,7 @@ UNKNOWN = "unknown"
 REVOKED = "revoked"
 EXPIRED = "expired"
 MISSING_SCOPE = "missing_scope"
+REFUSED = (UNKNOWN, REVOKED, EXPIRED)
 
 
 class TokenRefused(Exception):
@@ -104,12 +112,24 @@ def check_token(raw):
 
 
 def record_use(token, request, *, outcome, scope="", presented_prefix=""):
-    """One audit row per API call made with a token, accepted or not."""
-    if token is not None and outcome == ACCEPTED:
+    """Audit an API call made with a token.
+
+    A valid token (accepted, or lacking the scope) writes one row per call:
+    each accepted call hands data to an identifiable partner, and the log must
+    answer "what did this partner fetch, when"; the per-token rate limit
+    (``api.token``) bounds how many rows a token can write. A refused token
+    (unknown, expired, revoked) is counted per address and window instead:
+    one audit row at the first refusal of the window, the count in
+    ``RefusedTokenWindow``."""
+    if outcome in REFUSED:
+        if not _count_refusal(token, request, outcome):
+            return None
+    elif token is not None and outcome == ACCEPTED:
         ApiToken.objects.filter(pk=token.pk).update(
             last_used_at=timezone.now(), use_count=F("use_count") + 1
         )
-    audit.record(
+    window = _current_window() if outcome in REFUSED else None
+    return audit.record(
         None,
         audit.API_TOKEN_USED,
         target=token,
@@ -120,7 +140,49 @@ def record_use(token, request, *, outcome, scope="", presented_prefix=""):
         path=request.path[:200] if request else "",
         prefix=token.prefix if token else presented_prefix[:16],
         organisation=token.organisation_id if token else None,
+        **({"window_start": window[0].isoformat(), "window_seconds": window[1]} if window else {}),
     )
+
+
+def refused_window_seconds():
+    return getattr(settings, "PORTAL_API_REFUSED_AUDIT_SECONDS", 3600)
+
+
+def _current_window():
+    # The rate limiter's clock, so both agree on the windows (and a test that
+    # moves one moves both).
+    seconds = refused_window_seconds()
+    start = int(ratelimit.clock() // seconds) * seconds
+    return datetime.fromtimestamp(start, tz=UTC), seconds
+
+
+def _count_refusal(token, request, outcome):
+    """Count one refused token; True when it is the first of its window (the
+    caller then writes the window's one audit row)."""
+    start, seconds = _current_window()
+    key = {
+        "address": client_address(request) if request else "unknown",
+        "window_start": start,
+        # A known (revoked, expired) token gets its own row; made-up ones share one.
+        "token_prefix": token.prefix if token else "",
+    }
+    # Counting first means a concurrent first refusal finds the row and only
+    # counts; the unique constraint settles a tie between two creators.
+    if RefusedTokenWindow.objects.filter(**key).update(
+        count=F("count") + 1, last_at=timezone.now()
+    ):
+        return False
+    try:
+        with transaction.atomic():
+            RefusedTokenWindow.objects.create(
+                **key, window_seconds=seconds, first_outcome=outcome, count=1
+            )
+    except IntegrityError:
+        RefusedTokenWindow.objects.filter(**key).update(
+            count=F("count") + 1, last_at=timezone.now()
+        )
+        return False
+    return True
 
 
 def presented_prefix(raw):

@@ -116,3 +116,21 @@ def client_address(request):
     """The address abuse limits count by: REMOTE_ADDR, which the deployment's
     proxy sets (see README "Deployment"); never a header the client writes."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def peek(action, *, key, rates=None):
+    """Whether one more attempt of ``action`` by ``key`` would be allowed,
+    without counting it. For a gate in front of a check where only failures
+    count (refused API tokens): the gate must not count the successes."""
+    rates = rates_for(action) if rates is None else rates
+    if not rates:
+        return ALLOWED
+    now = clock()
+    windows = {_cache_key(action, key, rate, int(now // rate.seconds)): rate for rate in rates}
+    counts = caches[CACHE_ALIAS].get_many(list(windows))
+    refused_for = 0
+    for cache_key, rate in windows.items():
+        if counts.get(cache_key, 0) >= rate.limit:
+            window = int(now // rate.seconds)
+            refused_for = max(refused_for, math.ceil((window + 1) * rate.seconds - now))
+    return Outcome(False, max(refused_for, 1)) if refused_for else ALLOWED

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    # Listed so /api/v1/docs serves Swagger UI from our static files instead
+    # of a CDN (no third-party requests).
+    "ninja",
     "modelcluster",
     "taggit",
     # Accounts and permissions
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.core.middleware.LocaleMiddleware",
@@ -197,6 +201,8 @@ _DEFAULT_RATE_LIMITS = {
     # Partner API: per token, and per client address whatever the token.
     "api.token": "120/m,5000/h",
     "api.address": "300/m",
+    # Members' API calls with their browser session, per person.
+    "api.member": "120/m,5000/h",
     # Refused (unknown, expired, revoked) tokens, per address.
     "api.refused": "20/m,100/h",
     # Members' actions that reach other people or the network.
@@ -208,6 +214,10 @@ PORTAL_RATE_LIMITS = {
     name: env.str("PORTAL_RATE_LIMIT_" + name.upper().replace(".", "_"), default=rate)
     for name, rate in _DEFAULT_RATE_LIMITS.items()
 }
+
+# Refused API tokens write one audit row per address per window of this many
+# seconds; the count is kept in "Refused API tokens by window".
+PORTAL_API_REFUSED_AUDIT_SECONDS = env.int("PORTAL_API_REFUSED_AUDIT_SECONDS", default=3600)
 
 # Guardian's anonymous user needs a username; the portal grants nothing to
 # anonymous visitors through object permissions, so it is switched off.
@@ -281,9 +291,47 @@ globals().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ferghana Network <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Content-Security-Policy (portal.core.csp) -----------------------------------
+
+# Everything from this origin only: no inline script or style, no third-party
+# host. Embeds are links, not frames (templates/blocks/embed.html), so no
+# frame-src is opened for video sites.
+PORTAL_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "object-src": ["'none'"],
+}
+# The Wagtail admin is weaker: its templates write inline <script> (inline
+# panels, date and time pickers) and its JavaScript sets style="…", and it
+# frames its own previews. So 'unsafe-inline' for scripts and styles there,
+# frame-ancestors 'self'; still no other host, no eval, no plugins. Only staff
+# reach it, and what they type is escaped by Wagtail's templates.
+PORTAL_CSP_ADMIN = {
+    **PORTAL_CSP,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-ancestors": ["'self'"],
+}
+PORTAL_CSP_ADMIN_PATHS = ("/admin/",)
+# Report-only sends the policy as Content-Security-Policy-Report-Only: browsers
+# report violations (to PORTAL_CSP_REPORT_URI, when set) but block nothing.
+PORTAL_CSP_REPORT_ONLY = env.bool("PORTAL_CSP_REPORT_ONLY", default=False)
+PORTAL_CSP_REPORT_URI = env("PORTAL_CSP_REPORT_URI", default="")
+
 # --- Wagtail ------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Ferghana Network Portal"
+# No avatars from gravatar.com: every admin page would tell a third party who
+# works in the portal (the address's hash) and when.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 PORTAL_BASE_URL = PORTAL_BASE_URL or WAGTAILADMIN_BASE_URL
 # Documents are streamed by Wagtail's view at /documents/<id>/<filename>, which

@@ -51,3 +51,13 @@ def test_a_refused_attempt_does_not_use_up_the_next_window(db, monkeypatch):
 def test_an_action_without_a_configured_rate_is_not_limited(db, settings):
     settings.PORTAL_RATE_LIMITS = {}
     assert all(consume("unlimited", key="k").allowed for _ in range(50))
+
+
+def test_peeking_tells_whether_the_next_attempt_would_pass_without_counting_it(db):
+    rates = (Rate(2, 60),)
+    assert all(ratelimit.peek("test.action", key="k", rates=rates).allowed for _ in range(5))
+    consume("test.action", key="k", rates=rates)
+    assert ratelimit.peek("test.action", key="k", rates=rates).allowed
+    consume("test.action", key="k", rates=rates)
+    shut = ratelimit.peek("test.action", key="k", rates=rates)
+    assert not shut.allowed and 1 <= shut.retry_after <= 60
