@@ -12,7 +12,7 @@ from portal.core import ratelimit
 from portal.members import audit
 from portal.members.models import AuditEvent
 from tests.api.conftest import bearer, make_token
-from tests.reports.factories import network_user
+from tests.reports.factories import network_user, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,12 @@ def clock(monkeypatch):
     now = [1_800_000_005.0]
     monkeypatch.setattr(ratelimit, "clock", lambda: now[0])
     return now
+
+
+@pytest.fixture(autouse=True)
+def _a_release(db):
+    """The partner and public routes answer from a published release (404 before one)."""
+    publish()
 
 
 def made_up_token():
