@@ -160,15 +160,19 @@ def revoke_open_for(workspace, user, *, actor, request=None, reason, verified_on
     _revoke_open(workspace, emails, actor=actor, request=request, reason=reason)
 
 
+def _check_invitable(workspace, email, role):
+    if Role(role) == Role.OWNER:
+        raise InvitationError(_("Ownership cannot be given by invitation; transfer it instead."))
+    if member_with_email(workspace, email):
+        raise InvitationError(_("This person is already a member of the workspace."))
+
+
 def create_invitation(workspace, email, role, *, actor, request=None):
     """Record an invitation without mailing it. Returns (invitation, token);
     the token exists nowhere else, so mail it or show it now."""
     email = normalise_email(email)
     role = Role(role)
-    if role == Role.OWNER:
-        raise InvitationError(_("Ownership cannot be given by invitation; transfer it instead."))
-    if member_with_email(workspace, email):
-        raise InvitationError(_("This person is already a member of the workspace."))
+    _check_invitable(workspace, email, role)
     token = new_token()
     with transaction.atomic():
         # One invitation change at a time per workspace: a double submit waits
@@ -196,7 +200,10 @@ def create_invitation(workspace, email, role, *, actor, request=None):
 
 
 def invite(workspace, email, role, *, actor, request=None):
-    """Create an invitation and mail it at once. Returns (invitation, mailed)."""
+    """Create an invitation and mail it at once. Returns (invitation, mailed).
+    Raises TooManyInvitations (nothing saved, nothing sent) past the limit."""
+    # A mistake the form reports (already a member…) does not use up the limit.
+    _check_invitable(workspace, normalise_email(email), role)
     _count_invitation(actor)
     invitation, token = create_invitation(workspace, email, role, actor=actor, request=request)
     return invitation, notifications.send_invitation(invitation, token, request)
