@@ -292,3 +292,37 @@ def test_demo_has_an_editor_only_and_a_coordinator(settings):
     assert is_network_coordinator(coordinator)
     assert not editor.has_perm("members.add_membership")
     assert coordinator.has_perm("members.add_membership")
+
+
+def test_the_roles_migration_is_idempotent_and_folds_office_editors_into_editors():
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = importlib.import_module("portal.members.migrations.0005_site_roles")
+    state_apps = MigrationLoader(connection).project_state(("members", "0005_site_roles")).apps
+    old_editor = UserFactory(email="old.editor@example.org", is_staff=True)
+    old_editor.groups.add(Group.objects.create(name="Office editors"))
+    editors = Group.objects.get(name=EDITORS)
+    # Someone once gave the page editors network rights: the migration takes them back.
+    from django.contrib.auth.models import Permission
+
+    editors.permissions.add(Permission.objects.get(codename="add_membership"))
+
+    migration.create_site_roles(state_apps, None)
+    first = {
+        name: set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        for name in (EDITORS, NETWORK_COORDINATORS)
+    }
+    migration.create_site_roles(state_apps, None)
+    second = {
+        name: set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        for name in (EDITORS, NETWORK_COORDINATORS)
+    }
+    assert first == second
+    assert not Group.objects.filter(name="Office editors").exists()
+    assert list(old_editor.groups.values_list("name", flat=True)) == [EDITORS]
+    assert "add_membership" not in second[EDITORS]
+    assert {"add_membership", "view_auditevent", "add_apitoken"} <= second[NETWORK_COORDINATORS]
+    assert {"add_hotline", "access_admin"} <= second[EDITORS]
