@@ -3,7 +3,8 @@
 Everything the portal shows or indexes carries audience tokens:
 
 - ``public``: anyone;
-- ``network``: people of verified member organisations and office staff;
+- ``network``: people of verified member organisations and network
+  coordinators (portal.core.roles; being staff or an editor is not enough);
 - ``workspace:<id>``: members of that workspace.
 
 A person sees an object when their tokens and the object's tokens meet. Views,
@@ -12,6 +13,8 @@ never show a thing its page would refuse.
 """
 
 from django.conf import settings
+
+from portal.core.roles import is_network_coordinator
 
 from .models import Workspace
 
@@ -30,14 +33,16 @@ def workspace_ids(tokens):
 
 
 def is_office_staff(user):
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    # The office that runs the network: coordinators, not whoever is staff
+    # (page editors are staff and must not read network material by it).
+    return is_network_coordinator(user)
 
 
 def is_network_member(user):
-    """People of verified member NGOs, and the coordinating office."""
+    """People of verified member NGOs, and the network coordinators."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_staff:
+    if is_network_coordinator(user):
         return True
     organisation = user.organisation
     return bool(organisation and organisation.verified)

@@ -18,6 +18,8 @@ ROLE_CHANGED = "membership.role_changed"
 OWNERSHIP_TRANSFERRED = "workspace.ownership_transferred"
 PERMISSION_GRANTED = "permission.granted"
 PERMISSION_REVOKED = "permission.revoked"
+# A network coordinator gave themselves a membership or a higher role.
+COORDINATOR_SELF_ADDED = "membership.coordinator_self_added"
 # Invitations and join requests
 INVITATION_SENT = "invitation.sent"
 INVITATION_ACCEPTED = "invitation.accepted"
@@ -67,6 +69,7 @@ LABELS = {
     OWNERSHIP_TRANSFERRED: _("Ownership transferred"),
     PERMISSION_GRANTED: _("Permission granted"),
     PERMISSION_REVOKED: _("Permission revoked"),
+    COORDINATOR_SELF_ADDED: _("Network coordinator added themselves"),
     INVITATION_SENT: _("Invitation sent"),
     INVITATION_ACCEPTED: _("Invitation accepted"),
     INVITATION_REVOKED: _("Invitation revoked"),

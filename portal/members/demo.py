@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from portal.core.roles import EDITORS, NETWORK_COORDINATORS, SITE_ROLES
+
 from . import discussions, files, invitations, joining
 from .models import (
     Discussion,
@@ -24,12 +26,15 @@ from .models import (
 from .pdf import simple_pdf
 from .permissions import create_workspace, set_membership
 
-OFFICE_EDITORS = "Office editors"
+# The public site's demo grants page rights to this group (portal.home.demo).
+OFFICE_EDITORS = EDITORS
 
 DEMO_ACCOUNTS = [
-    # email, first name, last name, staff, superuser, groups
+    # email, first name, last name, staff, superuser, groups. Staff alone grants
+    # nothing: the groups decide (see README "Roles").
     ("admin@example.org", "Portal", "Administrator", True, True, []),
-    ("editor@example.org", "Office", "Editor", True, False, [OFFICE_EDITORS]),
+    ("editor@example.org", "Office", "Editor", True, False, [EDITORS]),
+    ("coordinator@example.org", "Network", "Coordinator", True, False, [NETWORK_COORDINATORS]),
     ("alia@example.org", "Alia", "Toktosunova", False, False, []),
     ("bakyt@example.org", "Bakyt", "Yuldashev", False, False, []),
 ]
@@ -196,12 +201,16 @@ REFERRAL_PROCEDURE = [
 ]
 
 
-def ensure_office_editors_group():
-    group, _ = Group.objects.get_or_create(name=OFFICE_EDITORS)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+def ensure_site_role_groups():
+    """The groups come with their permissions from the members/0005 migration;
+    this only makes sure they exist, without touching what an admin changed."""
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in SITE_ROLES}
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
     )
-    return group
+    for group in groups.values():
+        group.permissions.add(access_admin)
+    return groups
 
 
 def _ensure_account(ctx, email, first, last, *, staff=False, superuser=False):
@@ -218,7 +227,7 @@ def _ensure_account(ctx, email, first, last, *, staff=False, superuser=False):
 
 
 def load_accounts(ctx):
-    ensure_office_editors_group()
+    ensure_site_role_groups()
     users = {}
     for email, first, last, staff, superuser, groups in DEMO_ACCOUNTS:
         user = _ensure_account(ctx, email, first, last, staff=staff, superuser=superuser)

@@ -2,9 +2,14 @@
 follows the link, signs up (or in) and becomes a member.
 
 The token is random and only its SHA-256 is stored; it works once, expires
-after PORTAL_INVITATION_DAYS and can be revoked. Accepting marks the invited
-address verified (the person proved they read its mail) and adds the
-membership through portal.members.permissions.
+after PORTAL_INVITATION_DAYS and can be revoked. The link is bound to its
+address: only an account that already proved it reads that mailbox (its login
+address, or an address allauth holds as verified) may accept, or a new account
+created from the link itself. Holding the link proves nothing about an
+existing account: a link forwarded, leaked or read over a shoulder must not
+let another account join, nor turn an address someone merely typed into their
+account into a verified one. Sending is counted per person
+(``workspace.invite`` in PORTAL_RATE_LIMITS).
 """
 
 from datetime import timedelta
@@ -16,6 +21,9 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal.core import ratelimit
 
 from . import audit, notifications
 from .models import Invitation, Membership, Role, Workspace
@@ -28,6 +36,33 @@ ROLE_RANK = {Role.OBSERVER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
 
 class InvitationError(Exception):
     """Something the person can fix; the message says what."""
+
+
+class TooManyInvitations(InvitationError):
+    """The sender hit the ``workspace.invite`` limit; nothing was sent."""
+
+    def __init__(self, retry_after):
+        self.retry_after = retry_after
+        super().__init__(
+            ngettext(
+                "You have sent many invitations in a short time. Nothing was sent: try again "
+                "in %(seconds)s second.",
+                "You have sent many invitations in a short time. Nothing was sent: try again "
+                "in %(seconds)s seconds.",
+                retry_after,
+            )
+            % {"seconds": retry_after}
+        )
+
+
+def _count_invitation(actor):
+    """Each mailed invitation reaches a stranger's mailbox in the portal's name:
+    a stolen or careless account must not turn the portal into a mailer."""
+    if actor is None:
+        return
+    outcome = ratelimit.consume("workspace.invite", key=actor.pk)
+    if not outcome.allowed:
+        raise TooManyInvitations(outcome.retry_after)
 
 
 def normalise_email(email):
@@ -45,7 +80,7 @@ def member_with_email(workspace, email):
 
 
 def account_for(email):
-    """The active account that owns ``email`` (its login or a verified address)."""
+    """The account that owns ``email`` (its login or a verified address)."""
     email = normalise_email(email)
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
@@ -60,11 +95,34 @@ def account_for(email):
 
 
 def belongs_to(user, email):
+    """``user`` has proved they read mail at ``email``: it is their verified
+    address, or their login address that allauth does not hold as unverified.
+    An address merely added to an account proves nothing: anyone can type any
+    address there."""
     email = normalise_email(email)
-    return (
-        user.email.lower() == email
-        or EmailAddress.objects.filter(user=user, email__iexact=email).exists()
-    )
+    addresses = EmailAddress.objects.filter(user=user, email__iexact=email)
+    if addresses.filter(verified=True).exists():
+        return True
+    return normalise_email(user.email) == email and not addresses.exists()
+
+
+def release_unproven_claims(email):
+    """Remove ``email`` from accounts that added it but never confirmed it.
+
+    Called when a new account is made from an invitation link, the only proof
+    of the address anyone has: otherwise an attacker who typed the invited
+    address into their own account would lock the invited person out (allauth
+    refuses a signup for an address any account holds). Login addresses are
+    left alone; those accounts are asked to sign in instead."""
+    EmailAddress.objects.filter(email__iexact=normalise_email(email), verified=False).exclude(
+        user__email__iexact=normalise_email(email)
+    ).delete()
+
+
+def holds_unverified(user, email):
+    """The person added ``email`` to their account but never confirmed it: the
+    wrong-account page then tells them to confirm it first."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=False).exists()
 
 
 def _revoke_open(workspace, emails, *, actor, request, reason):
@@ -102,15 +160,19 @@ def revoke_open_for(workspace, user, *, actor, request=None, reason, verified_on
     _revoke_open(workspace, emails, actor=actor, request=request, reason=reason)
 
 
+def _check_invitable(workspace, email, role):
+    if Role(role) == Role.OWNER:
+        raise InvitationError(_("Ownership cannot be given by invitation; transfer it instead."))
+    if member_with_email(workspace, email):
+        raise InvitationError(_("This person is already a member of the workspace."))
+
+
 def create_invitation(workspace, email, role, *, actor, request=None):
     """Record an invitation without mailing it. Returns (invitation, token);
     the token exists nowhere else, so mail it or show it now."""
     email = normalise_email(email)
     role = Role(role)
-    if role == Role.OWNER:
-        raise InvitationError(_("Ownership cannot be given by invitation; transfer it instead."))
-    if member_with_email(workspace, email):
-        raise InvitationError(_("This person is already a member of the workspace."))
+    _check_invitable(workspace, email, role)
     token = new_token()
     with transaction.atomic():
         # One invitation change at a time per workspace: a double submit waits
@@ -138,7 +200,11 @@ def create_invitation(workspace, email, role, *, actor, request=None):
 
 
 def invite(workspace, email, role, *, actor, request=None):
-    """Create an invitation and mail it at once. Returns (invitation, mailed)."""
+    """Create an invitation and mail it at once. Returns (invitation, mailed).
+    Raises TooManyInvitations (nothing saved, nothing sent) past the limit."""
+    # A mistake the form reports (already a member…) does not use up the limit.
+    _check_invitable(workspace, normalise_email(email), role)
+    _count_invitation(actor)
     invitation, token = create_invitation(workspace, email, role, actor=actor, request=request)
     return invitation, notifications.send_invitation(invitation, token, request)
 
@@ -150,6 +216,7 @@ def resend(invitation, *, actor, request=None):
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at or invitation.revoked_at:
             raise InvitationError(_("This invitation has been used or revoked; send a new one."))
+        _count_invitation(actor)
         replacement, token = create_invitation(
             invitation.workspace, invitation.email, invitation.role, actor=actor, request=request
         )
@@ -194,10 +261,19 @@ def find(token):
     return Invitation.objects.with_token(token).select_related("workspace").first()
 
 
+WRONG_ACCOUNT_MESSAGE = _(
+    "This invitation was sent to an address this account has not confirmed. Sign in with the "
+    "invited address, or confirm that address in your account first."
+)
+
+
 @transaction.atomic
-def accept(invitation, user, *, request=None):
+def accept(invitation, user, *, request=None, new_account=False):
     """Make ``user`` a member as the invitation says. The caller has checked
-    that the person holds the token; this checks everything else."""
+    that the person holds the token; this checks everything else.
+
+    ``new_account``: the account was created from this link in this request,
+    with the invited address fixed, so the link is its proof of the address."""
     invitation = (
         Invitation.objects.select_for_update().select_related("workspace").get(pk=invitation.pk)
     )
@@ -206,23 +282,18 @@ def accept(invitation, user, *, request=None):
     # Archived means read-only: nobody joins until it is restored.
     if invitation.workspace.is_archived:
         raise InvitationError(ARCHIVED_MESSAGE)
-    if not belongs_to(user, invitation.email):
-        raise InvitationError(
-            _("This invitation was sent to another email address than the one you signed in with.")
-        )
     workspace = invitation.workspace
-    # Following the link proves the person reads mail at this address.
-    address = EmailAddress.objects.filter(user=user, email__iexact=invitation.email).first()
-    if address is None:
-        EmailAddress.objects.create(
+    if new_account and normalise_email(user.email) == normalise_email(invitation.email):
+        # Only the mail's reader could open the signup this link led to.
+        EmailAddress.objects.update_or_create(
             user=user,
-            email=invitation.email,
-            verified=True,
-            primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+            email__iexact=invitation.email,
+            defaults={"email": user.email, "verified": True, "primary": True},
         )
-    elif not address.verified:
-        address.verified = True
-        address.save(update_fields=["verified"])
+    elif not belongs_to(user, invitation.email):
+        # Never verify an existing account's address here: whoever holds the
+        # link could have added the invited address to their own account.
+        raise InvitationError(WRONG_ACCOUNT_MESSAGE)
 
     # Used before the membership is added: joining revokes the person's other
     # open invitations to this workspace, and this one must count as accepted.

@@ -1,9 +1,16 @@
 """Join requests: people of verified member organisations see the names of
-workspaces listed to the network and may ask to join; managers decide."""
+workspaces listed to the network and may ask to join; managers decide.
+
+Each request lands in the managers' queue and mailbox, so asking is counted
+per person (``workspace.join_request`` in PORTAL_RATE_LIMITS): enough to ask
+the few workspaces one works with, not to sweep the directory."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal.core import ratelimit
 
 from . import audit, notifications
 from .audience import is_network_member
@@ -13,6 +20,23 @@ from .permissions import set_membership
 
 class JoinRequestError(Exception):
     """Something the person can understand; the message says what."""
+
+
+class TooManyJoinRequests(JoinRequestError):
+    """The person hit the ``workspace.join_request`` limit; nothing was sent."""
+
+    def __init__(self, retry_after):
+        self.retry_after = retry_after
+        super().__init__(
+            ngettext(
+                "You have asked to join many workspaces in a short time. Your request was not "
+                "sent: try again in %(seconds)s second.",
+                "You have asked to join many workspaces in a short time. Your request was not "
+                "sent: try again in %(seconds)s seconds.",
+                retry_after,
+            )
+            % {"seconds": retry_after}
+        )
 
 
 def directory_for(user):
@@ -52,6 +76,9 @@ def request_to_join(workspace, user, message="", *, request=None):
     existing = JoinRequest.objects.pending().filter(workspace=workspace, user=user).first()
     if existing is not None:
         return existing
+    outcome = ratelimit.consume("workspace.join_request", key=user.pk)
+    if not outcome.allowed:
+        raise TooManyJoinRequests(outcome.retry_after)
     join_request = JoinRequest.objects.create(
         workspace=workspace, user=user, message=(message or "").strip()
     )

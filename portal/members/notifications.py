@@ -100,6 +100,40 @@ def send_invitation(invitation, token, request=None):
     return send_messages([message]) == 1
 
 
+def send_coordinator_self_added(workspace_id, coordinator_id, role):
+    """Tell the workspace's owners, at once and whatever their digest choice,
+    that a network coordinator gave themselves access: nobody inside the
+    workspace decided it, so they must be able to object."""
+    from .models import Role, Workspace
+
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    coordinator = get_user_model().objects.filter(pk=coordinator_id).first()
+    if workspace is None or coordinator is None:
+        return 0
+    owners = (
+        get_user_model()
+        .objects.filter(
+            memberships__workspace=workspace, memberships__role=Role.OWNER, is_active=True
+        )
+        .exclude(pk=coordinator.pk)
+        .exclude(email="")
+        .order_by("pk")
+    )
+    context = {
+        "workspace_name": workspace.name,
+        "coordinator": coordinator.get_full_name() or coordinator.email,
+        "coordinator_email": coordinator.email,
+        "role": Role(role).label,
+        "url": absolute_url(reverse("members:member_list", kwargs={"slug": workspace.slug})),
+    }
+    return send_messages(
+        [
+            render_message("members/email/coordinator_self_added", context, owner.email)
+            for owner in owners
+        ]
+    )
+
+
 def send_join_decision(join_request):
     message = render_message(
         "members/email/join_decision",

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from portal.core.roles import is_network_coordinator
+
 from . import activity, audit
 from .models import Membership, Role, Verb, Workspace
 from .models.workspaces import (
@@ -27,6 +29,16 @@ ROLE_PERMISSIONS = {
     Role.MANAGER: (PERM_VIEW, PERM_CONTRIBUTE, PERM_MODERATE),
     Role.OWNER: ALL_WORKSPACE_PERMS,
 }
+
+
+# A coordinator giving themselves a place in a workspace is shown to its
+# owners, under this verb in the activity stream.
+VERB_COORDINATOR_SELF_ADDED = "coordinator_self_added"
+activity.register_verb(
+    VERB_COORDINATOR_SELF_ADDED,
+    _("added themselves to the workspace (network coordinator)"),
+)
+_ROLE_RANK = {Role.OBSERVER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
 
 
 class PermissionChangeError(Exception):
@@ -139,6 +151,8 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
     role = Role(role)
     owner_count = _lock_owners(workspace)
     membership = _lock_membership(workspace, user)
+    previous_role = Role(membership.role) if membership is not None else None
+    self_added = _coordinator_adds_self(actor, user, previous_role, role, via, owner_count)
     if membership is None:
         membership = Membership.objects.create(workspace=workspace, user=user, role=role)
         audit.record(
@@ -150,7 +164,8 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
             role=role.value,
             via=via,
         )
-        activity.record(workspace, user, Verb.MEMBER_JOINED)
+        if not self_added:
+            activity.record(workspace, user, Verb.MEMBER_JOINED)
         # Only proven addresses here: anyone can add an unverified address to
         # their account, and joining must not cancel a stranger's invitation.
         _close_invitations(
@@ -173,7 +188,41 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
         )
     granted, revoked = _sync_perms(workspace, user, role)
     _audit_perm_changes(actor, workspace, user, granted, revoked, request)
+    if self_added:
+        _show_self_add_to_owners(workspace, actor, previous_role, role, via, request)
     return membership
+
+
+def _coordinator_adds_self(actor, user, previous_role, role, via, owner_count):
+    """A coordinator may reach any workspace through the Network admin: when
+    they use that to let themselves in (or raise their own role), the owners
+    must know at once. Accepting an invitation is not self-service (someone
+    invited them), and a workspace being created has no owner yet to tell."""
+    if actor is None or getattr(actor, "pk", None) != user.pk or via == "invitation":
+        return False
+    if owner_count == 0 or not is_network_coordinator(actor):
+        return False
+    return previous_role is None or _ROLE_RANK[role] > _ROLE_RANK[previous_role]
+
+
+def _show_self_add_to_owners(workspace, coordinator, previous_role, role, via, request):
+    audit.record(
+        coordinator,
+        audit.COORDINATOR_SELF_ADDED,
+        target=coordinator,
+        workspace=workspace,
+        request=request,
+        role=role.value,
+        previous=previous_role.value if previous_role else "",
+        via=via,
+    )
+    activity.record(workspace, coordinator, VERB_COORDINATOR_SELF_ADDED)
+    from . import notifications
+
+    coordinator_id, workspace_id = coordinator.pk, workspace.pk
+    transaction.on_commit(
+        lambda: notifications.send_coordinator_self_added(workspace_id, coordinator_id, role)
+    )
 
 
 @transaction.atomic

@@ -107,6 +107,11 @@ def problems(urls, builders):
 def expected(url, role, user, *, archived):
     rule = url.access_rule
     if rule == RULE_TOKEN:
+        # The invitation link is bound to its address (invitee@example.org in
+        # url_builders): a visitor may sign up through it, but every signed-in
+        # role here is another account and is refused.
+        if role != "anonymous" and url.name == "members:invitation_accept":
+            return FORBIDDEN
         return ALLOWED
     if role == "anonymous":
         return LOGIN

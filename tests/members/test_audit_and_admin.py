@@ -10,7 +10,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_perms
 
 from portal.members import audit
-from portal.members.demo import ensure_office_editors_group
+from portal.members.demo import ensure_site_role_groups
 from portal.members.models import AuditEvent, Membership, Organisation, Workspace
 from portal.members.permissions import ROLE_PERMISSIONS
 from tests.factories import OrganisationFactory, UserFactory, make_file
@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def office(roles):
+    """The office's network coordinator (being staff alone grants nothing:
+    tests/members/test_separation_of_duties.py)."""
     staff = roles["staff"]
-    staff.groups.add(ensure_office_editors_group())
+    staff.groups.add(ensure_site_role_groups()["Network coordinators"])
     return staff
 
 

@@ -18,11 +18,12 @@ import itertools
 from collections import Counter
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from portal.core.roles import EDITORS, NETWORK_COORDINATORS
 from portal.members.audience import NETWORK, PUBLIC, audiences_for, can_see, workspace_token
 from portal.search import db_search, es_search, index, queue
 from portal.search.client import get_client
@@ -37,6 +38,7 @@ pytestmark = pytest.mark.django_db
 VOCABULARY = ["almaty", "borscht", "cypress", "dolphin", "fjord", "glacier", "igloo", "kumquat"]
 KINDS = ["report", "discussion", "page", "file"]
 COUNTRIES = ["KG", "UZ", "TJ"]
+OFFICE_GROUPS = {"editor": EDITORS, "coordinator": NETWORK_COORDINATORS}
 YEARS = [2022, 2023, 2024]
 ROLES = ["owner", "manager", "member", "observer"]
 PER_PAGE = 10
@@ -77,7 +79,9 @@ def worlds(draw):
                 {
                     "organisation": st.none() | st.integers(0, len(organisations) - 1),
                     "active": st.sampled_from([True, True, True, False]),
-                    "staff": st.sampled_from([False, False, False, True]),
+                    # Staff alone, or a page editor, is not the network;
+                    # a network coordinator is (portal.core.roles).
+                    "office": st.sampled_from([None, None, None, "staff", "editor", "coordinator"]),
                     "roles": st.dictionaries(
                         st.integers(0, workspaces - 1), st.sampled_from(ROLES), max_size=3
                     ),
@@ -147,13 +151,17 @@ def _build(world):
     for spec in world["people"]:
         organisation = None if spec["organisation"] is None else organisations[spec["organisation"]]
         user = UserFactory(
-            organisation=organisation, is_active=spec["active"], is_staff=spec["staff"]
+            organisation=organisation, is_active=spec["active"], is_staff=bool(spec["office"])
         )
+        if spec["office"] in OFFICE_GROUPS:
+            user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUPS[spec["office"]])[0])
         for number, role in spec["roles"].items():
             add_member(workspaces[number], user, role)
         expected = {PUBLIC}
         if spec["active"]:
-            if spec["staff"] or (organisation is not None and organisation.verified):
+            if spec["office"] == "coordinator" or (
+                organisation is not None and organisation.verified
+            ):
                 expected.add(NETWORK)
             expected |= {workspace_token(workspaces[n]) for n in spec["roles"]}
         people.append((user, expected))

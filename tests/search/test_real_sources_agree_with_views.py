@@ -10,10 +10,11 @@ and every object the person can open must be among the hits.
 """
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from portal.core.roles import NETWORK_COORDINATORS
 from portal.members import discussions, files
 from portal.members.permissions import remove_membership
 from portal.search import index
@@ -21,6 +22,13 @@ from portal.search.client import get_client
 from portal.search.rebuild import rebuild
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_workspace
 from tests.reports.factories import make_report, network_user
+
+
+def coordinator():
+    person = UserFactory(is_staff=True)
+    person.groups.add(Group.objects.get_or_create(name=NETWORK_COORDINATORS)[0])
+    return person
+
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +75,9 @@ def world(es_prefix):
         "outsider": UserFactory(),
         "unverified organisation": UserFactory(organisation=OrganisationFactory(verified=False)),
         "network member": network_user(),
+        # Staff alone reads nothing of the network; the coordinators do.
         "office staff": UserFactory(is_staff=True),
+        "network coordinator": coordinator(),
         "osh owner": osh_owner,
         "osh member": osh_member,
         "osh observer": osh_observer,
@@ -149,7 +159,8 @@ def test_expected_visibility(world):
     }
     assert seen["anonymous"] == set()
     assert seen["outsider"] == set()
-    assert seen["office staff"] == {"osh shared report"}
+    assert seen["office staff"] == set()
+    assert seen["network coordinator"] == {"osh shared report"}
     assert seen["network member"] == {"osh shared report"}
     assert "osh draft report" in seen["osh observer"]
     assert "andijan report" not in seen["osh owner"]

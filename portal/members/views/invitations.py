@@ -3,7 +3,9 @@
 - Unknown token: 404; used, revoked or expired: 410; workspace archived:
   403; each with a page that says what to do.
 - Signed in with the invited address: one click to join.
-- Signed in as someone else: told to sign out and use the invited address.
+- Signed in as an account that has not proved the invited address (another
+  login, or the address added but never confirmed): refused with 403 and told
+  to sign in with the invited address or to confirm it first.
 - Not signed in, and the address has an account: asked to sign in first.
 - Not signed in, no account yet: allauth's signup, open for this one request
   even when signup is closed, with the address fixed and already verified.
@@ -25,8 +27,10 @@ from ..models import Invitation, InvitationStatus
 
 
 def _no_referrer(response):
-    # The token is in the address; it must not travel to other sites.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address; it must not travel to other sites. Not
+    # "no-referrer": browsers then post this page's forms with "Origin: null",
+    # which Django's CSRF check refuses, and nobody could sign up or join.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -81,7 +85,7 @@ class InvitationSignupView(SignupView):
             response = super().form_valid(form)
             user = getattr(self, "user", None)
             if user is not None and user.pk:
-                invitations.accept(invitation, user, request=self.request)
+                invitations.accept(invitation, user, request=self.request, new_account=True)
                 messages.success(
                     self.request,
                     _("Welcome to %(name)s.") % {"name": invitation.workspace.name},
@@ -105,7 +109,11 @@ def invitation_accept(request, token):
     if request.user.is_authenticated:
         if not invitations.belongs_to(request.user, invitation.email):
             context["logout_next"] = request.path
-            return _no_referrer(render(request, "members/invitation_wrong_account.html", context))
+            context["unconfirmed"] = invitations.holds_unverified(request.user, invitation.email)
+            context["email_url"] = reverse("account_email")
+            return _no_referrer(
+                render(request, "members/invitation_wrong_account.html", context, status=403)
+            )
         if request.method == "POST":
             try:
                 invitations.accept(invitation, request.user, request=request)
@@ -121,6 +129,8 @@ def invitation_accept(request, token):
         return _no_referrer(render(request, "members/invitation_sign_in.html", context))
 
     # No account yet: sign up through allauth, even with signup closed.
+    if request.method == "POST":
+        invitations.release_unproven_claims(invitation.email)
     request.portal_invitation_signup = True
     get_adapter(request).stash_verified_email(request, invitation.email)
     response = InvitationSignupView.as_view(invitation=invitation)(request)

@@ -142,6 +142,8 @@ def invitation_create(request, workspace):
                     actor=request.user,
                     request=request,
                 )
+            except invitations.TooManyInvitations as exc:
+                return _too_many_invitations(request, form, exc)
             except invitations.InvitationError as exc:
                 form.add_error("email", str(exc))
             else:
@@ -162,6 +164,17 @@ def invitation_create(request, workspace):
             request, "members/invitation_form.html", {"form": form}, tab="members", status=400
         )
     return render_workspace(request, "members/invitation_form.html", {"form": form}, tab="members")
+
+
+def _too_many_invitations(request, form, exc):
+    """Refused by the invitation limit: the form comes back as typed, with
+    when to try again; nothing was saved or sent."""
+    form.add_error(None, str(exc))
+    response = render_workspace(
+        request, "members/invitation_form.html", {"form": form}, tab="members", status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 _MAIL_FAILED = gettext_lazy(
@@ -187,6 +200,13 @@ def invitation_resend(request, workspace, invitation_id):
     invitation = get_object_or_404(Invitation, workspace=workspace, pk=invitation_id)
     try:
         invitation, mailed = invitations.resend(invitation, actor=request.user, request=request)
+    except invitations.TooManyInvitations as exc:
+        form = InvitationForm(
+            {"email": invitation.email, "role": invitation.role},
+            roles=grantable_roles(request.workspace_perms),
+        )
+        form.is_valid()
+        return _too_many_invitations(request, form, exc)
     except invitations.InvitationError as exc:
         messages.error(request, str(exc))
         return _members_url(workspace)

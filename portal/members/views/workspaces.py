@@ -156,6 +156,17 @@ def join_request_create(request, slug):
                 joining.request_to_join(
                     workspace, request.user, form.cleaned_data["message"], request=request
                 )
+            except joining.TooManyJoinRequests as exc:
+                # The form keeps the message so nothing typed is lost.
+                form.add_error(None, str(exc))
+                response = render(
+                    request,
+                    "members/join_request_form.html",
+                    {"workspace": workspace, "form": form, "pending": None},
+                    status=429,
+                )
+                response["Retry-After"] = str(exc.retry_after)
+                return response
             except joining.JoinRequestError as exc:
                 messages.error(request, str(exc))
                 return redirect("members:network_directory")
