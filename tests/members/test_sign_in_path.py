@@ -427,3 +427,28 @@ def test_with_mfa_off_staff_without_authenticator_open_the_admin(client, setting
 def test_wagtails_password_reset_is_off_allauths_is_the_one(client):
     assert client.get("/admin/password_reset/").status_code == 404
     assert client.get(reverse("account_reset_password")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # allauth announces a new device on commit
+def test_setting_up_the_authenticator_counts_as_passing_it_in_that_session(
+    people, client, settings
+):
+    settings.PORTAL_REQUIRE_MFA = True
+    workspace, roles = people
+    owner = roles["owner"]
+    client.force_login(owner)
+    target = f"/workspaces/{workspace.slug}/"
+    response = client.get(target)
+    assert response.url == f"{reverse('mfa_activate_totp')}?next={target}"
+
+    # allauth asks for the password again before a device is added.
+    response = client.get(response.url)
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    client.post(response.url, {"password": DEFAULT_PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    response = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=owner, type="totp").exists()
+    # The code typed to set it up was the proof: no second code for this session.
+    assert client.get(target).status_code == 200
