@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.regex_helper import normalize
 
 from portal.members.audience import NETWORK, PUBLIC, audiences_for, workspace_token
+from portal.members.second_factor import MIDDLEWARE_PATH, check_middleware_installed
 from tests.factories import DEFAULT_PASSWORD, UserFactory, make_discussion, make_file
 from tests.mfa import add_totp, current_code, mark_second_factor_passed, pass_second_factor
 from tests.reports.factories import add_cases, make_report, network_user
@@ -452,3 +453,10 @@ def test_setting_up_the_authenticator_counts_as_passing_it_in_that_session(
     assert Authenticator.objects.filter(user=owner, type="totp").exists()
     # The code typed to set it up was the proof: no second code for this session.
     assert client.get(target).status_code == 200
+
+
+def test_the_portal_refuses_to_start_without_the_second_factor_middleware(settings):
+    """Without it every request would fall back to the weaker account rule."""
+    assert check_middleware_installed(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != MIDDLEWARE_PATH]
+    assert [error.id for error in check_middleware_installed(None)] == ["portal.E010"]
