@@ -322,10 +322,11 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "home/password_required.html"  # noqa: S105
 # One sign-in path: Wagtail's admin and private pages send visitors to
 # allauth's login (its forms at /admin/login/ and /<lang>/_util/login/ are
-# replaced in portal/urls.py), and passwords are reset through allauth only,
-# under its rate limits.
+# replaced in portal/urls.py; the admin keeps its /admin/login/ address, which
+# answers people signed in without admin access with a 403 instead of a
+# redirect loop), and passwords are reset through allauth only, under its
+# rate limits.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 # Wagtail's own admin search runs on its database backend; the public search is

@@ -202,9 +202,17 @@ def test_wagtails_login_forms_send_the_person_to_allauth_keeping_next(world, csr
 
 
 def test_the_admin_sends_visitors_to_allauths_login(client):
-    response = client.get("/admin/pages/")
-    assert response.status_code == 302
-    assert response.url == "/accounts/login/?next=/admin/pages/"
+    response = client.get("/admin/pages/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/login/?next=/admin/pages/"
+    assert response.status_code == 200
+
+
+def test_a_member_without_admin_access_is_refused_without_a_redirect_loop(people, client):
+    client.force_login(people[1]["member"])
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
+    assert "_auth_user_id" in client.session  # refused, not signed out
 
 
 def test_allauth_login_asks_for_the_code_and_only_the_code_opens_the_session(world, csrf_token):
