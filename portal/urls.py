@@ -8,10 +8,19 @@ from portal.api.api import api as api_v1
 from portal.core import media as media_views
 from portal.core import views as core_views
 from portal.home import views as public_views
+from portal.members import sign_in
 
 # Not language-prefixed: the admin, accounts and the members' area choose their
 # language from the visitor's cookie or browser (LocaleMiddleware).
 urlpatterns = [
+    # One sign-in path (allauth's, with its rate limits and second factor):
+    # Wagtail's admin login form answers by sending the person there.
+    path(
+        "admin/login/",
+        sign_in.to_allauth_login,
+        {"default_next": "wagtailadmin_home"},
+        name="wagtailadmin_login",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
@@ -42,8 +51,15 @@ urlpatterns = [
 
 # Public pages live under a language prefix (/ru/…, /en/…); Wagtail routes them
 # through the public page cache (portal/home/cache.py). Wagtail's own helper URLs
-# (password-protected pages, front-end login) come first, unchanged.
-_wagtail_helpers = [p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"]
+# come first: the page-password form unchanged (a page's password, not an
+# account's), the front-end login replaced by the way to allauth's.
+_wagtail_helpers = [
+    path("_util/login/", sign_in.to_allauth_login, name="wagtailcore_login")
+    if p.name == "wagtailcore_login"
+    else p
+    for p in wagtail_urls.urlpatterns
+    if p.name != "wagtail_serve"
+]
 urlpatterns += i18n_patterns(
     *_wagtail_helpers,
     re_path(wagtail_urls.serve_pattern, public_views.serve, name="wagtail_serve"),

@@ -3,7 +3,8 @@
 - Partner tokens (``Authorization: Bearer fnp_…``) for the anonymised export:
   missing, unknown, expired or revoked -> 401; valid but without the scope -> 403.
 - The browser session of a signed-in member for workspace data: anonymous ->
-  401; MFA required but not set up -> 403. CSRF is checked for unsafe methods
+  401; a session that has not passed the second factor where the portal asks
+  for it (portal.members.second_factor) -> 403. CSRF is checked for unsafe methods
   (the API is read-only today).
 
 Both also apply the API's abuse limits (``limits``): 429 with Retry-After.
@@ -55,6 +56,12 @@ class MemberSession(SessionAuth):
         if not user.is_authenticated or not user.is_active:
             return None
         if mfa_blocks_restricted_access(user):
-            raise HttpError(403, _("Set up an authenticator app before you open workspace data."))
+            raise HttpError(
+                403,
+                _(
+                    "Set up an authenticator app, or sign in with its code, "
+                    "before you open workspace data."
+                ),
+            )
         limits.check_member(request, user)
         return user

@@ -3,7 +3,9 @@
 Rules, applied the same way everywhere:
 - anonymous visitors are sent to the login page, whatever the URL (so a login
   redirect reveals nothing about which workspaces exist);
-- with PORTAL_REQUIRE_MFA on, a signed-in person without TOTP is sent to set it up;
+- a session that has not passed the second factor is sent to pass it (an
+  account with an authenticator) or, with PORTAL_REQUIRE_MFA on, to set one up
+  (portal.members.second_factor);
 - a workspace the person is not a member of answers 404, exactly like a slug that
   does not exist;
 - a member whose role lacks the permission for an action gets 403;
@@ -17,13 +19,13 @@ each role must get. A view without one fails that test.
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
+from . import second_factor
 from .audience import is_network_member, mfa_blocks_restricted_access
 from .models import Membership, Workspace
 
@@ -119,11 +121,16 @@ def members_area_gate(request):
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if mfa_blocks_restricted_access(user):
-        messages.info(
+        return second_factor.gate_response(
             request,
-            _("Workspaces hold sensitive data: set up an authenticator app before you open them."),
+            set_up_message=_(
+                "Workspaces hold sensitive data: set up an authenticator app before you open them."
+            ),
+            code_message=_(
+                "Workspaces hold sensitive data: enter a code from your authenticator app "
+                "to open them."
+            ),
         )
-        return redirect_to_login(request.get_full_path(), login_url="mfa_activate_totp")
     return None
 
 

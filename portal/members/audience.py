@@ -12,10 +12,9 @@ querysets and the search index all use ``audiences_for`` so that search can
 never show a thing its page would refuse.
 """
 
-from django.conf import settings
-
 from portal.core.roles import is_network_coordinator
 
+from . import second_factor
 from .models import Workspace
 
 PUBLIC = "public"
@@ -49,13 +48,11 @@ def is_network_member(user):
 
 
 def mfa_blocks_restricted_access(user):
-    """With PORTAL_REQUIRE_MFA on, a person without a TOTP device sees public
-    material only, everywhere (pages and search), until they set one up."""
-    if not settings.PORTAL_REQUIRE_MFA or not user.is_authenticated:
-        return False
-    from allauth.mfa.models import Authenticator
-
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    """The person sees public material only, everywhere (pages, API, search),
+    until this session passes the second factor (or, with PORTAL_REQUIRE_MFA
+    on, until they set one up). The rule lives in portal.members.second_factor:
+    it asks the current request's session, not merely whether a device exists."""
+    return second_factor.blocks_restricted_access(user)
 
 
 def audiences_for(user):

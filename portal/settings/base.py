@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "portal.members.middleware.UploadSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Whether this session passed the second factor (after authentication).
+    "portal.members.second_factor.SecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -190,8 +192,15 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ferghana Network Portal"
 MFA_RECOVERY_CODE_COUNT = 10
 
-# Members must enrol a TOTP device before opening a workspace (see members app).
+# With it on, restricted data (workspaces, reports, exports, the members' API,
+# network pages, search beyond public) and the admin open only to a session
+# that passed the second factor; people without an authenticator are sent to
+# set one up. Off, the same holds for every account that has an authenticator
+# (portal/members/second_factor.py).
 PORTAL_REQUIRE_MFA = env.bool("PORTAL_REQUIRE_MFA", default=False)
+# A browser allauth "trusts" would skip the code and leave no MFA record in the
+# session; the portal asks for the code at every sign-in.
+MFA_TRUST_ENABLED = False
 
 # Abuse limits (portal.core.ratelimit), counted in the shared "default" cache.
 # Each value is "N/period" rates joined by commas (s, m, h, d; "5/10m" allowed);
@@ -359,8 +368,14 @@ WAGTAILDOCS_EXTENSIONS = [
     "zip",
 ]
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "home/password_required.html"  # noqa: S105
-# Pages restricted to signed-in people send visitors to the portal's own sign-in.
+# One sign-in path: Wagtail's admin and private pages send visitors to
+# allauth's login (its forms at /admin/login/ and /<lang>/_util/login/ are
+# replaced in portal/urls.py; the admin keeps its /admin/login/ address, which
+# answers people signed in without admin access with a 403 instead of a
+# redirect loop), and passwords are reset through allauth only, under its
+# rate limits.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 # Wagtail's own admin search runs on its database backend; the public search is
 # the portal's Elasticsearch index (portal/search), which knows about audiences.

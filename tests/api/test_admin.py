@@ -93,6 +93,8 @@ def test_people_without_admin_access_cannot_manage_tokens(client):
     client.force_login(UserFactory())
     response = client.get("/admin/api-tokens/")
     assert response.status_code == 302 and "/admin/login/" in response.url
+    # Signed in already: refused there, never sent round to allauth's login and back.
+    assert client.get(response.url).status_code == 403
     assert client.post(f"/admin/api-tokens/revoke/{token.pk}/").status_code == 302
     token.refresh_from_db()
     assert not token.is_revoked

@@ -6,11 +6,11 @@ import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from portal.members.middleware import LAST_SEEN_KEY
 from tests.factories import make_discussion, make_file
+from tests.mfa import add_totp, pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +70,6 @@ def test_a_role_too_low_gets_a_friendly_403_page(workspace, roles, as_user):
     assert "My workspaces" in body or "Мои" in body
 
 
-def _add_totp(user):
-    TOTP.activate(user, generate_totp_secret())
-
-
 def test_with_mfa_required_no_workspace_page_opens_before_totp_is_set_up(
     workspace, roles, as_user, settings
 ):
@@ -94,8 +90,13 @@ def test_with_mfa_required_no_workspace_page_opens_before_totp_is_set_up(
     )
     assert not workspace.discussions.exists()
 
-    _add_totp(roles["member"])
+    secret = add_totp(roles["member"])
     assert Authenticator.objects.filter(user=roles["member"], type="totp").exists()
+    # Owning a device is not enough: this (password-only) session must type its code.
+    response = client.get("/workspaces/osh-monitoring/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_reauthenticate"))
+    pass_second_factor(client, roles["member"], secret)
     assert client.get("/workspaces/osh-monitoring/").status_code == 200
 
 
