@@ -26,7 +26,16 @@ def shared_reports(request):
         .annotate(case_count=Count("cases"))
         .order_by("-period_end", "-pk")
     )
-    return render(request, "reports/network_reports.html", {"reports": reports})
+    return render(
+        request,
+        "reports/network_reports.html",
+        {
+            "reports": reports,
+            "pending_approvals": ShareApproval.objects.pending().count()
+            if is_network_coordinator(request.user)
+            else None,
+        },
+    )
 
 
 def _coordinators_only(request):
