@@ -54,6 +54,10 @@ REPORT_CHANGED = "report.changed"
 REPORT_STATUS_CHANGED = "report.status_changed"
 REPORT_SHARED = "report.shared"
 REPORT_WITHDRAWN = "report.withdrawn"
+REPORT_SHARE_REQUESTED = "report.share_requested"
+REPORT_SHARE_APPROVED = "report.share_approved"
+REPORT_SHARE_DECLINED = "report.share_declined"
+REPORT_SHARE_CANCELLED = "report.share_cancelled"
 REPORT_EXPORTED = "report.exported"
 CASES_IMPORTED = "cases.imported"
 API_TOKEN_USED = "api_token.used"
@@ -98,6 +102,10 @@ LABELS = {
     REPORT_STATUS_CHANGED: _("Report status changed"),
     REPORT_SHARED: _("Report shared with the network"),
     REPORT_WITHDRAWN: _("Report withdrawn from the network"),
+    REPORT_SHARE_REQUESTED: _("Office approval requested to share a report"),
+    REPORT_SHARE_APPROVED: _("Office approved sharing a report"),
+    REPORT_SHARE_DECLINED: _("Office declined sharing a report"),
+    REPORT_SHARE_CANCELLED: _("Request to share a report cancelled"),
     REPORT_EXPORTED: _("Data exported"),
     CASES_IMPORTED: _("Case records imported"),
     API_TOKEN_USED: _("API token used"),

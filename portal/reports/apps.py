@@ -22,3 +22,10 @@ class ReportsConfig(AppConfig):
         register_verb("report_submitted", _("submitted a monitoring report for review"))
         register_verb("report_reviewed", _("marked a monitoring report as reviewed"))
         register_verb("report_shared", _("shared a monitoring report with the network"))
+        register_verb(
+            "report_share_requested",
+            _("asked the office to approve sharing a monitoring report with the network"),
+        )
+        register_verb(
+            "report_share_declined", _("declined sharing a monitoring report with the network")
+        )

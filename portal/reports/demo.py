@@ -13,9 +13,11 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
+from portal.core.roles import NETWORK_COORDINATORS
 from portal.members.models import Workspace, WorkspaceFile
-from portal.members.permissions import create_workspace
+from portal.members.permissions import create_workspace, set_membership
 
 from . import services
 from . import vocabulary as vocab
@@ -36,8 +38,10 @@ WORKSPACES = {
         "Shelters and reintegration services in Andijan region.",
     ),
 }
-# Who writes and who reviews, when the members' demo step has made these people
-# members of the workspace; otherwise the owner does both.
+# Who writes and who reviews. Four eyes: the reviewer is a second person, a
+# manager who neither wrote nor changed the report (portal.reports.four_eyes).
+# Without the members' demo step the owner writes and the reviewer is made a
+# manager here, if their account exists.
 PEOPLE = {
     "osh-monitoring": {"author": "alia@example.org", "reviewer": "nurlan@example.org"},
     "andijan-shelters": {"author": "dilnoza@example.org", "reviewer": "farrukh@example.org"},
@@ -250,13 +254,30 @@ def _workspace(slug, ctx):
     return create_workspace(owner=owner, slug=slug, name=name, description=description)
 
 
-def _people(workspace):
+def _people(workspace, ctx):
     owner = workspace.memberships.get(role="owner").user
     people = {}
     for part, email in PEOPLE[workspace.slug].items():
         membership = workspace.memberships.filter(user__email=email).select_related("user").first()
         people[part] = membership.user if membership else owner
+    if people["reviewer"] == people["author"]:
+        reviewer = get_user_model().objects.filter(email=PEOPLE[workspace.slug]["reviewer"]).first()
+        if reviewer is not None:
+            set_membership(workspace, reviewer, "manager", actor=None, via="demo")
+            ctx.say(f"{reviewer.email} made a manager of {workspace.slug}, to review reports")
+        people["reviewer"] = reviewer
     return people
+
+
+def _office_coordinator():
+    """Who approves the demo's shares when the office must approve them."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=NETWORK_COORDINATORS))
+        .order_by("-is_superuser", "pk")
+        .first()
+    )
 
 
 def _load_report(workspace, spec, records, people):
@@ -282,10 +303,17 @@ def _load_report(workspace, spec, records, people):
         services.add_comment(report, actor=people[who], body=text)
     if spec["status"] in ("submitted", "reviewed", "shared"):
         services.submit_report(report, actor=author)
+    if reviewer is None:
+        # Nobody to review: the demo never reviews its own reports.
+        return report
     if spec["status"] in ("reviewed", "shared"):
         services.review_report(report, actor=reviewer)
     if spec["status"] == "shared":
         services.share_report(report, actor=reviewer)
+        approval = services.pending_share(report)
+        coordinator = _office_coordinator()
+        if approval is not None and coordinator is not None:
+            services.approve_share(approval, actor=coordinator)
     return report
 
 
@@ -294,7 +322,7 @@ def load_reports(ctx):
     created = 0
     for slug, specs in REPORTS.items():
         workspace = _workspace(slug, ctx)
-        people = _people(workspace)
+        people = _people(workspace, ctx)
         for spec in specs:
             # Draw every report's records even when it exists, so a report added
             # later to this list gets the same records on every machine.

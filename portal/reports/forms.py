@@ -183,3 +183,39 @@ class AttachmentForm(forms.Form):
                 _("Choose a file to upload, or a file already in the workspace (one of the two).")
             )
         return cleaned
+
+
+class ShareConfirmForm(forms.Form):
+    """Sharing is confirmed on a page that says what becomes visible to whom;
+    ``revision`` ties the confirmation to the report as it was shown."""
+
+    confirm = forms.BooleanField(
+        label=_("I have read what sharing makes visible, and to whom."),
+        error_messages={"required": _("Tick the box to confirm, or go back to the report.")},
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.fields["revision"].initial = report.revision
+
+    def clean_revision(self):
+        revision = self.cleaned_data["revision"]
+        if revision != self.report.revision:
+            raise ValidationError(
+                _("The report changed since this page was opened: check the numbers again.")
+            )
+        return revision
+
+
+class DeclineShareForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the office declines"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The members of the report's workspace read this. No personal data."),
+    )
+
+    def clean_reason(self):
+        return guard(self.cleaned_data["reason"])

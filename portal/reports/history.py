@@ -72,6 +72,8 @@ def describe(change):
             change, _("Imported case records (number of records)"), change.old_value,
             change.new_value, True,
         )  # fmt: skip
+    if kind in (ChangeKind.SHARE_REQUESTED, ChangeKind.SHARE_DECLINED, ChangeKind.SHARE_CANCELLED):
+        return HistoryLine(change, ChangeKind(kind).label, "", "", False)
     if kind == ChangeKind.COMMENT_DELETED:
         return HistoryLine(change, _("Removed a comment"), "", "", False)
     if kind in (ChangeKind.ATTACHMENT_ADDED, ChangeKind.ATTACHMENT_REMOVED):

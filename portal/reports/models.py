@@ -379,6 +379,9 @@ class ChangeKind(models.TextChoices):
     COMMENT_DELETED = "comment_deleted", _("Comment removed")
     ATTACHMENT_ADDED = "attachment_added", _("File attached")
     ATTACHMENT_REMOVED = "attachment_removed", _("File detached")
+    SHARE_REQUESTED = "share_requested", _("Office approval requested")
+    SHARE_DECLINED = "share_declined", _("Office declined sharing")
+    SHARE_CANCELLED = "share_cancelled", _("Request for office approval cancelled")
 
 
 class ReportChange(models.Model):
@@ -474,3 +477,77 @@ class ReportAttachment(models.Model):
 
     def __str__(self):
         return f"{self.report_id}: file #{self.file_id}"
+
+
+class ShareApprovalState(models.TextChoices):
+    PENDING = "pending", _("Waiting for office approval")
+    APPROVED = "approved", _("Approved by the office")
+    DECLINED = "declined", _("Declined by the office")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ShareApprovalQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=ShareApprovalState.PENDING)
+
+
+class ShareApproval(models.Model):
+    """A request to share a report with the network, waiting for the office.
+
+    Used only when PORTAL_SHARING_REQUIRES_OFFICE_APPROVAL is on: sharing then
+    leaves the report inside its workspace (not visible to the network, not
+    published) until a network coordinator approves. Kept after the decision,
+    so the workspace sees why the office declined.
+    """
+
+    report = models.ForeignKey(
+        MonitoringReport, on_delete=models.CASCADE, related_name="share_approvals"
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=ShareApprovalState.choices,
+        default=ShareApprovalState.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(
+        _("reason"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Why the office declined. Visible to the workspace's members."),
+    )
+
+    objects = ShareApprovalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("share approval")
+        verbose_name_plural = _("share approvals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(state="pending"),
+                name="one_pending_share_per_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ShareApprovalState.values), name="share_approval_state_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.state}"

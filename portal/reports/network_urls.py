@@ -8,4 +8,7 @@ app_name = "network_reports"
 
 urlpatterns = [
     path("", network.shared_reports, name="list"),
+    path("approvals/", network.share_approvals, name="approvals"),
+    path("approvals/<int:approval_id>/approve/", network.share_approve, name="approve"),
+    path("approvals/<int:approval_id>/decline/", network.share_decline, name="decline"),
 ]

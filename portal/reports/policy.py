@@ -16,7 +16,10 @@ drift (tests/reports/test_policy.py checks the equivalence with ``can_see``).
   export); needs view_workspace on the workspace;
 - edit, submit, import, comment: contribute_workspace, draft reports only
   (comments in any state), never in an archived workspace;
-- review, return, reopen, share, withdraw: moderate_workspace.
+- review, return, reopen, share, withdraw: moderate_workspace. Review and
+  share also need four eyes (portal.reports.four_eyes): no contributor reviews,
+  and only a report reviewed by a non-contributor is shared; a report waiting
+  for the office's approval is not shared again, only withdrawn (cancelled).
 
 Actions on case data have names (``CASE_DATA_ACTIONS``) and every surface asks
 for them by name, so the page, the exports, the API and search cannot drift:
@@ -36,10 +39,12 @@ for them by name, so the page, the exports, the API and search cannot drift:
 
 from dataclasses import dataclass
 
+from portal.core.roles import is_network_coordinator
 from portal.members.audience import audiences_for, can_see, workspace_token
 from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE
 
-from .models import MonitoringReport, ReportAudience, ReportStatus
+from .four_eyes import report_contributors, reviewed_by_second_person
+from .models import MonitoringReport, ReportAudience, ReportStatus, ShareApproval
 
 READ_CASE_ROWS = "read_case_rows"
 EXPORT_RAW = "export_raw"
@@ -70,6 +75,9 @@ class ReportAccess:
     view_totals: bool = False
     exact_totals: bool = False
     report_workspace_archived: bool = False
+    # Could review but wrote or changed the report: the page says why not.
+    review_needs_second_person: bool = False
+    share_pending: bool = False
 
     def allows(self, action):
         """The answer for a named action (``CASE_DATA_ACTIONS``, or any field)."""
@@ -123,17 +131,18 @@ def report_access(user, report, tokens=None):
     contribute = contribute and writable
     moderate = moderate and writable
     draft = report.status == ReportStatus.DRAFT
+    four_eyes = _four_eyes(user, report, moderate)
     return ReportAccess(
         view=True,
         member=True,
         edit=contribute and draft,
         submit=contribute and draft,
-        review=moderate and report.status == ReportStatus.SUBMITTED,
+        review=moderate and report.status == ReportStatus.SUBMITTED and four_eyes.review,
         reopen=moderate and report.status == ReportStatus.REVIEWED,
-        share=moderate
-        and report.status == ReportStatus.REVIEWED
-        and report.audience == ReportAudience.WORKSPACE,
-        withdraw=moderate and report.audience == ReportAudience.NETWORK,
+        share=four_eyes.share,
+        withdraw=moderate and (report.audience == ReportAudience.NETWORK or four_eyes.pending),
+        review_needs_second_person=four_eyes.blocked,
+        share_pending=four_eyes.pending,
         comment=contribute,
         moderate=moderate,
         attach=contribute and draft,
@@ -167,6 +176,34 @@ def find_readable_report(user, slug, report_id):
         return None
     access = report_access(user, report)
     return (report, access) if access.view else None
+
+
+@dataclass(frozen=True)
+class _FourEyes:
+    review: bool = False
+    blocked: bool = False
+    share: bool = False
+    pending: bool = False
+
+
+def _four_eyes(user, report, moderate):
+    """Review and share decisions that depend on who contributed; the queries
+    run only in the states where they matter."""
+    if report.status == ReportStatus.SUBMITTED and moderate:
+        contributor = user.pk in report_contributors(report)
+        return _FourEyes(review=not contributor, blocked=contributor)
+    if report.status == ReportStatus.REVIEWED and report.audience == ReportAudience.WORKSPACE:
+        # Every member sees that the report waits for the office.
+        pending = ShareApproval.objects.pending().filter(report_id=report.pk).exists()
+        share = moderate and not pending and reviewed_by_second_person(report)
+        return _FourEyes(share=share, pending=pending)
+    return _FourEyes()
+
+
+def can_decide_share(user, report):
+    """Approve or decline a report waiting for the office: a network
+    coordinator who did not write or change it (services enforce the same)."""
+    return is_network_coordinator(user) and user.pk not in report_contributors(report)
 
 
 def can_delete_comment(user, comment, access):

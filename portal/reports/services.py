@@ -5,14 +5,17 @@ Views decide *who* may act (portal.reports.policy); these functions enforce
 *when* (the workflow) and refuse personal data whatever the caller.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.roles import is_network_coordinator
 from portal.members import activity, audit
 
 from . import pii
 from . import vocabulary as vocab
+from .four_eyes import report_contributors
 from .models import (
     CaseRecord,
     ChangeKind,
@@ -22,6 +25,8 @@ from .models import (
     ReportChange,
     ReportComment,
     ReportStatus,
+    ShareApproval,
+    ShareApprovalState,
 )
 
 REPORT_TEXT_FIELDS = ("title", "region", "summary")
@@ -77,6 +82,8 @@ ACTIVITY_VERBS = {
     ReportStatus.SUBMITTED: "report_submitted",
     ReportStatus.REVIEWED: "report_reviewed",
     ReportAudience.NETWORK: "report_shared",
+    ShareApprovalState.PENDING: "report_share_requested",
+    ShareApprovalState.DECLINED: "report_share_declined",
 }
 
 
@@ -194,11 +201,23 @@ def submit_report(report, *, actor, request=None):
     return _set_status(report, ReportStatus.SUBMITTED, actor=actor, request=request)
 
 
+FOUR_EYES_REVIEW = _(
+    "You wrote or changed this report or its case records, so you cannot review it: "
+    "another manager or the owner of the workspace must review it."
+)
+
+
 @transaction.atomic
 def review_report(report, *, actor, request=None):
+    """Submitted -> reviewed, by a second person: never by someone who created
+    or changed the report or its case records (portal.reports.four_eyes)."""
     report = _lock(report)
     if report.status != ReportStatus.SUBMITTED:
         raise WorkflowError(_("Only a submitted report can be marked as reviewed."))
+    if _user(actor) is None:
+        raise WorkflowError(_("A review needs a person who signs for it."))
+    if actor.pk in report_contributors(report):
+        raise WorkflowError(FOUR_EYES_REVIEW)
     return _set_status(report, ReportStatus.REVIEWED, actor=actor, request=request)
 
 
@@ -220,6 +239,7 @@ def reopen_report(report, *, actor, request=None):
         raise WorkflowError(_("Only a reviewed report can be reopened."))
     if report.audience == ReportAudience.NETWORK:
         _set_audience(report, ReportAudience.WORKSPACE, actor=actor, request=request)
+    _cancel_pending_share(report, actor=actor, request=request)
     return _set_status(report, ReportStatus.DRAFT, actor=actor, request=request)
 
 
@@ -237,22 +257,141 @@ def _set_audience(report, audience, *, actor, request):
     return report
 
 
-@transaction.atomic
-def share_report(report, *, actor, request=None):
-    report = _lock(report)
+def pending_share(report):
+    """The request waiting for the office's approval, or None."""
+    return ShareApproval.objects.pending().filter(report_id=report.pk).first()
+
+
+def require_shareable(report):
+    """What must hold, at request and at approval, for the network to get it."""
     if report.status != ReportStatus.REVIEWED:
         raise WorkflowError(_("Only a reviewed report can be shared with the network."))
     if report.audience == ReportAudience.NETWORK:
         raise WorkflowError(_("This report is already shared with the network."))
+    # Defence in depth: review_report refuses contributors already, but a
+    # report reviewed before that rule, or by a since-deleted account, must
+    # be reviewed again by a second person before it leaves the workspace.
+    if report.reviewed_by_id is None or report.reviewed_by_id in report_contributors(report):
+        raise WorkflowError(
+            _(
+                "This report was not reviewed by a second person. Reopen it and have "
+                "someone who did not write or change it review it before sharing."
+            )
+        )
+
+
+@transaction.atomic
+def share_report(report, *, actor, request=None):
+    """Reviewed -> shared with the network; or, when the office must approve
+    (PORTAL_SHARING_REQUIRES_OFFICE_APPROVAL), -> waiting for the office, still
+    seen by the workspace only. Returns the report."""
+    report = _lock(report)
+    require_shareable(report)
+    if pending_share(report) is not None:
+        raise WorkflowError(_("This report is already waiting for the office's approval."))
+    if settings.PORTAL_SHARING_REQUIRES_OFFICE_APPROVAL:
+        approval = ShareApproval.objects.create(report=report, requested_by=_user(actor))
+        _history(report, actor, ChangeKind.SHARE_REQUESTED)
+        _activity(report, actor, ShareApprovalState.PENDING)
+        audit.record(
+            actor,
+            audit.REPORT_SHARE_REQUESTED,
+            target=report,
+            request=request,
+            approval=approval.pk,
+            cases=report.cases.count(),
+        )
+        return report
     return _set_audience(report, ReportAudience.NETWORK, actor=actor, request=request)
+
+
+def _cancel_pending_share(report, *, actor, request):
+    approval = pending_share(report)
+    if approval is None:
+        return None
+    approval.state = ShareApprovalState.CANCELLED
+    approval.decided_by = _user(actor)
+    approval.decided_at = timezone.now()
+    approval.save(update_fields=["state", "decided_by", "decided_at"])
+    _history(report, actor, ChangeKind.SHARE_CANCELLED)
+    audit.record(
+        actor, audit.REPORT_SHARE_CANCELLED, target=report, request=request, approval=approval.pk
+    )
+    return approval
 
 
 @transaction.atomic
 def withdraw_report(report, *, actor, request=None):
+    """Take a report off the network, or take back its request to the office."""
     report = _lock(report)
     if report.audience != ReportAudience.NETWORK:
+        if _cancel_pending_share(report, actor=actor, request=request) is not None:
+            return report
         raise WorkflowError(_("This report is not shared with the network."))
     return _set_audience(report, ReportAudience.WORKSPACE, actor=actor, request=request)
+
+
+def _lock_pending(approval):
+    locked = (
+        ShareApproval.objects.select_for_update()
+        .select_related("report__workspace")
+        .get(pk=approval.pk)
+    )
+    if locked.state != ShareApprovalState.PENDING:
+        raise WorkflowError(_("This request has already been decided or cancelled."))
+    return locked
+
+
+def _require_coordinator(actor, report):
+    if not is_network_coordinator(actor):
+        raise WorkflowError(_("Only a network coordinator of the office can decide on sharing."))
+    if actor.pk in report_contributors(report):
+        raise WorkflowError(
+            _("You wrote or changed this report, so another coordinator must decide.")
+        )
+
+
+@transaction.atomic
+def approve_share(approval, *, actor, request=None):
+    """The office lets a waiting report reach the network."""
+    report = _lock(approval.report)
+    approval = _lock_pending(approval)
+    _require_coordinator(actor, report)
+    require_shareable(report)
+    approval.state = ShareApprovalState.APPROVED
+    approval.decided_by = actor
+    approval.decided_at = timezone.now()
+    approval.save(update_fields=["state", "decided_by", "decided_at"])
+    audit.record(
+        actor, audit.REPORT_SHARE_APPROVED, target=report, request=request, approval=approval.pk
+    )
+    return _set_audience(report, ReportAudience.NETWORK, actor=actor, request=request)
+
+
+@transaction.atomic
+def decline_share(approval, *, actor, reason, request=None):
+    """The office keeps a waiting report inside its workspace, saying why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Say why sharing is declined: the workspace reads the reason."))
+    report = _lock(approval.report)
+    approval = _lock_pending(approval)
+    _require_coordinator(actor, report)
+    # The reason is read by the whole workspace: the same guard as comments.
+    check_personal_data({"reason": reason})
+    approval.state = ShareApprovalState.DECLINED
+    approval.decided_by = actor
+    approval.decided_at = timezone.now()
+    approval.reason = reason
+    approval.full_clean()
+    approval.save(update_fields=["state", "decided_by", "decided_at", "reason"])
+    _history(report, actor, ChangeKind.SHARE_DECLINED)
+    _activity(report, actor, ShareApprovalState.DECLINED)
+    # The reason stays on the request; the audit log keeps ids only.
+    audit.record(
+        actor, audit.REPORT_SHARE_DECLINED, target=report, request=request, approval=approval.pk
+    )
+    return approval
 
 
 def record_view(report, *, user, request=None):

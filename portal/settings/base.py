@@ -423,6 +423,11 @@ SEARCH_MAX_QUERY_CHARS = 200
 
 # --- Data exchange ------------------------------------------------------------
 
+# Sharing a reviewed report with the network also needs a network coordinator's
+# approval (the report waits, unseen by the network, until the office decides).
+PORTAL_SHARING_REQUIRES_OFFICE_APPROVAL = env.bool(
+    "PORTAL_SHARING_REQUIRES_OFFICE_APPROVAL", default=False
+)
 # Smallest cell published outside the network (CTDC publishes with k = 11).
 PORTAL_K_ANONYMITY = env.int("PORTAL_K_ANONYMITY", default=11)
 # Case-record import: one file is one transaction, so keep files to a size a

@@ -150,7 +150,7 @@ def test_expired_revoked_and_unscoped_tokens_are_refused_and_audited(
 
 
 def test_a_signed_in_member_session_does_not_open_the_partner_export(client, published):
-    client.force_login(published.workspace.memberships.get().user)
+    client.force_login(published.workspace.memberships.get(role="owner").user)
     assert client.get("/api/v1/cases/anonymised").status_code == 401
 
 

@@ -304,7 +304,7 @@ def test_a_file_attached_to_a_submitted_report_cannot_be_deleted(
     reports.attach_file(report, stored, actor=roles["member"])
     reports.submit_report(report, actor=roles["owner"])
     if status == "reviewed":
-        reports.review_report(report, actor=roles["owner"])
+        reports.review_report(report, actor=roles["manager"])  # a second person
 
     client = as_user(roles["manager"])
     response = client.post(u("file_delete", workspace, file_id=stored.pk), follow=True)

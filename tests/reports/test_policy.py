@@ -51,10 +51,12 @@ def test_view_is_exactly_audience_can_see_and_the_queryset_agrees():
 )
 def test_roles_map_to_report_actions(role, edit, submit, moderate, export):
     workspace, people = workspace_with_roles()
-    draft = make_report(workspace)
-    submitted = make_report(workspace, status="submitted")
-    reviewed = make_report(workspace, status="reviewed")
-    shared = make_report(workspace, audience="network")
+    # Written by the member, so that the owner and the manager are second persons.
+    author = people["member"]
+    draft = make_report(workspace, author=author)
+    submitted = make_report(workspace, author=author, status="submitted")
+    reviewed = make_report(workspace, author=author, status="reviewed")
+    shared = make_report(workspace, author=author, audience="network")
     user = people[role]
     assert report_access(user, draft).edit is edit
     assert report_access(user, draft).submit is submit

@@ -267,7 +267,9 @@ def test_the_workflow_through_the_pages(client):
     assert login(client, member).post(url(report, "review/")).status_code == 403
     assert login(client, manager).post(url(report, "review/")).status_code == 302
     assert login(client, member).post(url(report, "share/")).status_code == 403
-    assert login(client, manager).post(url(report, "share/")).status_code == 302
+    report.refresh_from_db()
+    confirmed = {"confirm": "on", "revision": report.revision}
+    assert login(client, manager).post(url(report, "share/"), confirmed).status_code == 302
     report.refresh_from_db()
     assert (report.status, report.audience) == ("reviewed", "network")
     html = login(client, manager).get(url(report)).content.decode()

@@ -1,3 +1,5 @@
+import math
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -7,15 +9,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core.ratelimit import consume
 from portal.members.access import workspace_view
 from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PERM_VIEW
 
 from .. import services
-from ..forms import AttachmentForm, CommentForm, ReportForm
+from ..forms import AttachmentForm, CommentForm, ReportForm, ShareConfirmForm
 from ..history import history_for
-from ..models import ChangeKind, MonitoringReport, ReportAttachment, ReportComment
+from ..models import (
+    ChangeKind,
+    MonitoringReport,
+    ReportAttachment,
+    ReportAudience,
+    ReportComment,
+    ReportStatus,
+    ShareApprovalState,
+)
 from ..pii import describe
 from ..policy import can_delete_comment, report_access, workspace_case_access
+from ..sharing import sharing_reach
 from ..summaries import record_count_text, report_totals
 from .common import readable_report, render_in_workspace, report_in, workflow_redirect
 
@@ -77,6 +89,7 @@ def _member_context(request, report, access, *, comment_form=None, attach_form=N
         "attach_form": attach_form
         or (AttachmentForm(workspace=report.workspace, report=report) if access.attach else None),
         "history": _history(report, access),
+        "declined_share": _declined_share(report, access),
     }
 
 
@@ -95,6 +108,18 @@ def _history(report, access):
     if access.read_case_rows:
         return history
     return [line for line in history if line.change.kind not in CASE_HISTORY]
+
+
+def _declined_share(report, access):
+    """The office's last word, while it still applies (reviewed, not shared, not asked again)."""
+    if (
+        report.status != ReportStatus.REVIEWED
+        or report.audience != ReportAudience.WORKSPACE
+        or access.share_pending
+    ):
+        return None
+    latest = report.share_approvals.first()
+    return latest if latest is not None and latest.state == ShareApprovalState.DECLINED else None
 
 
 def _detail_page(request, report, access, status=200, page=None, **forms):
@@ -203,11 +228,65 @@ report_return = _workflow_action(
 report_reopen = _workflow_action(
     services.reopen_report, _("The report was reopened as a draft."), PERM_MODERATE
 )
-report_share = _workflow_action(
-    services.share_report,
-    _("The report is now shared with the whole network (read-only)."),
-    PERM_MODERATE,
-)
+
+
+@workspace_view(PERM_MODERATE, write=True)
+@workflow_redirect
+def report_share(request, workspace, report_id):
+    """GET: what sharing makes visible, and to whom. POST with the box ticked:
+    share (or ask the office, when it must approve). Nothing changes on GET or
+    on a POST without the confirmation."""
+    report = report_in(workspace, report_id)
+    access = report_access(request.user, report)
+    if not access.share:
+        # The service says precisely why (state, four eyes, waiting for the office).
+        services.require_shareable(report)
+        if access.share_pending:
+            raise services.WorkflowError(
+                _("This report is already waiting for the office's approval.")
+            )
+        raise PermissionDenied(_("Only a manager or the owner of the workspace can share reports."))
+    form = ShareConfirmForm(request.POST or None, report=report)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            outcome = consume("report.share", key=request.user.pk)
+            if outcome.allowed:
+                report = services.share_report(report, actor=request.user, request=request)
+                if services.pending_share(report) is not None:
+                    messages.success(
+                        request,
+                        _(
+                            "The office has been asked to approve sharing. Until it does, "
+                            "only this workspace sees the report."
+                        ),
+                    )
+                else:
+                    messages.success(
+                        request, _("The report is now shared with the whole network (read-only).")
+                    )
+                return redirect(report)
+            status = 429
+            form.add_error(
+                None,
+                _(
+                    "You have shared many reports in a short time. Nothing was shared: "
+                    "try again in %(minutes)s minutes."
+                )
+                % {"minutes": max(1, math.ceil(outcome.retry_after / 60))},
+            )
+    response = render_in_workspace(
+        request,
+        "reports/report_share.html",
+        {"workspace": workspace, "report": report, "form": form, "reach": sharing_reach(report)},
+        status=status,
+    )
+    if status == 429:
+        response["Retry-After"] = str(outcome.retry_after)
+    return response
+
+
 report_withdraw = _workflow_action(
     services.withdraw_report,
     _("The report was withdrawn: only this workspace sees it now."),
