@@ -300,8 +300,14 @@ def russian_workspace(db, tmp_path, settings):
     add_cases(draft, 2)
     services.add_comment(draft, actor=member, body="Добавьте данные за май.")
     services.attach_file(draft, stored, actor=owner)
+    # Four eyes: a second person (with a Russian name, like everyone here) reviews.
+    reviewer = add_member(workspace, person(4, "Фаррух", "Каримов"), "manager")
     shared = make_report(
-        workspace, author=owner, audience="network", **{**fields, "title": "Итоги года"}
+        workspace,
+        author=owner,
+        reviewer=reviewer,
+        audience="network",
+        **{**fields, "title": "Итоги года"},
     )
     # Enough identical records to pass k-anonymity, so the statistics show charts.
     add_cases(shared, settings.PORTAL_K_ANONYMITY + 1, gender="Female", is_sexual_exploit=True)
