@@ -80,6 +80,28 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 # OFFSET is a database error (a 500), so it is refused as a bad query (422).
 MAX_OFFSET = 10_000_000
 
+
+def tables_out(tables):
+    """Statistics tables as the API gives them: public releases and per-report
+    totals share one shape (a suppressed cell has a null count)."""
+    return [
+        {
+            "key": table.key,
+            "title": str(table.title),
+            "cells": [
+                {
+                    "code": cell.code,
+                    "label": str(label),
+                    "count": cell.count,
+                    "fewer_than_k": cell.suppressed,
+                }
+                for cell, label in table.labelled()
+            ],
+        }
+        for table in tables
+    ]
+
+
 # --- Public ----------------------------------------------------------------------
 
 public = Router(tags=["Public"])
@@ -126,22 +148,7 @@ def statistics(request, response: HttpResponse, release: int | None = RELEASE_QU
         "release": release_out(published),
         "k": result.k,
         "total": result.total,
-        "tables": [
-            {
-                "key": table.key,
-                "title": str(table.title),
-                "cells": [
-                    {
-                        "code": cell.code,
-                        "label": str(label),
-                        "count": cell.count,
-                        "fewer_than_k": cell.suppressed,
-                    }
-                    for cell, label in table.labelled()
-                ],
-            }
-            for table in result.tables
-        ],
+        "tables": tables_out(result.tables),
     }
 
 
@@ -232,22 +239,7 @@ def _totals_out(totals):
     return {
         "k": totals.k,
         "exact": totals.exact,
-        "tables": [
-            {
-                "key": table.key,
-                "title": str(table.title),
-                "cells": [
-                    {
-                        "code": cell.code,
-                        "label": str(label),
-                        "count": cell.count,
-                        "fewer_than_k": cell.suppressed,
-                    }
-                    for cell, label in table.labelled()
-                ],
-            }
-            for table in totals.statistics.tables
-        ],
+        "tables": tables_out(totals.statistics.tables),
     }
 
 
