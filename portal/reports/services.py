@@ -201,10 +201,13 @@ def submit_report(report, *, actor, request=None):
     return _set_status(report, ReportStatus.SUBMITTED, actor=actor, request=request)
 
 
-FOUR_EYES_REVIEW = _(
-    "You wrote or changed this report or its case records, so you cannot review it: "
-    "another manager or the owner of the workspace must review it."
-)
+def _four_eyes_refusal():
+    # A function, not a module constant: gettext at import time would freeze the
+    # message in the language active then, whoever reads it later.
+    return _(
+        "You wrote or changed this report or its case records, so you cannot review it: "
+        "another manager or the owner of the workspace must review it."
+    )
 
 
 @transaction.atomic
@@ -217,7 +220,7 @@ def review_report(report, *, actor, request=None):
     if _user(actor) is None:
         raise WorkflowError(_("A review needs a person who signs for it."))
     if actor.pk in report_contributors(report):
-        raise WorkflowError(FOUR_EYES_REVIEW)
+        raise WorkflowError(_four_eyes_refusal())
     return _set_status(report, ReportStatus.REVIEWED, actor=actor, request=request)
 
 
