@@ -88,3 +88,13 @@ def screenshot(request):
         return path
 
     return save
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def journey(request, live_server, screenshot):
+    """A person's journey at desktop (1280 px) and phone (360 px) width; see
+    tests/browser/journey.py for what every step must hold."""
+    from tests.browser.journey import Journey
+
+    page = request.getfixturevalue(request.param)
+    return Journey(page, live_server.url, screenshot, request.param)

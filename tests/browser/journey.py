@@ -1,0 +1,185 @@
+"""What every step of a person's journey must hold, checked the same way in
+every journey test: the page fits the screen (no sideways scrolling), the
+browser reported no console error and no failed request, a Russian page shows
+no English words, and axe-core finds no serious or critical accessibility
+violation. Each check saves a screenshot, so test-artifacts/browser/ shows the
+journey step by step.
+
+A journey is written the way the person clicks: links, buttons and forms, no
+test-client shortcuts. Steps that are meant to be refused (a form with an
+error answered 4xx, a link that is gone) say so with `journey.expecting(...)`.
+"""
+
+import re
+from contextlib import contextmanager
+
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import DEFAULT_PASSWORD
+
+_AXE = Axe()
+# WCAG 2.1 A and AA: what public-sector sites are held to; best-practice rules
+# are advice, not failures.
+_AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+_FAILING_IMPACTS = {"serious", "critical"}
+
+# Latin-script words that belong on a Russian page: names of languages in
+# their own language (the switcher), brands and standards, units.
+ALLOWED_LATIN = {
+    "english",
+    "русский",
+    "kyrgyzcha",
+    "ozbekcha",
+    "o'zbekcha",
+    "oʻzbekcha",
+    "wagtail",
+    "django",
+    "openstreetmap",
+    "telegram",
+    "whatsapp",
+    "viber",
+    "signal",
+    "email",
+    "e-mail",
+    "https",
+    "http",
+    "www",
+    "osce",
+    "iom",
+    "unodc",
+    "ctdc",
+    "htcds",
+    "ic-tip",
+    "json",
+    "csv",
+    "xlsx",
+    "pdf",
+    "ics",
+    "api",
+    "url",
+    "totp",
+    "ferghana",
+    "atom",
+    "rss",
+}
+_URL_OR_EMAIL = re.compile(r"(https?://\S+|\S+@\S+|\b[\w.-]+\.(org|com|net|kg|uz|tj|ru)\b\S*)")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'ʻ-]{2,}")
+
+
+def english_words(text, allowed=()):
+    """Latin-script words of three letters or more that are neither allowed,
+    nor acronyms (CSV, HTCDS), nor parts of an address."""
+    text = _URL_OR_EMAIL.sub(" ", text)
+    allowed = ALLOWED_LATIN | {word.lower() for word in allowed}
+    found = []
+    for word in _LATIN_WORD.findall(text):
+        if word.isupper() or word.lower() in allowed:
+            continue
+        found.append(word)
+    return found
+
+
+def sign_in(page, base, email, password=DEFAULT_PASSWORD):
+    """Sign in through the portal's one sign-in form, as a person types it."""
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
+
+
+class Journey:
+    """Wraps one Playwright page for one person's journey. Listens to the
+    browser from the first request, and `check(step)` asserts everything a
+    step must hold."""
+
+    def __init__(self, page, base, screenshot, device):
+        self.page = page
+        self.base = base
+        self.device = device
+        self._screenshot = screenshot
+        self._expected = []
+        self._downloads = set()
+        self.console_errors = []
+        self.failed_requests = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.console_errors.append(f"page error: {error}"))
+        page.on("requestfailed", self._on_request_failed)
+        page.on("response", self._on_response)
+        page.on("download", lambda download: self._downloads.add(download.url))
+
+    # --- listeners -------------------------------------------------------------
+
+    def _on_console(self, message):
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _on_request_failed(self, request):
+        self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+    def _on_response(self, response):
+        if response.status < 400:
+            return
+        for status, pattern in self._expected:
+            if response.status == status and re.search(pattern, response.url):
+                return
+        self.failed_requests.append(f"{response.request.method} {response.url}: {response.status}")
+
+    @contextmanager
+    def expecting(self, status, url_pattern=""):
+        """A step whose refusal is the point: a response with this status
+        (and a URL matching the pattern) is not counted as a failure, and the
+        browser's own console line about it neither."""
+        self._expected.append((status, url_pattern))
+        try:
+            yield
+        finally:
+            self.page.wait_for_load_state()
+            self._expected.remove((status, url_pattern))
+            self.console_errors = [
+                line for line in self.console_errors if f"status of {status}" not in line
+            ]
+
+    # --- steps ---------------------------------------------------------------
+
+    def goto(self, path):
+        self.page.goto(path if path.startswith("http") else f"{self.base}{path}")
+        self.page.wait_for_load_state()
+
+    def check(self, step, *, language="ru", allowed_words=(), axe=True):
+        page = self.page
+        page.wait_for_load_state()
+        self._screenshot(page, f"{self.device}-{step}")
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], (
+            f"{step}: the page scrolls sideways ({width[0]} > {width[1]} px)"
+        )
+        failed = [
+            line for line in self.failed_requests if not any(url in line for url in self._downloads)
+        ]
+        assert not failed, f"{step}: failed requests {failed}"
+        assert not self.console_errors, f"{step}: console errors {self.console_errors}"
+        if language == "ru":
+            assert page.evaluate("document.documentElement.lang") == "ru", step
+            words = english_words(page.locator("body").inner_text(), allowed_words)
+            assert not words, f"{step}: English words on a Russian page: {sorted(set(words))}"
+        if axe:
+            self.assert_accessible(step)
+        self.failed_requests.clear()
+        self.console_errors.clear()
+
+    def assert_accessible(self, step):
+        results = _AXE.run(self.page, options=_AXE_OPTIONS)
+        serious = [
+            f"{violation['id']} ({violation['impact']}): "
+            + "; ".join(
+                node["target"][0] if node["target"] else "?" for node in violation["nodes"][:3]
+            )
+            for violation in results.response["violations"]
+            if violation["impact"] in _FAILING_IMPACTS
+        ]
+        assert not serious, f"{step}: accessibility violations {serious}"
