@@ -1,7 +1,6 @@
-"""Four eyes in a real browser: a member writes a report with a case record and
-submits it; a manager reviews it, opens the sharing confirmation, reads what
-becomes visible to whom, confirms, and sees the report shared. With the
-office's approval required, a network coordinator approves a waiting report."""
+"""With the office's approval required, a network coordinator approves a
+waiting report in a real browser. (Writing, the second person's review and the
+sharing confirmation are walked in tests/browser/journeys/test_manager.py.)"""
 
 import pytest
 from django.conf import settings
@@ -44,75 +43,6 @@ def check_width(page, phone):
     if phone:
         assert page.evaluate("window.innerWidth") == PHONE_WIDTH, page.url
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH, page.url
-
-
-@pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_a_member_writes_a_manager_reviews_and_shares_after_confirming(
-    live_server, request, screenshot, device
-):
-    page = request.getfixturevalue(device)
-    phone = device == "phone"
-    owner = network_user()
-    workspace = make_workspace(owner=owner, name="Ошская группа мониторинга")
-    writer = add_member(workspace, network_user(), "member")
-    reviewer = add_member(workspace, network_user(), "manager")
-
-    # The member writes the report and one case record, and submits.
-    sign_in(page, live_server, writer)
-    page.goto(f"{live_server.url}/workspaces/{workspace.slug}/reports/new/")
-    page.fill("#id_title", "Мониторинг строек, первый квартал")
-    page.fill("#id_period_start", "2024-01-01")
-    page.fill("#id_period_end", "2024-03-31")
-    page.select_option("#id_country", "KG")
-    page.fill("#id_region", "Ошская область")
-    page.fill("#id_summary", "Посещения трёх строительных площадок.")
-    check_width(page, phone)
-    page.locator("form.report-form button[type=submit]").click()
-    page.wait_for_url("**/reports/*/")
-    report = MonitoringReport.objects.get(workspace=workspace)
-
-    page.locator('a[href$="/cases/new/"]').first.click()
-    page.wait_for_url("**/cases/new/")
-    page.select_option("#id_gender", "Female")
-    page.select_option("#id_age_band", "18--20")
-    page.select_option("#id_citizenship", "KG")
-    page.select_option("#id_country_of_exploitation", "RU")
-    check_width(page, phone)
-    page.locator("form.case-form button[type=submit]:not([name])").click()
-    page.wait_for_url(f"**{report.get_absolute_url()}**")
-    assert report.cases.count() == 1
-    check_width(page, phone)  # the report page, with its table of case records
-
-    page.locator('form[action$="/submit/"] button').click()
-    page.wait_for_url(f"**{report.get_absolute_url()}")
-    assert page.locator('[data-status="submitted"]').is_visible()
-    # The writer is offered no review.
-    assert page.locator('form[action$="/review/"]').count() == 0
-    screenshot(page, "submitted")
-
-    # The manager reviews, opens the confirmation and confirms.
-    sign_in(page, live_server, reviewer)
-    page.goto(f"{live_server.url}{report.get_absolute_url()}")
-    page.locator('form[action$="/review/"] button').click()
-    page.wait_for_url(f"**{report.get_absolute_url()}")
-    assert page.locator('[data-status="reviewed"]').is_visible()
-
-    page.locator('a[href$="/share/"]').click()
-    page.wait_for_url("**/share/")
-    assert "1" in page.locator('[data-reach="cases"]').inner_text()
-    assert page.locator('[data-reach="network"]').is_visible()
-    assert page.locator('[data-reach="withdraw"]').is_visible()
-    check_width(page, phone)
-    screenshot(page, "confirmation")
-    assert MonitoringReport.objects.get(pk=report.pk).audience == "workspace"
-
-    page.check("#id_confirm")
-    page.locator("form.share-confirm button[type=submit]").click()
-    page.wait_for_url(f"**{report.get_absolute_url()}")
-    assert page.locator('.report__badges [data-audience="network"]').is_visible()
-    check_width(page, phone)
-    screenshot(page, "shared")
-    assert MonitoringReport.objects.get(pk=report.pk).audience == "network"
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
