@@ -66,9 +66,15 @@ GOOD_ROWS = [
     *["2024,Male,27--29,UZ,KZ,0,0,1\n"] * 2,
     "2024,Female,0--8,KG,TR,1,0,0\n",
 ]
-# Row 4 of the file (the header is row 1) gives an exact age: the import
-# refuses it and names the row and the column.
-BAD_ROWS = [*GOOD_ROWS[:2], "2024,Female,17,KG,RU,1,0,0\n", *GOOD_ROWS[3:]]
+# Row 4 of the file (the header is row 1) gives an exact age, row 6 leaves the
+# year empty: the import refuses the file and names each row and column.
+BAD_ROWS = [
+    *GOOD_ROWS[:2],
+    "2024,Female,17,KG,RU,1,0,0\n",
+    GOOD_ROWS[3],
+    ",Male,24--26,KG,RU,1,1,0\n",
+    *GOOD_ROWS[5:],
+]
 
 
 def sign_in_as(journey, user):
@@ -159,6 +165,9 @@ def test_a_manager_reports_and_a_second_manager_reviews_and_shares(journey):
     assert cells[2] == "17", cells
     assert "возрастн" in cells[3].lower(), cells  # says to give the age band
     assert "ничего не импортировано" in problems.inner_text().lower()
+    empty = problems.locator("tbody tr").nth(1)
+    cells = [empty.locator("td").nth(i).inner_text() for i in range(3)]
+    assert cells == ["6", "yearOfRegistration", "—"], cells  # an empty cell, shown without English
     journey.check("import-refused", allowed_words=CTDC_WORDS)
     assert report.cases.count() == 1  # nothing from the bad file, the earlier record kept
 
