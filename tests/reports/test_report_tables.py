@@ -128,3 +128,17 @@ def test_messages_are_announced_around_the_list_not_on_it(client, manager_report
     assert 'class="messages"' in html
     assert '<ul class="messages" role="status">' not in html
     assert '<div role="status">\n<ul class="messages">' in html
+
+
+def test_the_import_page_gives_each_code_its_meaning_in_the_readers_language(
+    client, manager_report, settings
+):
+    """The codes are CTDC's English identifiers: a reader needs to know what
+    "ClosedReferred" means before typing it in a file."""
+    html = client.get(f"{manager_report.get_absolute_url()}import/").content.decode()
+    assert "<li><code>ClosedReferred</code> — Referred</li>" in html
+    assert "<li><code>Transgender/NonConforming</code> — Transgender / non-conforming</li>" in html
+    assert "<li><code>18--20</code></li>" in html
+    settings.LANGUAGE_CODE = "ru"
+    html = client.get(f"{manager_report.get_absolute_url()}import/").content.decode()
+    assert "<li><code>Female</code> — Женский</li>" in html

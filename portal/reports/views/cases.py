@@ -97,18 +97,27 @@ def case_delete(request, workspace, report_id, case_id):
 
 
 def vocabulary_reference():
-    """What the import page lists: every column and the values it accepts."""
+    """What the import page lists: every column and the values it accepts. A
+    coded value comes with its meaning in the reader's language: the codes are
+    CTDC's English identifiers, which a Russian reader cannot be expected to
+    decode ("ClosedReferred")."""
+
+    def codes(choices, *, with_labels=True):
+        return [(value, label if with_labels else "") for value, label in choices.choices]
+
     coded = [
         (
             vocab.YEAR,
             _("a year from %(first)s on") % {"first": vocab.FIRST_REGISTRATION_YEAR},
+            (),
         ),
-        (vocab.GENDER, ", ".join(vocab.Gender.values)),
-        (vocab.AGE, ", ".join(vocab.AgeBand.values)),
-        (vocab.CITIZENSHIP, _("ISO 3166 two-letter code, for example KG, UZ, TJ")),
-        (vocab.COUNTRY, _("ISO 3166 two-letter code, for example RU, KZ, TR")),
-        (vocab.CASE_STATUS, ", ".join(vocab.CaseStatus.values)),
-        (vocab.REFERRED_TO, ", ".join(vocab.ReferredTo.values)),
+        (vocab.GENDER, "", codes(vocab.Gender)),
+        # The band's label is the band itself (0–8): the code says it all.
+        (vocab.AGE, "", codes(vocab.AgeBand, with_labels=False)),
+        (vocab.CITIZENSHIP, _("ISO 3166 two-letter code, for example KG, UZ, TJ"), ()),
+        (vocab.COUNTRY, _("ISO 3166 two-letter code, for example RU, KZ, TR"), ()),
+        (vocab.CASE_STATUS, "", codes(vocab.CaseStatus)),
+        (vocab.REFERRED_TO, "", codes(vocab.ReferredTo)),
     ]
     return {"coded": coded, "groups": vocab.FLAG_GROUPS, "countries": country_choices()}
 
