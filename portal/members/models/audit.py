@@ -82,5 +82,11 @@ class AuditEvent(models.Model):
 
         return label(self.action)
 
+    def get_details_display(self):
+        """[(label, text)]: the details in the reader's language."""
+        from ..audit_details import items
+
+        return items(self)
+
     # Listings (the Wagtail admin) show the label instead of the stored code.
     get_action_display = get_action_label
