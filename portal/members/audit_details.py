@@ -8,11 +8,14 @@ members register the codes they store (report statuses, token scopes) with
 and activity verbs.
 """
 
+import re
+
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -235,3 +238,18 @@ def _organisation(pk):
 
     organisation = Organisation.objects.filter(pk=pk).only("name").first()
     return organisation.name if organisation else str(pk)
+
+
+# What models with restricted names store as target_repr ("File #12", see their
+# audit_repr): shown as the model's name in the reader's language and the id.
+_ID_ONLY = re.compile(r"^[A-Za-z ]+ #\d+$")
+
+
+def target_text(event):
+    if event.target_type and _ID_ONLY.match(event.target_repr):
+        try:
+            model = apps.get_model(event.target_type)
+        except (LookupError, ValueError):
+            return event.target_repr
+        return f"{capfirst(model._meta.verbose_name)} № {event.target_id}"
+    return event.target_repr

@@ -10,10 +10,19 @@ from django.urls import reverse
 from django.utils import translation
 
 from portal.members import audit
+from portal.members.discussions import set_comment_hidden
 from portal.members.models import AuditEvent
 from portal.members.models.workspaces import PERM_CONTRIBUTE
 from tests.browser.journey import english_words
-from tests.factories import OrganisationFactory, make_file
+from tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    make_comment,
+    make_discussion,
+    make_file,
+    make_invitation,
+    make_join_request,
+)
 from tests.reports.factories import make_report
 
 # Every action, with the details its audit.record call stores (see the callers).
@@ -181,3 +190,38 @@ def test_a_real_role_change_and_download_read_in_russian(workspace, roles, as_us
     )
     for cell in details_cells(html):
         assert not english_words(re.sub(r"<[^>]+>", " ", cell)), cell
+
+
+def test_invitations_and_join_requests_are_named_without_an_english_sentence(
+    workspace, roles, as_user
+):
+    make_invitation(workspace, email="zarina@example.org", actor=roles["owner"])
+    asking = UserFactory(email="asking@example.org", first_name="Зарина", last_name="Каримова")
+    make_join_request(workspace, asking)
+    html = (
+        as_user(roles["owner"])
+        .get(reverse("members:audit_log", kwargs={"slug": workspace.slug}))
+        .content.decode()
+    )
+    about = [
+        re.sub(r"<[^>]+>", " ", cell).strip()
+        for cell in re.findall(r'<td data-label="Объект">(.*?)</td>', html, re.S)
+    ]
+    assert "zarina@example.org" in about and "Зарина Каримова" in about
+    assert not [text for text in about if "Invitation of" in text or "asks to join" in text]
+
+
+def test_files_discussions_and_comments_are_named_in_russian_by_their_id(workspace, roles, as_user):
+    stored = make_file(workspace, roles["member"])
+    discussion = make_discussion(workspace, roles["member"])
+    comment = make_comment(discussion, roles["member"])
+    set_comment_hidden(comment, True, actor=roles["owner"])
+    html = (
+        as_user(roles["owner"])
+        .get(reverse("members:audit_log", kwargs={"slug": workspace.slug}))
+        .content.decode()
+    )
+    about = re.findall(r'<td data-label="Объект">(.*?)</td>', html, re.S)
+    assert f"Файл рабочего пространства № {stored.pk}" in about
+    assert f"Комментарий № {comment.pk}" in about
+    assert not [text for text in about if "#" in text], about

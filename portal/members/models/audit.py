@@ -88,5 +88,11 @@ class AuditEvent(models.Model):
 
         return items(self)
 
+    def get_target_display(self):
+        """What the event is about, ids of restricted objects named in the reader's language."""
+        from ..audit_details import target_text
+
+        return target_text(self)
+
     # Listings (the Wagtail admin) show the label instead of the stored code.
     get_action_display = get_action_label

@@ -8,13 +8,8 @@ import pytest
 from portal.members.files import ALLOWED_EXTENSIONS
 from portal.members.models import WorkspaceFile
 from portal.reports import services
-from tests.factories import (
-    DEFAULT_PASSWORD,
-    OrganisationFactory,
-    UserFactory,
-    add_member,
-    make_workspace,
-)
+from tests.browser.journeys.people import open_workspaces, person
+from tests.factories import add_member, make_workspace
 from tests.reports.factories import add_cases, make_report
 
 pytestmark = [
@@ -26,28 +21,6 @@ pytestmark = [
 # are the words a person recognises, in any language.
 FILE_TYPES = (*ALLOWED_EXTENSIONS, "Word", "Excel", "PowerPoint", "OpenDocument")
 FILE_BYTES = "Протокол встречи\nмаршруты перенаправления\n".encode()
-
-
-def person(email, first_name, last_name, organisation):
-    return UserFactory(
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        organisation=OrganisationFactory(name=organisation, verified=True),
-    )
-
-
-def open_workspaces(journey, email):
-    """The member opens the workspaces address, is asked to sign in, and lands
-    on their workspaces (where the sign-in form was asked to send them)."""
-    page = journey.page
-    journey.goto("/workspaces/")
-    journey.check("sign-in")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_url("**/workspaces/")
-    journey.check("workspaces")
 
 
 def test_member_discusses_comments_uploads_and_downloads_a_file(journey, tmp_path):
