@@ -7,3 +7,10 @@ class ApiConfig(AppConfig):
     name = "portal.api"
     label = "api"
     verbose_name = "Data exchange API"
+
+    def ready(self):
+        from portal.members.audit_details import register_values
+
+        from .models import Scope
+
+        register_values(("scope", "scopes"), Scope.choices)

@@ -18,6 +18,13 @@ class ReportsConfig(AppConfig):
         from .search import ReportSource
 
         registry.register(ReportSource())
+        from portal.members.audit_details import register_fields_model, register_values
+
+        from .models import ReportAudience, ReportStatus
+
+        register_values(("status", "previous"), ReportStatus.choices)
+        register_values("audience", ReportAudience.choices)
+        register_fields_model("case_record_changed", "reports.CaseRecord")
         register_tab(WorkspaceTab("reports", _("Reports"), "reports:list", order=15))
         register_verb("report_submitted", _("submitted a monitoring report for review"))
         register_verb("report_reviewed", _("marked a monitoring report as reviewed"))

@@ -154,7 +154,10 @@ class Journey:
         page = self.page
         page.wait_for_load_state()
         self._screenshot(page, f"{self.device}-{step}")
-        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        # Against the device's width, not window.innerWidth: a mobile browser
+        # widens its layout viewport (and innerWidth) to content that overflows,
+        # so innerWidth would hide exactly the sideways scrolling looked for.
+        width = [page.evaluate("document.documentElement.scrollWidth"), page.viewport_size["width"]]
         assert width[0] <= width[1], (
             f"{step}: the page scrolls sideways ({width[0]} > {width[1]} px)"
         )

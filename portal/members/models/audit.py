@@ -82,5 +82,17 @@ class AuditEvent(models.Model):
 
         return label(self.action)
 
+    def get_details_display(self):
+        """[(label, text)]: the details in the reader's language."""
+        from ..audit_details import items
+
+        return items(self)
+
+    def get_target_display(self):
+        """What the event is about, ids of restricted objects named in the reader's language."""
+        from ..audit_details import target_text
+
+        return target_text(self)
+
     # Listings (the Wagtail admin) show the label instead of the stored code.
     get_action_display = get_action_label

@@ -103,6 +103,12 @@ class Invitation(models.Model):
         return f"Invitation of {self.email} to {self.workspace}"
 
     @property
+    def audit_repr(self):
+        # The log is read in several languages and its rows are never rewritten:
+        # store the data only; the action's label says it is an invitation.
+        return self.email
+
+    @property
     def status(self):
         if self.accepted_at:
             return InvitationStatus.ACCEPTED

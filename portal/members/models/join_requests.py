@@ -66,3 +66,8 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} asks to join {self.workspace}"
+
+    @property
+    def audit_repr(self):
+        # Data only, no English sentence: the action's label says what happened.
+        return str(self.user)

@@ -1,0 +1,227 @@
+"""The workspace audit log reads as sentences in the reader's language: every
+action's details show translated labels and values (roles by their name,
+booleans as Да/Нет, field names as the form names them), never the stored
+keys and codes."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from portal.members import audit
+from portal.members.discussions import set_comment_hidden
+from portal.members.models import AuditEvent
+from portal.members.models.workspaces import PERM_CONTRIBUTE
+from tests.browser.journey import english_words
+from tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    make_comment,
+    make_discussion,
+    make_file,
+    make_invitation,
+    make_join_request,
+)
+from tests.reports.factories import make_report
+
+# Every action, with the details its audit.record call stores (see the callers).
+EXAMPLES = {
+    audit.MEMBERSHIP_ADDED: {"role": "member", "via": "invitation"},
+    audit.MEMBERSHIP_REMOVED: {"role": "observer"},
+    audit.MEMBERSHIP_LEFT: {"role": "member"},
+    audit.ROLE_CHANGED: {"previous": "member", "role": "manager"},
+    audit.OWNERSHIP_TRANSFERRED: {},
+    audit.PERMISSION_GRANTED: {"permission": PERM_CONTRIBUTE},
+    audit.PERMISSION_REVOKED: {"permission": PERM_CONTRIBUTE},
+    audit.COORDINATOR_SELF_ADDED: {"role": "manager", "previous": "", "via": "admin"},
+    audit.INVITATION_SENT: {"role": "member"},
+    audit.INVITATION_ACCEPTED: {"role": "observer"},
+    audit.INVITATION_REVOKED: {"reason": "replaced"},
+    audit.JOIN_REQUESTED: {},
+    audit.JOIN_APPROVED: {"role": "member"},
+    audit.JOIN_DECLINED: {},
+    audit.WORKSPACE_CREATED: {},
+    audit.WORKSPACE_ARCHIVED: {},
+    audit.WORKSPACE_RESTORED: {},
+    audit.WORKSPACE_CHANGED: {"fields": ["description", "name", "visibility"]},
+    audit.ORGANISATION_CREATED: {"verified": True},
+    audit.ORGANISATION_CHANGED: {"fields": ["verified"], "verified": False},
+    audit.ORGANISATION_DELETED: {},
+    audit.DISCUSSION_HIDDEN: {},
+    audit.DISCUSSION_UNHIDDEN: {},
+    audit.DISCUSSION_DELETED: {"comments": 3},
+    audit.COMMENT_HIDDEN: {"discussion": 7},
+    audit.COMMENT_UNHIDDEN: {"discussion": 7},
+    audit.COMMENT_DELETED: {"discussion": 7, "by_author": True},
+    audit.FILE_UPLOADED: {"size": 2048, "type": "pdf"},
+    audit.FILE_DOWNLOADED: {"size": 2048},
+    audit.FILE_DELETED: {"size": 2048},
+    audit.REPORT_VIEWED: {},
+    audit.REPORT_CREATED: {},
+    audit.REPORT_CHANGED: {"fields": ["title", "summary"]},
+    audit.REPORT_STATUS_CHANGED: {"previous": "submitted", "status": "reviewed"},
+    audit.REPORT_SHARED: {"audience": "network"},
+    audit.REPORT_WITHDRAWN: {"audience": "workspace"},
+    audit.REPORT_SHARE_REQUESTED: {"approval": 4, "cases": 12},
+    audit.REPORT_SHARE_APPROVED: {"approval": 4},
+    audit.REPORT_SHARE_DECLINED: {"approval": 4},
+    audit.REPORT_SHARE_CANCELLED: {"approval": 4},
+    audit.REPORT_EXPORTED: {
+        "format": "csv",
+        "anonymised": True,
+        "scope": "workspace",
+        "via": "web",
+        "rows": 40,
+        "release": 2,
+        "k": 5,
+    },
+    audit.CASES_IMPORTED: {"rows": 25, "format": "xlsx", "replaced": 0, "via": "web"},
+    audit.API_TOKEN_USED: {
+        "outcome": "revoked",
+        "scope": "cases:anonymised",
+        "method": "GET",
+        "prefix": "x7Q2",
+        "window_start": "2026-03-01T10:00:00+00:00",
+        "window_seconds": 3600,
+        "first_outcome": "unknown",
+        "count": 2,
+    },
+    audit.API_TOKEN_CREATED: {
+        "prefix": "x7Q2",
+        "scopes": ["cases:anonymised", "statistics:read"],
+        "expires_at": "2026-06-01T00:00:00+00:00",
+    },
+    audit.API_TOKEN_REVOKED: {"prefix": "x7Q2"},
+    audit.STATISTICS_RELEASED: {"number": 3, "epsilon": 1.0, "k": 5, "rows": 120},
+}
+
+# Actions recorded more than once with different details.
+MORE_EXAMPLES = [
+    (audit.REPORT_CHANGED, {"case_record_changed": 9, "fields": ["gender", "age_band"]}),
+    (audit.REPORT_CHANGED, {"case_record_added": 9}),
+    (audit.REPORT_CHANGED, {"file_attached": 3}),
+    (audit.MEMBERSHIP_ADDED, {"role": "owner", "via": "join_request"}),
+]
+
+RAW_VALUES = {"True", "False", "None", "member", "manager", "observer", "owner", "reviewed"}
+
+
+@pytest.fixture(autouse=True)
+def english_interface(settings):
+    """The log is read in Russian here (overrides the members' English default)."""
+    settings.LANGUAGE_CODE = "ru"
+
+
+def record_every_action(workspace, actor):
+    """Each about what its callers pass as target: reports' events about a report."""
+    report = make_report(workspace, title="Мониторинг строек")
+    organisation = OrganisationFactory(name="Фонд «Надежда»")
+    for action, details in [*EXAMPLES.items(), *MORE_EXAMPLES]:
+        target = report if action.startswith(("report.", "cases.")) else workspace
+        target = organisation if action.startswith("organisation.") else target
+        audit.record(actor, action, target=target, workspace=workspace, **details)
+
+
+def details_cells(html):
+    return re.findall(r'<td data-label="Подробности">(.*?)</td>', html, re.S)
+
+
+def test_every_recorded_action_has_an_example():
+    assert set(EXAMPLES) == set(audit.LABELS)
+
+
+def test_every_action_reads_in_russian_without_stored_keys_or_codes(workspace, roles, as_user):
+    record_every_action(workspace, roles["owner"])
+    response = as_user(roles["owner"]).get(
+        reverse("members:audit_log", kwargs={"slug": workspace.slug}), {"page": 1}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    cells = details_cells(html)
+    assert cells, "the log shows a details column"
+    keys = {key for details in EXAMPLES.values() for key in details}
+    for cell in cells:
+        text = re.sub(r"<[^>]+>", " ", cell)
+        for key in keys:
+            assert f"{key}:" not in text, text
+        assert not set(text.replace(",", " ").split()) & RAW_VALUES, text
+        assert not english_words(text), text
+
+
+def test_the_log_names_roles_booleans_fields_and_statuses(workspace, roles, as_user):
+    owner = roles["owner"]
+    for action in (
+        audit.ROLE_CHANGED,
+        audit.COMMENT_DELETED,
+        audit.WORKSPACE_CHANGED,
+        audit.REPORT_STATUS_CHANGED,
+        audit.FILE_UPLOADED,
+        audit.PERMISSION_GRANTED,
+        audit.REPORT_EXPORTED,
+    ):
+        audit.record(owner, action, target=workspace, **EXAMPLES[action])
+    html = as_user(owner).get(reverse("members:audit_log", kwargs={"slug": workspace.slug}))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.content.decode()))
+    assert "Прежняя роль: Участник" in text and "Новая роль: Руководитель" in text
+    assert "Удалён автором: Да" in text and "Обезличено: Да" in text
+    assert "Прежний статус: На проверке" in text and "Новый статус: Проверен" in text
+    assert "Тип файла: PDF" in text and "Размер: 2,0" in text
+    assert "Право: публикация, загрузка файлов и работа с отчётами" in text
+    assert "Изменённые поля:" in text and "visibility" not in text
+
+
+def test_a_real_role_change_and_download_read_in_russian(workspace, roles, as_user):
+    from portal.members.permissions import set_membership
+
+    set_membership(workspace, roles["member"], "manager", actor=roles["owner"])
+    stored = make_file(workspace, roles["member"])
+    as_user(roles["observer"]).get(
+        reverse("members:file_download", kwargs={"slug": workspace.slug, "file_id": stored.pk})
+    )
+    event = AuditEvent.objects.filter(workspace=workspace, action=audit.ROLE_CHANGED).get()
+    with translation.override("ru"):
+        shown = [(str(label), text) for label, text in event.get_details_display()]
+    assert shown == [("Прежняя роль", "Участник"), ("Новая роль", "Руководитель")]
+    html = (
+        as_user(roles["owner"])
+        .get(reverse("members:audit_log", kwargs={"slug": workspace.slug}))
+        .content.decode()
+    )
+    for cell in details_cells(html):
+        assert not english_words(re.sub(r"<[^>]+>", " ", cell)), cell
+
+
+def test_invitations_and_join_requests_are_named_without_an_english_sentence(
+    workspace, roles, as_user
+):
+    make_invitation(workspace, email="zarina@example.org", actor=roles["owner"])
+    asking = UserFactory(email="asking@example.org", first_name="Зарина", last_name="Каримова")
+    make_join_request(workspace, asking)
+    html = (
+        as_user(roles["owner"])
+        .get(reverse("members:audit_log", kwargs={"slug": workspace.slug}))
+        .content.decode()
+    )
+    about = [
+        re.sub(r"<[^>]+>", " ", cell).strip()
+        for cell in re.findall(r'<td data-label="Объект">(.*?)</td>', html, re.S)
+    ]
+    assert "zarina@example.org" in about and "Зарина Каримова" in about
+    assert not [text for text in about if "Invitation of" in text or "asks to join" in text]
+
+
+def test_files_discussions_and_comments_are_named_in_russian_by_their_id(workspace, roles, as_user):
+    stored = make_file(workspace, roles["member"])
+    discussion = make_discussion(workspace, roles["member"])
+    comment = make_comment(discussion, roles["member"])
+    set_comment_hidden(comment, True, actor=roles["owner"])
+    html = (
+        as_user(roles["owner"])
+        .get(reverse("members:audit_log", kwargs={"slug": workspace.slug}))
+        .content.decode()
+    )
+    about = re.findall(r'<td data-label="Объект">(.*?)</td>', html, re.S)
+    assert f"Файл рабочего пространства № {stored.pk}" in about
+    assert f"Комментарий № {comment.pk}" in about
+    assert not [text for text in about if "#" in text], about
