@@ -8,14 +8,16 @@ moderators hid, nothing the person did themselves. One query for all
 workspaces: conditional counts over one join, never a query per workspace.
 """
 
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.core.roles import is_editor, is_network_coordinator
 
-from .models import Membership, Verb
+from .models import JoinRequest, Membership, Verb
+from .models.workspaces import PERM_MODERATE
+from .permissions import ROLE_PERMISSIONS
 
 # Dashboard lines: category -> (lookup on Activity, value). Reports register
 # their verbs from their own app (reports/apps.py, all "report_…"); matching
@@ -32,7 +34,8 @@ CATEGORIES = {
 def dashboard_for(user):
     """The person's memberships of active workspaces, each with ``news``: a
     dict category -> how many things others did there since the person's
-    previous visit (or since joining, before a first visit)."""
+    previous visit (or since joining, before a first visit), and for managers
+    and owners "requests": requests to join waiting for their answer."""
     a = "workspace__activities__"
     news = (
         Q(**{f"{a}created_at__gt": Coalesce(F("last_visited_at"), F("joined_at"))})
@@ -46,6 +49,22 @@ def dashboard_for(user):
         f"new_{name}": Count(f"{a}id", filter=news & Q(**{a + lookup: value}))
         for name, (lookup, value) in CATEGORIES.items()
     }
+    # Waiting requests to join, for those who decide them (a subquery: a
+    # second join would multiply the activity counts).
+    waiting = (
+        JoinRequest.objects.pending()
+        .filter(workspace=OuterRef("workspace"))
+        .order_by()
+        .values("workspace")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    deciders = [role for role, perms in ROLE_PERMISSIONS.items() if PERM_MODERATE in perms]
+    counts["new_requests"] = Case(
+        When(role__in=deciders, then=Coalesce(Subquery(waiting), 0)),
+        default=0,
+        output_field=IntegerField(),
+    )
     memberships = list(
         # Only the person's own memberships: the join runs from them, so no
         # other workspace's activity can be counted.
@@ -57,7 +76,7 @@ def dashboard_for(user):
     for membership in memberships:
         membership.news = {
             name: getattr(membership, f"new_{name}")
-            for name in CATEGORIES
+            for name in [*CATEGORIES, "requests"]
             if getattr(membership, f"new_{name}")
         }
     return memberships

@@ -20,6 +20,7 @@ from tests.factories import (
     add_member,
     make_comment,
     make_discussion,
+    make_join_request,
     make_file,
     make_workspace,
 )
@@ -152,6 +153,19 @@ def test_an_archived_workspace_and_a_removed_membership_leave_the_dashboard(
     assert "Kept" not in page
 
 
+def test_managers_see_waiting_join_requests_and_members_do_not(workspace, roles, as_user):
+    make_join_request(workspace)
+    assert news_of(roles["manager"])["osh-monitoring"]["requests"] == 1
+    assert news_of(roles["owner"])["osh-monitoring"]["requests"] == 1
+    assert "requests" not in news_of(roles["member"])["osh-monitoring"]
+    assert "requests" not in news_of(roles["observer"])["osh-monitoring"]
+    page = as_user(roles["manager"]).get(MY_WORKSPACES).content.decode()
+    assert "1 request to join waits for an answer" in page
+    # Another workspace's requests never reach this workspace's managers.
+    make_join_request(roles["other_member"].memberships.get().workspace)
+    assert news_of(roles["manager"])["osh-monitoring"]["requests"] == 1
+
+
 def test_the_dashboard_takes_the_same_queries_for_one_workspace_or_many(client, workspace, roles):
     member, owner = roles["member"], roles["owner"]
     make_comment(make_discussion(workspace, owner), owner)
@@ -166,8 +180,11 @@ def test_the_dashboard_takes_the_same_queries_for_one_workspace_or_many(client, 
     one = queries()
     for n in range(4):
         more = make_workspace(owner=owner, slug=f"more-{n}", name=f"More {n}")
-        add_member(more, member)
+        add_member(more, member, "manager" if n % 2 else "member")
         make_file(more, owner)
         make_comment(make_discussion(more, owner), owner)
+        make_join_request(more)
+    # New organisations renew the public chrome's cache: warm it again.
+    client.get(MY_WORKSPACES)
     assert queries() == one
     assert len(news_of(member)) == 5
