@@ -20,8 +20,8 @@ from tests.factories import (
     add_member,
     make_comment,
     make_discussion,
-    make_join_request,
     make_file,
+    make_join_request,
     make_workspace,
 )
 
