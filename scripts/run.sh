@@ -6,6 +6,10 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 PORT="${PORT:-8000}"
+# Links in mail sent outside a request (load_demo's invitation links, digests)
+# point at the port this run serves on.
+export PORT
+export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}"
 PY="$ROOT/.venv/bin/python"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-portal.settings.dev}"
 

@@ -33,9 +33,17 @@ def record(workspace, actor, verb, *, notify=True, **objects):
         **objects,
     )
     if notify and verb in NOTIFY_VERBS:
-        from . import notifications
+        from . import mail, notifications
 
-        transaction.on_commit(lambda: notifications.send_immediate(activity.pk))
+        # The commit may come after the request has been answered (or in a
+        # test's captured callbacks): keep the host its links should use.
+        origin = mail.current_origin()
+
+        def send():
+            with mail.using_origin(origin):
+                notifications.send_immediate(activity.pk)
+
+        transaction.on_commit(send)
     return activity
 
 

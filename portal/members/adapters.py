@@ -9,6 +9,12 @@ class AccountAdapter(DefaultAccountAdapter):
     for the one request that carries a valid invitation (see members.invitations).
     """
 
+    def get_login_redirect_url(self, request):
+        # Only when no ``next`` was given: allauth lets ``next`` win.
+        from .dashboard import landing_url
+
+        return landing_url(request.user)
+
     def is_open_for_signup(self, request):
         if getattr(request, "portal_invitation_signup", False):
             return True

@@ -5,7 +5,6 @@ whatever workspace content is missing, but never change or duplicate what is
 already there (an editor or member may have changed it)."""
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.urls import reverse
 from portal.core.roles import EDITORS, NETWORK_COORDINATORS, SITE_ROLES
 
 from . import discussions, files, invitations, joining
+from .mail import absolute_url
 from .models import (
     Discussion,
     Invitation,
@@ -288,9 +288,7 @@ def _ensure_workspace(ctx, spec, organisations, users):
             and not Membership.objects.filter(workspace=workspace, user__email=email).exists()
         ):
             _invitation, token = invitations.create_invitation(workspace, email, role, actor=owner)
-            link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
-                "members:invitation_accept", kwargs={"token": token}
-            )
+            link = absolute_url(reverse("members:invitation_accept", kwargs={"token": token}))
             ctx.say(f"{spec['slug']}: invitation for {email}: {link}")
 
     if spec["join_request"]:

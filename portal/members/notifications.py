@@ -88,10 +88,17 @@ def send_immediate(activity_id):
 def send_invitation(invitation, token, request=None):
     """The invitation mail, sent at once. Returns True when it went out."""
     url = absolute_url(reverse("members:invitation_accept", kwargs={"token": token}), request)
+    # A stranger's mailbox gets a link: saying who sends it (a person and an
+    # NGO the reader may know) is what tells it from phishing.
+    inviter = invitation.invited_by
+    organisation = getattr(inviter, "organisation", None)
     message = render_message(
         "members/email/invitation",
         {
             "workspace_name": invitation.workspace.name,
+            # The name, never the sender's address: mailboxes leak (mail.py).
+            "inviter": inviter.get_full_name() if inviter else "",
+            "organisation": organisation.name if organisation else "",
             "url": url,
             "expires_at": invitation.expires_at,
         },

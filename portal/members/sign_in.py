@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,5 +30,9 @@ def to_allauth_login(request, default_next=None):
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = reverse(default_next) if default_next else settings.LOGIN_REDIRECT_URL
+        if not default_next:
+            # No "next": the person lands where the adapter sends them
+            # (My workspaces for members, see members.dashboard.landing_url).
+            return redirect(settings.LOGIN_URL)
+        next_url = reverse(default_next)
     return redirect_to_login(next_url, login_url=settings.LOGIN_URL)

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Whether this session passed the second factor (after authentication).
     "portal.members.second_factor.SecondFactorMiddleware",
+    # Mail sent while a request runs links to the host the person used.
+    "portal.members.mail.RequestOriginMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -245,7 +247,9 @@ PORTAL_MEMBER_IDLE_TIMEOUT = env.int("PORTAL_MEMBER_IDLE_TIMEOUT", default=30)
 PORTAL_MAX_UPLOAD_MB = env.int("PORTAL_MAX_UPLOAD_MB", default=20)
 # How long an invitation link works.
 PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=14)
-# Address of the portal in mail sent outside a request (digests); requests use their own host.
+# Address of the portal in mail sent outside a request (digests, commands);
+# requests use their own host. Default: the WAGTAILADMIN_BASE_URL below, which
+# follows PORT (`PORT=8001 make run`).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 
 # --- Languages ----------------------------------------------------------------
@@ -341,7 +345,9 @@ WAGTAIL_SITE_NAME = "Ferghana Network Portal"
 # No avatars from gravatar.com: every admin page would tell a third party who
 # works in the portal (the address's hash) and when.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env(
+    "WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+)
 PORTAL_BASE_URL = PORTAL_BASE_URL or WAGTAILADMIN_BASE_URL
 # Documents are streamed by Wagtail's view at /documents/<id>/<filename>, which
 # applies collection privacy and the before_serve_document hooks. "redirect" or

@@ -345,7 +345,8 @@ def test_with_mfa_required_a_password_only_session_opens_nothing_until_the_code(
     )
 
     response = pass_second_factor(client, member, world["secret"])
-    assert response.url == "/"  # no next given here
+    # No next given here: a member lands on My workspaces.
+    assert response.url == reverse("members:workspace_list")
     assert_open_everywhere(client, world)
 
 

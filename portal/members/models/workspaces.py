@@ -139,6 +139,14 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Per membership, not per person: "what changed since your last visit" is
+    # about each workspace. Null until the first visit (joined_at counts then).
+    last_visited_at = models.DateTimeField(
+        _("last visit"),
+        null=True,
+        blank=True,
+        help_text=_("When the person last opened the workspace; My workspaces counts news since."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import activity, joining, lifecycle, notifications
+from .. import activity, dashboard, joining, lifecycle, notifications
 from ..access import members_area_view, workspace_view
 from ..audience import is_network_member
 from ..forms import JoinRequestForm, NotificationPreferenceForm, WorkspaceSettingsForm
@@ -20,11 +20,6 @@ from .common import render_workspace
 @members_area_view
 @require_safe
 def workspace_list(request):
-    memberships = (
-        Membership.objects.filter(user=request.user)
-        .select_related("workspace", "workspace__organisation")
-        .order_by("workspace__archived_at", "workspace__name")
-    )
     join_requests = (
         JoinRequest.objects.pending().filter(user=request.user).select_related("workspace")
     )
@@ -32,7 +27,8 @@ def workspace_list(request):
         request,
         "members/workspace_list.html",
         {
-            "memberships": memberships,
+            "memberships": dashboard.dashboard_for(request.user),
+            "archived": dashboard.archived_memberships(request.user),
             "join_requests": join_requests,
             "network_member": is_network_member(request.user),
         },
@@ -54,7 +50,7 @@ def workspace_detail(request, workspace):
         if PERM_MODERATE in perms
         else 0
     )
-    return render_workspace(
+    response = render_workspace(
         request,
         "members/workspace_detail.html",
         {
@@ -67,6 +63,9 @@ def workspace_detail(request, workspace):
         },
         tab="overview",
     )
+    # After rendering: this visit's page still showed what was new.
+    dashboard.record_visit(request.membership)
+    return response
 
 
 @workspace_view(PERM_ADMINISTER, write=True)
