@@ -4,7 +4,7 @@ on the real Elasticsearch node and on the database fallback."""
 
 import pytest
 
-from portal.search import index
+from portal.search import index, spelling
 from portal.search.client import get_client
 from portal.search.rebuild import rebuild
 from tests.home.builders import make_site, paragraph, translate
@@ -67,3 +67,20 @@ def test_the_language_facet_offers_the_local_language(client, pages, backend, co
     results = response.context["results"]
     assert response.status_code == 200
     assert [hit.url for hit in results.hits] == [pages[code].url]
+
+
+@pytest.mark.parametrize("typed", ["qo'ng'iroq", "qo‘ng‘iroq", "qoʻngʻiroq", "QO'NG'IROQ"])
+def test_uzbek_words_are_found_whatever_apostrophe_the_keyboard_has(client, pages, backend, typed):
+    # The page writes "qoʻngʻiroq" with U+02BB, as Uzbek's standard does;
+    # phones and Russian keyboards type ', ‘ or ’.
+    response = client.get("/search/", {"q": typed})
+    results = response.context["results"]
+    assert results.backend == backend
+    assert [hit.url for hit in results.hits] == [pages["uz"].url]
+
+
+def test_uzbek_text_typed_with_plain_apostrophes_is_indexed_in_the_standard_spelling():
+    assert spelling.uzbek("O'zbekiston ma'lumot g‘oya") == "Oʻzbekiston maʼlumot gʻoya"
+    # Quotes around words are not apostrophes inside a word.
+    assert spelling.uzbek("'Yordam'") == "'Yordam'"
+    assert spelling.query_variants("yordam") == ["yordam"]
