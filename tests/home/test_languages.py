@@ -6,6 +6,8 @@ texts that still need a native speaker's review."""
 import fnmatch
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,7 @@ PUBLIC_SOURCES = (
     "portal/members/adapters.py",
 )
 RUSSIAN_CATALOGUE = Path(settings.BASE_DIR) / "portal/locale/ru/LC_MESSAGES/django.po"
+ACCOUNT_CATALOGUE = Path(settings.BASE_DIR) / "portal/locale_apps/tg/LC_MESSAGES/django.po"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
 
 
@@ -132,6 +135,26 @@ def test_every_public_and_account_string_is_translated(language):
             broken.append((msgid, translated))
     assert not missing, f"{len(missing)} untranslated in {language}: {missing[:10]}"
     assert not broken, f"placeholders changed in {language}: {broken[:5]}"
+
+
+CATALOGUES = sorted(
+    [
+        *(
+            Path(settings.BASE_DIR) / f"portal/locale/{code}/LC_MESSAGES/django.po"
+            for code in LOCAL_LANGUAGES
+        ),
+        ACCOUNT_CATALOGUE,
+    ]
+)
+
+
+@pytest.mark.parametrize("po_file", CATALOGUES, ids=lambda p: "/".join(p.parts[-4:-2]))
+def test_the_committed_compiled_catalogue_is_current(po_file, tmp_path):
+    compiled = tmp_path / "django.mo"
+    subprocess.run([shutil.which("msgfmt"), "--check", "-o", compiled, po_file], check=True)
+    assert compiled.read_bytes() == po_file.with_suffix(".mo").read_bytes(), (
+        f"run msgfmt --check -o {po_file.with_suffix('.mo')} {po_file}"
+    )
 
 
 def test_the_default_languages_are_russian_english_kyrgyz_uzbek_tajik():
@@ -209,7 +232,6 @@ def test_the_interface_speaks_the_visitors_language(
 # django-allauth's strings on the pages a person meets before being signed in
 # (sign in, sign up, password reset, email confirmation, second factor) and in
 # its mails; allauth ships Kyrgyz and Uzbek, the portal adds Tajik.
-ACCOUNT_CATALOGUE = Path(settings.BASE_DIR) / "portal/locale_apps/tg/LC_MESSAGES/django.po"
 
 
 def account_messages():
