@@ -7,6 +7,7 @@ Secrets have no default here: ``dev.py`` and ``test.py`` supply harmless ones,
 
 from pathlib import Path
 
+import django.conf.locale
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -267,6 +268,13 @@ _LANGUAGE_NAMES = {
     "tg": _("Tajik"),
 }
 LANGUAGES = [(code, _LANGUAGE_NAMES.get(code, code)) for code in PORTAL_LANGUAGES]
+# The switcher names each language in itself as its readers say it, like
+# Django's "Кыргызча": "Oʻzbekcha" and "Тоҷикӣ" rather than "oʻzbek tili", "тоҷикӣ".
+django.conf.locale.LANG_INFO["uz"] = {
+    **django.conf.locale.LANG_INFO["uz"],
+    "name_local": "Oʻzbekcha",
+}
+django.conf.locale.LANG_INFO["tg"] = {**django.conf.locale.LANG_INFO["tg"], "name_local": "Тоҷикӣ"}
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # The portal's own strings first (makemessages writes only there); then strings

@@ -160,7 +160,15 @@ def test_the_committed_compiled_catalogue_is_current(po_file, tmp_path):
 def test_the_default_languages_are_russian_english_kyrgyz_uzbek_tajik():
     assert [code for code, _name in settings.LANGUAGES] == ["ru", "en", "ky", "uz", "tg"]
     # Django's "uz" is the Latin script, which Uzbekistan uses officially.
-    assert translation.get_language_info("uz")["name_local"] == "oʻzbek tili"
+    with translation.override("uz"):
+        required = translation.gettext("This field is required.")
+    assert required != "This field is required." and not re.search("[а-яёА-ЯЁ]", required)
+    # The switcher names each language in itself.
+    assert [translation.get_language_info(code)["name_local"] for code in LOCAL_LANGUAGES] == [
+        "Кыргызча",
+        "Oʻzbekcha",
+        "Тоҷикӣ",
+    ]
 
 
 def anchors(html):
