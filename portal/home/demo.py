@@ -31,6 +31,7 @@ from portal.members.demo import OFFICE_EDITORS, ensure_organisations
 
 from . import demo_content as content
 from . import models
+from .demo_content_local import CAMPAIGN_IMAGE_ALT, NEEDS_REVIEW
 from .demo_media import landscape_jpeg
 
 # --- Building blocks shared with the resources demo ---------------------------
@@ -72,6 +73,11 @@ def stream(blocks, images=None, language="ru"):
                 }
             )
     return data
+
+
+def review_flag(code):
+    """Texts nobody fluent has checked yet carry the admin's review flag."""
+    return {"needs_native_review": code in NEEDS_REVIEW}
 
 
 def publish(page):
@@ -180,6 +186,7 @@ def _ensure_home(ctx, default_locale, others):
                 locale,
                 body=stream(content.HOME_BODY.get(code, [])),
                 **content.HOME[code],
+                **review_flag(code),
             )
     return home
 
@@ -199,7 +206,7 @@ def _ensure_sections(ctx, home, others):
         for other_code, locale in others.items():
             if other_code not in languages:
                 continue
-            translated = dict(languages[other_code])
+            translated = dict(languages[other_code], **review_flag(other_code))
             if (slug, other_code) in content.SECTION_BODIES:
                 translated["body"] = stream(content.SECTION_BODIES[(slug, other_code)])
             ensure_translation(ctx, page, locale, **translated)
@@ -233,6 +240,7 @@ def _ensure_hotlines(ctx, default_locale, others):
             organisation, hours, languages, note = texts[other_code]
             translated.organisation, translated.hours = organisation, hours
             translated.languages, translated.note = languages, note
+            translated.needs_native_review = other_code in NEEDS_REVIEW
             translated.save()
             ctx.say(f"translated hotline {country} {phone} ({other_code})")
 
@@ -351,7 +359,8 @@ def _ensure_campaign(ctx, index, others, images):
                 intro=texts["intro"],
                 target_regions=texts["target_regions"],
                 body=stream(texts["body"], images, other_code),
-                image_alt=content.IMAGES[item["image"]][3],
+                image_alt=CAMPAIGN_IMAGE_ALT.get(other_code, content.IMAGES[item["image"]][3]),
+                **review_flag(other_code),
             )
     ctx.made["campaign"] = page
 

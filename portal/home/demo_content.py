@@ -921,3 +921,24 @@ CAMPAIGN = {
         ],
     },
 }
+
+
+# --- Kyrgyz, Uzbek and Tajik ----------------------------------------------------
+
+
+# Kept in their own module (they await a native speaker's review); merged here
+# so the steps read one set of texts.
+def _merge_local_languages():
+    from . import demo_content_local as local
+
+    HOME.update(local.HOME)
+    HOME_BODY.update(local.HOME_BODY)
+    for slug, texts in local.SECTIONS.items():
+        SECTIONS[slug][1].update(texts)
+    SECTION_BODIES.update(local.SECTION_BODIES)
+    for key, _country, _phone, _order, texts in HOTLINES:
+        texts.update(local.HOTLINES.get(key, {}))
+    CAMPAIGN.update(local.CAMPAIGN)
+
+
+_merge_local_languages()

@@ -16,8 +16,8 @@ class HotlineViewSet(SnippetViewSet):
     menu_label = _("Hotlines")
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["organisation", "phone", "country", "hours"]
-    list_filter = ["country"]
+    list_display = ["organisation", "phone", "country", "hours", "needs_native_review"]
+    list_filter = ["country", "needs_native_review"]
     ordering = ["country", "sort_order"]
 
 

@@ -14,7 +14,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 
-from . import snippets
+from . import snippets, spelling
 from .functions import UnicodeLower
 from .mirror import text_config
 from .models import SearchRecord, SearchRecordAudience, SearchRecordCountry
@@ -47,7 +47,12 @@ def ts_query(q):
     nothing a visitor types is syntax ("or", "-word" and quotes are words and
     punctuation there too)."""
     return reduce(
-        or_, (SearchQuery(q, config=config, search_type="plain") for config in _configs())
+        or_,
+        (
+            SearchQuery(variant, config=config, search_type="plain")
+            for variant in spelling.query_variants(q)
+            for config in _configs()
+        ),
     )
 
 

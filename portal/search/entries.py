@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from portal.members.audience import NETWORK, PUBLIC
 
+from . import spelling
+
 MAX_TITLE_CHARS = 500
 MAX_BODY_CHARS = 50_000
 MAX_URL_CHARS = 500
@@ -80,6 +82,9 @@ def clean(entry, kind):
     except (TypeError, ValueError) as exc:
         raise InvalidEntry(f"extra is not JSON: {exc}") from exc
     title = plain(entry.title, MAX_TITLE_CHARS)
+    body = plain(entry.body, MAX_BODY_CHARS)
+    if language == "uz":
+        title, body = spelling.uzbek(title), spelling.uzbek(body)
     if not title:
         raise InvalidEntry("the title is empty")
     object_id = str(entry.object_id)
@@ -89,7 +94,7 @@ def clean(entry, kind):
         entry,
         object_id=object_id,
         title=title,
-        body=plain(entry.body, MAX_BODY_CHARS),
+        body=body,
         url=_safe_url(entry.url),
         audiences=tokens,
         language=language,

@@ -5,7 +5,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from elasticsearch.dsl import A, Q, Search
 
-from . import index
+from . import index, spelling
 from .results import FACET_SIZE, FACETS, SORT_DATE, Hit, SearchResults, facet_values
 
 FIELDS = {"kind": "kind", "language": "language", "country": "countries", "year": "year"}
@@ -79,7 +79,11 @@ def build(params, tokens, *, alias=None, using=None):
     """The Search for ``params`` as someone holding ``tokens``."""
     s = Search(using=using, index=alias or index.alias_name())
     q = params.q.strip()
-    main = text_query(q, params.language) if q else Q("match_all")
+    if q:
+        variants = [text_query(v, params.language) for v in spelling.query_variants(q)]
+        main = variants[0] if len(variants) == 1 else Q("bool", should=variants)
+    else:
+        main = Q("match_all")
     s = s.query(Q("bool", must=[main], filter=[audience_filter(tokens)]))
     # Facet filters apply to the hits after the aggregations, and each facet
     # counts with every filter but its own: a visitor sees how many results

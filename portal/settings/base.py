@@ -7,6 +7,7 @@ Secrets have no default here: ``dev.py`` and ``test.py`` supply harmless ones,
 
 from pathlib import Path
 
+import django.conf.locale
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -259,8 +260,10 @@ TIME_ZONE = "Asia/Bishkek"
 USE_I18N = True
 USE_TZ = True
 
-# Adding Kyrgyz, Uzbek or Tajik is a settings change: add the code here.
-PORTAL_LANGUAGES = env.list("PORTAL_LANGUAGES", default=["ru", "en"])
+# The languages of the people the network serves, after Russian and English:
+# Kyrgyz, Uzbek (Latin script: Django's "uz") and Tajik. Another language is a
+# settings change plus a catalogue (README, "Languages").
+PORTAL_LANGUAGES = env.list("PORTAL_LANGUAGES", default=["ru", "en", "ky", "uz", "tg"])
 _LANGUAGE_NAMES = {
     "ru": _("Russian"),
     "en": _("English"),
@@ -269,9 +272,18 @@ _LANGUAGE_NAMES = {
     "tg": _("Tajik"),
 }
 LANGUAGES = [(code, _LANGUAGE_NAMES.get(code, code)) for code in PORTAL_LANGUAGES]
+# The switcher names each language in itself as its readers say it, like
+# Django's "Кыргызча": "Oʻzbekcha" and "Тоҷикӣ" rather than "oʻzbek tili", "тоҷикӣ".
+django.conf.locale.LANG_INFO["uz"] = {
+    **django.conf.locale.LANG_INFO["uz"],
+    "name_local": "Oʻzbekcha",
+}
+django.conf.locale.LANG_INFO["tg"] = {**django.conf.locale.LANG_INFO["tg"], "name_local": "Тоҷикӣ"}
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# The portal's own strings first (makemessages writes only there); then strings
+# of installed apps that their packages leave untranslated (allauth has no Tajik).
+LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "locale_apps"]
 
 # --- Static and media ---------------------------------------------------------
 

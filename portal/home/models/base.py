@@ -9,6 +9,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.rich_text import get_text_for_indexing
 
+from ..review import review_flag_field, review_label
+
 META_DESCRIPTION_LENGTH = 160
 
 
@@ -29,8 +31,17 @@ class BasePage(Page):
     # Open Graph type of the page (https://ogp.me/#types).
     og_type = "website"
 
+    needs_native_review = review_flag_field()
+
+    settings_panels = [FieldPanel("needs_native_review"), *Page.settings_panels]
+
     class Meta:
         abstract = True
+
+    def get_admin_display_title(self):
+        # Explorer listings, the editor's header and breadcrumbs all use this:
+        # an unchecked translation is visible wherever an editor meets the page.
+        return review_label(super().get_admin_display_title(), self.needs_native_review)
 
     @property
     def summary(self):

@@ -8,6 +8,7 @@ from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
 from ..choices import NETWORK_COUNTRIES
+from ..review import review_flag_field
 
 _DIALLABLE = re.compile(r"[^\d+]")
 
@@ -39,6 +40,7 @@ class Hotline(TranslatableMixin, index.Indexed, models.Model):
     sort_order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers come first within a country.")
     )
+    needs_native_review = review_flag_field()
 
     panels = [
         FieldRowPanel([FieldPanel("country"), FieldPanel("sort_order")]),
@@ -47,6 +49,7 @@ class Hotline(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("hours"),
         FieldPanel("languages"),
         FieldPanel("note"),
+        FieldPanel("needs_native_review"),
     ]
     search_fields = [
         index.SearchField("organisation"),

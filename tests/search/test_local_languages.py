@@ -1,0 +1,86 @@
+"""Search answers in Kyrgyz, Uzbek (Latin script) and Tajik: a visitor who
+types words of the get-help page or the campaign in their language finds it,
+on the real Elasticsearch node and on the database fallback."""
+
+import pytest
+
+from portal.search import index, spelling
+from portal.search.client import get_client
+from portal.search.rebuild import rebuild
+from tests.home.builders import make_site, paragraph, translate
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = {
+    # code: (title, body, words a person would type)
+    "ky": (
+        "Жардам алуу",
+        "Өз өлкөңүздүн ишеним телефонуна чалыңыз: кеңешчи сизди угат.",
+        "ишеним телефонуна",
+    ),
+    "uz": (
+        "Yordam olish",
+        "Oʻz mamlakatingizning ishonch telefoniga qoʻngʻiroq qiling: maslahatchi sizni tinglaydi.",
+        "ishonch telefoniga maslahatchi",
+    ),
+    "tg": (
+        "Кӯмак гирифтан",
+        "Ба хатти боварии кишвари худ занг занед: машваратчӣ шуморо мешунавад.",
+        "хатти боварии машваратчӣ",
+    ),
+}
+
+
+@pytest.fixture
+def pages(es_prefix):
+    site = make_site()
+    made = {}
+    for code, (title, body, _words) in TEXTS.items():
+        translate(site.home, code, title=title)
+        made[code] = translate(site.get_help, code, title=title, body=paragraph(body))
+    rebuild(force=True)
+    get_client().indices.refresh(index=index.alias_name())
+    return made
+
+
+@pytest.fixture(params=["elasticsearch", "database"])
+def backend(request, settings):
+    if request.param == "database":
+        settings.ELASTICSEARCH_URL = ""
+    return request.param
+
+
+@pytest.mark.parametrize("code", list(TEXTS))
+def test_words_of_a_local_language_find_its_page(client, pages, backend, code):
+    response = client.get("/search/", {"q": TEXTS[code][2]}, headers={"Accept-Language": code})
+
+    results = response.context["results"]
+    assert response.status_code == 200
+    assert results.backend == backend
+    assert [hit.url for hit in results.hits] == [pages[code].url]
+    assert results.hits[0].language == code
+
+
+@pytest.mark.parametrize("code", list(TEXTS))
+def test_the_language_facet_offers_the_local_language(client, pages, backend, code):
+    response = client.get("/search/", {"q": TEXTS[code][2], "language": code})
+    results = response.context["results"]
+    assert response.status_code == 200
+    assert [hit.url for hit in results.hits] == [pages[code].url]
+
+
+@pytest.mark.parametrize("typed", ["qo'ng'iroq", "qo‘ng‘iroq", "qoʻngʻiroq", "QO'NG'IROQ"])
+def test_uzbek_words_are_found_whatever_apostrophe_the_keyboard_has(client, pages, backend, typed):
+    # The page writes "qoʻngʻiroq" with U+02BB, as Uzbek's standard does;
+    # phones and Russian keyboards type ', ‘ or ’.
+    response = client.get("/search/", {"q": typed})
+    results = response.context["results"]
+    assert results.backend == backend
+    assert [hit.url for hit in results.hits] == [pages["uz"].url]
+
+
+def test_uzbek_text_typed_with_plain_apostrophes_is_indexed_in_the_standard_spelling():
+    assert spelling.uzbek("O'zbekiston ma'lumot g‘oya") == "Oʻzbekiston maʼlumot gʻoya"
+    # Quotes around words are not apostrophes inside a word.
+    assert spelling.uzbek("'Yordam'") == "'Yordam'"
+    assert spelling.query_variants("yordam") == ["yordam"]
