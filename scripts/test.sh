@@ -26,5 +26,7 @@ info "makemigrations --check"
 "$BIN/python" manage.py makemigrations --check --dry-run
 
 info "pytest"
-"$BIN/pytest" "$@"
+# --durations: the slowest tests in every run's log, so a new cost shows at once
+# (the suite must stay well under CI's 30 minutes).
+"$BIN/pytest" --durations=25 "$@"
 info "make test finished in $(( $(date +%s) - started ))s"

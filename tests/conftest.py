@@ -2,10 +2,16 @@
 Elasticsearch (`make test` starts both); a missing service stops the run at once
 instead of skipping tests."""
 
+import io
+from contextlib import contextmanager
+
 import psycopg2
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from portal.search.client import get_client, server_version
 
@@ -63,6 +69,45 @@ def _clear_cache(db):
     for alias in settings.CACHES:
         caches[alias].clear()
     yield
+
+
+@contextmanager
+def module_data(request, django_db_blocker):
+    """Data made once for a whole module (like Django's setUpTestData): a
+    transaction that every test of the module nests in (each test's own changes
+    are still rolled back after it, by its savepoint) and that is rolled back
+    when the module is done, so the next module starts from the same empty
+    database. Use it from a module-scoped fixture; the module's tests must not
+    be transactional (a flush would delete the data under the others)."""
+    for item in request.session.items:
+        if item.module is not request.module:
+            continue
+        marker = item.get_closest_marker("django_db")
+        if (
+            "transactional_db" in item.fixturenames
+            or "live_server" in item.fixturenames
+            or (marker is not None and marker.kwargs.get("transaction"))
+        ):
+            raise pytest.UsageError(f"{item.nodeid} is transactional: it cannot share module data")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_once(request, django_db_setup, django_db_blocker):
+    """`manage.py load_demo` once for the module, for tests that only need the
+    demo there (a full load takes 15 to 25 seconds here); see module_data."""
+    with module_data(request, django_db_blocker):
+        with django_db_blocker.unblock(), override_settings(DEBUG=True):
+            call_command("load_demo", stdout=io.StringIO())
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -46,6 +46,14 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".services" / "test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".services" / "test-private"
+# Under pytest-xdist (`pytest -n 2`) each worker has its own test database
+# (pytest-django adds the worker id to its name); give it its own search alias
+# and media folders too, so workers never see or remove each other's.
+_XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+if _XDIST_WORKER:
+    SEARCH_INDEX_PREFIX = f"{SEARCH_INDEX_PREFIX}-{_XDIST_WORKER}"
+    MEDIA_ROOT = MEDIA_ROOT.with_name(f"{MEDIA_ROOT.name}-{_XDIST_WORKER}")
+    PRIVATE_MEDIA_ROOT = PRIVATE_MEDIA_ROOT.with_name(f"{PRIVATE_MEDIA_ROOT.name}-{_XDIST_WORKER}")
 PORTAL_OPEN_SIGNUP = False
 PORTAL_REQUIRE_MFA = False
 WAGTAILADMIN_BASE_URL = "http://testserver"

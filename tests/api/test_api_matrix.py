@@ -29,6 +29,7 @@ from portal.reports.policy import (
     workspace_case_access,
 )
 from tests.api.conftest import bearer, make_token
+from tests.conftest import module_data
 from tests.factories import UserFactory, add_member, make_workspace
 from tests.reports.factories import add_cases, make_report, network_user, publish
 
@@ -225,8 +226,17 @@ class World:
     reports: dict  # report id -> report
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world(request, django_db_setup, django_db_blocker):
+    """Built once for the module: the tests only read it (their own writes, such
+    as sessions and audit rows, are rolled back after each test)."""
+    with module_data(request, django_db_blocker):
+        with django_db_blocker.unblock():
+            built = _build_world()
+        yield built
+
+
+def _build_world():
     owner = network_user()
     workspace = make_workspace(owner=owner)
     manager = add_member(workspace, network_user(), "manager")

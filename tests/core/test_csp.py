@@ -5,6 +5,7 @@ which staff member is signed in, as gravatar.com would learn), and an injected
 script must not run. The header is checked on each kind of page; the HTML of
 the pages is parsed for anything the browser would load from elsewhere."""
 
+import copy
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from tests.conftest import module_data
 from tests.factories import UserFactory, add_member, make_workspace
 from tests.home.builders import add_news, make_image, make_site
 from tests.reports.factories import publish
@@ -39,11 +41,19 @@ def directives(header):
     return parsed
 
 
+@pytest.fixture(scope="module")
+def _module_site(request, django_db_setup, django_db_blocker):
+    """Built once for the module (tests/conftest.py module_data): the tests only read it."""
+    with module_data(request, django_db_blocker):
+        with django_db_blocker.unblock():
+            site = make_site()
+            site.story = add_news(site.news, "Горячая линия в Оше теперь отвечает и ночью")
+        yield site
+
+
 @pytest.fixture
-def site():
-    site = make_site()
-    site.story = add_news(site.news, "Горячая линия в Оше теперь отвечает и ночью")
-    return site
+def site(db, _module_site):
+    return copy.deepcopy(_module_site)
 
 
 @pytest.fixture

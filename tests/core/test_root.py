@@ -1,14 +1,11 @@
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_site():
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_site(demo_once):
+    """The demo, loaded once for this module: these tests only read it."""
 
 
 def test_root_answers_200_with_the_home_page_in_russian_by_default(client, demo_site):

@@ -1,11 +1,7 @@
 """The coordinating office publishes without a developer: the demo editor can
 write news and edit hotlines in the Wagtail admin, and visitors see it at once."""
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -15,9 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client):
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=io.StringIO())
+def editor_client(client, demo_once):
+    # The demo is loaded once for the module; each test's changes roll back.
     assert client.login(email="editor@example.org", password="demo-pass-2024")
     return client
 

@@ -54,8 +54,7 @@ def assert_valid_document(document):
     assert document.file_size == len(data)
 
 
-def test_demo_builds_a_full_bilingual_public_site(client):
-    load_demo()
+def test_demo_builds_a_full_bilingual_public_site(client, demo_once):
 
     news = NewsPage.objects.live()
     assert news.filter(locale__language_code="ru").count() >= 12
@@ -97,8 +96,8 @@ def test_demo_builds_a_full_bilingual_public_site(client):
         assert client.get(url).status_code == 200, url
 
 
-def test_second_run_adds_nothing_and_keeps_what_editors_changed():
-    load_demo()
+def test_second_run_adds_nothing_and_keeps_what_editors_changed(demo_once):
+    # The first run is the module's demo_once; the second is this test's.
     news = NewsPage.objects.filter(locale__language_code="ru").order_by("pk").first()
     news.title = "Заголовок от редактора"
     news.save_revision().publish()

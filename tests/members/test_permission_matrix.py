@@ -74,6 +74,31 @@ def test_nested_includes_are_walked_with_their_kwargs():
     assert url.kwarg_names == ("slug", "n")
 
 
+def test_the_snapshot_sees_a_changed_field_a_link_row_a_file_and_a_mail(
+    workspace, roles, private_media
+):
+    """The matrix's "refused, yet changed data" check is only as good as this."""
+    from django.contrib.auth.models import Group
+    from django.core import mail
+
+    group = Group.objects.create(name="Granted by mistake")
+    before = matrix.snapshot()
+    assert matrix.snapshot() == before
+    workspace.description = "changed by a refused request?"
+    workspace.save(update_fields=["description"])
+    changed_field = matrix.snapshot()
+    assert changed_field != before
+    roles["outsider"].groups.add(group)  # only a row of the many-to-many table
+    link_row = matrix.snapshot()
+    assert link_row != changed_field
+    private_media.mkdir(parents=True, exist_ok=True)
+    (private_media / "leak.txt").write_text("x")
+    with_file = matrix.snapshot()
+    assert with_file != link_row
+    mail.send_mail("s", "b", "a@example.org", ["b@example.org"])
+    assert matrix.snapshot() != with_file
+
+
 @pytest.fixture
 def clients(roles):
     made = {"anonymous": Client()}
