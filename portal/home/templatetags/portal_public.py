@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from django import template
 
 from ..chrome import first_hotline_per_country, get_chrome, hotlines_by_country
-from ..i18n import hreflang_alternates, page_language_links
+from ..i18n import hreflang_alternates, page_language_links, view_language_links
 
 register = template.Library()
 
@@ -38,6 +38,17 @@ def page_languages(context, page):
         "alternates": hreflang_alternates(page, request, links),
         "canonical": request.build_absolute_uri(page.get_url(request) or request.path),
     }
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The switcher's links: the page's translations on a Wagtail page, else
+    the switch view's links back to this address. Empty without a request."""
+    page_langs = context.get("page_langs")
+    if page_langs:
+        return page_langs["links"]
+    request = context.get("request")
+    return view_language_links(request) if request is not None else []
 
 
 @register.simple_tag(takes_context=True)
