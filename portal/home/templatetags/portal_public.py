@@ -1,7 +1,7 @@
 """Template tags of the public site: the page chrome (hotlines, navigation),
 links between languages, head metadata and small helpers."""
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from django import template
 
@@ -70,6 +70,24 @@ def query_with(context, **changes):
             params[key] = value
     query = params.urlencode()
     return f"?{query}" if query else "?"
+
+
+@register.simple_tag
+def share_links(url, title):
+    """Share links for messengers people in the valley use: plain https links
+    (no script, nothing for the CSP to allow) that open the app or its web
+    page with the address filled in. Telegram sends the text beside the link;
+    WhatsApp takes one text, so the address goes at its end."""
+    return [
+        {
+            "name": "Telegram",
+            "url": "https://t.me/share/url?" + urlencode({"url": url, "text": title}),
+        },
+        {
+            "name": "WhatsApp",
+            "url": "https://wa.me/?text=" + quote(f"{title} {url}", safe=""),
+        },
+    ]
 
 
 @register.simple_tag
