@@ -60,7 +60,7 @@ def site(search_index):
         image=image,
         image_alt="Здание центра в Оше",
     )
-    translate(site.story, "en", title="The Osh hotline now answers at night")
+    site.story_en = translate(site.story, "en", title="The Osh hotline now answers at night")
     add_news(
         site.news, "Семинар для махаллей в Андижане", days_ago=3, image=image, image_alt="Семинар"
     )
@@ -215,6 +215,9 @@ def test_visitor_finds_help_searches_reads_and_switches_language(journey, site):
     page.get_by_role("link", name="Ferghana Network").first.click()
     page.wait_for_url("**/en/")
     page.get_by_role("link", name="The Osh hotline now answers at night").first.click()
+    page.wait_for_url(f"**{site.story_en.url}")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "The Osh hotline now answers at night"
     journey.check("news-english", language="en")
     page.locator(".language-switcher").get_by_role("link", name="Русский").click()
     page.wait_for_url(f"**{site.story.url}")
