@@ -7,6 +7,8 @@ facets and statistics name countries with it. Names are translatable; the codes
 are what is stored and exchanged (HTCDS and CTDC use the same two-letter codes).
 """
 
+import unicodedata
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -287,12 +289,40 @@ def country_name(code):
 
 
 def choices_for(codes):
-    """(code, name) pairs for a short picker, in the order given."""
+    """(code, name) pairs in the order given: for model fields, whose stored
+    choices must not change with the language. Lists a person reads are
+    ordered with ``sorted_choices``."""
     return [(code, COUNTRIES[code]) for code in codes]
 
 
+def _collation_key(name):
+    # No ICU here: dropping accents and case puts "Åland" with the A's and "Ё"
+    # with "Е", which is how readers of these languages look names up.
+    text = unicodedata.normalize("NFKD", str(name))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def in_reading_order(codes):
+    """Country codes in the order every country list shows them: the Ferghana
+    Valley's three first (most readers and records are about them), then the
+    rest, each group by name in the active language; "other" last."""
+    return sorted(
+        codes,
+        key=lambda code: (
+            code not in REGION_CODES,
+            code == OTHER,
+            _collation_key(country_name(code)),
+            code,
+        ),
+    )
+
+
+def sorted_choices(codes):
+    """(code, name) pairs of ``codes`` in reading order, for the active language:
+    call it when the list is shown, not at import."""
+    return [(code, country_name(code)) for code in in_reading_order(codes)]
+
+
 def country_choices():
-    """Ferghana Valley countries first, then the rest by code (stable in every language)."""
-    first = choices_for(REGION_CODES)
-    rest = [(code, name) for code, name in sorted(COUNTRIES.items()) if code not in REGION_CODES]
-    return first + rest
+    """Every country, in reading order."""
+    return sorted_choices(COUNTRIES)

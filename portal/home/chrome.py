@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, Site
 
+from portal.core.countries import in_reading_order
+
 from . import cache
-from .choices import COUNTRY_NAMES, NETWORK_COUNTRIES
+from .choices import COUNTRY_NAMES
 from .queries import default_language, public_pages
 
 # Section pages linked from the header and footer, by page type.
@@ -81,7 +83,8 @@ def _home_for(site, language):
 
 def _hotlines(language):
     """Hotlines in ``language``; a line without a translation shows in the
-    default language rather than not at all. Ordered by country, then order."""
+    default language rather than not at all. Countries by name in that
+    language, then the editors' order within a country."""
     from .models import Hotline
 
     fallback = default_language()
@@ -92,16 +95,12 @@ def _hotlines(language):
         best = chosen.get(hotline.translation_key)
         if best is None or hotline.locale.language_code == language:
             chosen[hotline.translation_key] = hotline
-    country_order = [code for code, _name in NETWORK_COUNTRIES]
-    lines = sorted(
-        chosen.values(),
-        key=lambda h: (
-            country_order.index(h.country) if h.country in country_order else 99,
-            h.sort_order,
-            h.pk,
-        ),
-    )
     with translation.override(language):
+        country_order = in_reading_order({h.country for h in chosen.values()})
+        lines = sorted(
+            chosen.values(),
+            key=lambda h: (country_order.index(h.country), h.sort_order, h.pk),
+        )
         return [
             {
                 "country": h.country,

@@ -4,8 +4,10 @@ hreflang alternates use the same list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language_info
 
@@ -20,6 +22,32 @@ class LanguageLink:
     url: str
     current: bool
     translated: bool  # False when the link falls back to that language's home page
+
+
+def language_name(code):
+    """A language's name in the language itself ("Русский", "English"): a
+    reader looks for their own language's name, not its translation."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return str(dict(settings.LANGUAGES).get(code, code))
+
+
+def view_language_links(request):
+    """One link per site language for a page outside the page tree: through
+    the switch view, which remembers the choice and comes back here."""
+    current = translation.get_language()
+    here = urlencode({"next": request.get_full_path()})
+    return [
+        LanguageLink(
+            code=code,
+            name=language_name(code),
+            url=f"{reverse('switch_language', args=(code,))}?{here}",
+            current=code == current,
+            translated=True,
+        )
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 def page_language_links(page, request):
@@ -43,7 +71,7 @@ def page_language_links(page, request):
         links.append(
             LanguageLink(
                 code=code,
-                name=get_language_info(code)["name_local"],
+                name=language_name(code),
                 url=url,
                 current=code == current,
                 translated=is_translated,

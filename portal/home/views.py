@@ -3,10 +3,12 @@ server, sitemap.xml, robots.txt and the favicon."""
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
@@ -34,13 +36,37 @@ def serve(request, path):
         and response.status_code == 200
         and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
     ):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=LANGUAGE_COOKIE_MAX_AGE,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
+        _remember_language(response, language)
+    return response
+
+
+def _remember_language(response, language):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=LANGUAGE_COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+@require_safe
+@never_cache
+def switch_language(request, code):
+    """The language switcher's link on pages without a language prefix
+    (accounts, workspaces, statistics, search): remember the language and go
+    back to the page. A plain link rather than Django's POST form, so the
+    switcher is the same links on every page and needs no CSRF token; all it
+    can change is the language of the interface."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    _remember_language(response, code)
     return response
 
 

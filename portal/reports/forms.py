@@ -65,7 +65,8 @@ class ReportForm(forms.ModelForm):
 def _country_field(label):
     return forms.ChoiceField(
         label=label,
-        choices=[("", _("Unknown"))] + list(country_choices()),
+        # A callable: sorted by name in the language of each request.
+        choices=lambda: [("", _("Unknown")), *country_choices()],
         required=False,
     )
 

@@ -40,7 +40,16 @@ DIMENSIONS = (
 DIMENSION_TITLES = {key: title for key, title, _column in DIMENSIONS}
 
 _GENDER_ORDER = [choice.value for choice in vocab.Gender]
-_AGE_ORDER = [choice.value for choice in vocab.AgeBand] + [MINOR_BAND, ADULT_BAND, "", WITHHELD]
+# Bands by age, a generalised band ("0–17, band not published") right after the
+# bands it stands for, so a hidden group never lands among the adults.
+_AGE_ORDER = [
+    *(band.value for band in vocab.AgeBand if band in vocab.MINOR_AGE_BANDS),
+    MINOR_BAND,
+    *(band.value for band in vocab.AgeBand if band not in vocab.MINOR_AGE_BANDS),
+    ADULT_BAND,
+    "",
+    WITHHELD,
+]
 
 
 @dataclass(frozen=True)
@@ -160,10 +169,21 @@ def from_release(release):
     tables = tuple(
         Table(
             table["key"],
-            tuple(Cell(str(cell["code"]), cell["count"]) for cell in table["cells"]),
+            _in_reading_order(
+                table["key"], [Cell(str(cell["code"]), cell["count"]) for cell in table["cells"]]
+            ),
         )
         for table in release.tables
     )
     return Statistics(
         k=release.parameters["k"], total=release.total, tables=tables, release=release
     )
+
+
+def _in_reading_order(key, cells):
+    """Releases published before the age order was fixed stored the hidden
+    bands last; the figures stay as published, only their order follows the
+    ages."""
+    if key == "age":
+        cells = sorted(cells, key=lambda cell: _order(_AGE_ORDER, cell.code))
+    return tuple(cells)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.home.choices import COUNTRIES
+from portal.core.countries import NETWORK_AREA_CODES, sorted_choices
 
 from .choices import DOCUMENT_LANGUAGES, Audience, ResourceType, Topic
 
@@ -12,7 +12,8 @@ FILTERS = [
     ("topic", _("Topic"), _("All topics"), Topic.choices),
     ("audience", _("Audience"), _("All audiences"), Audience.choices),
     ("language", _("Language of the document"), _("All languages"), DOCUMENT_LANGUAGES),
-    ("country", _("Country"), _("All countries"), COUNTRIES),
+    # Sorted when the form is built, by name in the reader's language.
+    ("country", _("Country"), _("All countries"), lambda: sorted_choices(NETWORK_AREA_CODES)),
     ("type", _("Type"), _("All types"), ResourceType.choices),
 ]
 
@@ -24,6 +25,7 @@ class ResourceFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label, all_label, choices in FILTERS:
+            choices = choices() if callable(choices) else choices
             self.fields[name] = forms.ChoiceField(
                 label=label,
                 required=False,
@@ -33,10 +35,12 @@ class ResourceFilterForm(forms.Form):
 
     def set_counts(self, counts):
         """Add "(n)" to each option: how many resources choosing it would give."""
-        for name, _label, all_label, choices in FILTERS:
+        for name, _label, all_label, _choices in FILTERS:
             facet = counts.get(name, {})
             self.fields[name].choices = [("", all_label)] + [
-                (value, f"{label} ({facet.get(value, 0)})") for value, label in choices
+                (value, f"{label} ({facet.get(value, 0)})")
+                for value, label in self.fields[name].choices
+                if value
             ]
 
     def selected(self):

@@ -9,6 +9,7 @@ from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from portal.core.countries import in_reading_order
 from portal.home.blocks import BodyBlock
 from portal.home.choices import COUNTRIES, COUNTRY_NAMES
 from portal.home.documents import PRIVATE_DOCUMENT_MESSAGE, is_public_document
@@ -116,7 +117,10 @@ def _filter_params(request):
 
 def _active_filters(request, selected):
     """The chosen filters with a link that removes each one."""
-    labels = {name: (label, dict(choices)) for name, label, _all, choices in FILTERS}
+    labels = {
+        name: (label, dict(choices() if callable(choices) else choices))
+        for name, label, _all, choices in FILTERS
+    }
     active = []
     for name, value in selected.items():
         # The form sends empty fields too ("?topic=legal&audience="): drop them.
@@ -236,7 +240,8 @@ class ResourcePage(BasePage):
 
     @property
     def country_labels(self):
-        return [COUNTRY_NAMES[code] for code in self.country_codes if code in COUNTRY_NAMES]
+        codes = [code for code in self.country_codes if code in COUNTRY_NAMES]
+        return [COUNTRY_NAMES[code] for code in in_reading_order(codes)]
 
     def related_resources(self):
         return list(

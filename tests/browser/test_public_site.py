@@ -1,4 +1,6 @@
-"""What a visitor does on the public site, in a real browser."""
+"""What a visitor does on the public site, in a real browser. Filtering the
+library and switching language are steps of the visitor's journey
+(tests/browser/journeys/test_visitor.py)."""
 
 import pytest
 
@@ -53,44 +55,6 @@ def test_home_to_a_news_item_and_back_to_the_index(live_server, site, desktop, s
     assert page.locator("h1").inner_text() == "Новости"
     assert page.get_by_role("link", name="Семинар для махаллей в Андижане").is_visible()
     screenshot(page, "news-index")
-
-
-def test_filter_resources_without_javascript_changes(live_server, site, desktop, screenshot):
-    page = desktop
-    page.goto(f"{live_server.url}/ru/resources/")
-    assert page.locator(".resource-card").count() == 3
-
-    page.get_by_label("Тема").select_option("legal")
-    page.get_by_role("button", name="Показать ресурсы").click()
-
-    page.wait_for_url("**topic=legal**")
-    cards = page.locator(".resource-card")
-    assert cards.count() == 1
-    assert "Кодекс: выдержки" in cards.first.inner_text()
-    assert "1 ресурс" in page.locator(".library__count").inner_text()
-    # The counts in the options follow the chosen filter.
-    assert page.locator('#id_topic option[value="legal"]').inner_text().endswith("(1)")
-    screenshot(page, "filtered")
-
-    page.get_by_role("link", name="Тема: Право и юридическая помощь").click()
-    page.wait_for_url("**/ru/resources/")
-    assert page.locator(".resource-card").count() == 3
-
-
-def test_switch_to_russian_and_stay_on_the_same_page(live_server, site, desktop, screenshot):
-    page = desktop
-    page.goto(f"{live_server.url}{site.story_en.url}")
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text() == "The Osh hotline now answers at night"
-    screenshot(page, "english")
-
-    page.locator(".language-switcher").get_by_role("link", name="Русский").click()
-
-    page.wait_for_url(f"**{site.story.url}")
-    assert page.locator("html").get_attribute("lang") == "ru"
-    assert page.locator("h1").inner_text() == "Горячая линия в Оше теперь отвечает и ночью"
-    assert page.locator(".hotline-bar").inner_text().startswith("Нужна помощь?")
-    screenshot(page, "russian")
 
 
 @pytest.mark.parametrize("path", ["/ru/", "/ru/news/", "/accounts/login/"])

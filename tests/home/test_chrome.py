@@ -92,3 +92,11 @@ def test_chrome_build_cost_does_not_grow_with_hotlines(rf, site):
     for n in range(10):
         add_hotline("UZ", f"+998 74 200 00 {n:02d}")
     assert build_queries() == few
+
+
+def test_hotlines_are_grouped_by_country_name_in_the_page_language(client, hotlines):
+    html = client.get("/ru/").content.decode()
+    full_list = html.split('class="hotlines"', 1)[1]
+    # Кыргызстан, Таджикистан, Узбекистан: not KG, UZ, TJ as the codes go.
+    positions = [full_list.index(tel) for tel in ("tel:+996", "tel:+992", "tel:+998")]
+    assert positions == sorted(positions)

@@ -2,11 +2,13 @@
 fallbacks for untranslated pages, and new languages by settings alone."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.test import override_settings
 from django.utils.translation import trans_real
 
+from tests.factories import UserFactory, make_workspace
 from tests.home.builders import add_news, translate
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +53,57 @@ def test_public_pages_carry_no_csrf_token_so_they_can_be_cached(client, site):
     assert "csrftoken" not in response.cookies
 
 
-def test_non_page_views_keep_the_language_form(client, site):
-    html = client.get("/accounts/login/").content.decode()
-    assert 'action="/i18n/setlang/"' in html
+def switcher_links(html):
+    """(href, hreflang, lang, aria-current) of each link of the switcher."""
+    nav = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
+    return re.findall(
+        r'<a href="([^"]+)" hreflang="([^"]+)" lang="([^"]+)"( aria-current="true")?', nav
+    )
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/statistics/", "/search/?q=x"])
+def test_pages_outside_the_page_tree_have_the_same_switcher_of_links(client, site, path):
+    html = client.get(path, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'action="/i18n/setlang/"' not in html and "<select" not in html.split("<main")[0]
+    links = switcher_links(html)
+    assert [(code, lang) for _href, code, lang, _current in links] == [("ru", "ru"), ("en", "en")]
+    assert [bool(current) for *_rest, current in links] == [True, False]
+    english = links[1][0].replace("&amp;", "&")
+    assert english == f"/i18n/en/?{urlencode({'next': path})}"
+
+
+def test_workspace_pages_have_the_switcher_with_every_configured_language(client, site):
+    owner = UserFactory()
+    workspace = make_workspace(owner=owner)
+    client.force_login(owner)
+    languages = [("ru", "Russian"), ("en", "English"), ("ky", "Kyrgyz"), ("tg", "Tajik")]
+    with override_settings(LANGUAGES=languages, WAGTAIL_CONTENT_LANGUAGES=languages):
+        trans_real._supported = None
+        html = client.get(f"/workspaces/{workspace.slug}/").content.decode()
+    trans_real._supported = None
+    assert [code for _href, code, *_rest in switcher_links(html)] == ["ru", "en", "ky", "tg"]
+
+
+def test_the_switch_link_remembers_the_language_and_returns_to_the_page(client, site):
+    response = client.get("/i18n/en/", {"next": "/accounts/login/?next=/workspaces/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/workspaces/"
+    assert response.cookies["django_language"].value == "en"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
+
+
+def test_the_switch_link_never_sends_the_visitor_to_another_site(client, site):
+    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = client.get("/i18n/en/", {"next": target})
+        assert response.status_code == 302
+        assert response["Location"] == "/"
+
+
+def test_the_switch_link_refuses_a_language_the_site_does_not_offer(client, site):
+    response = client.get("/i18n/xx/", {"next": "/"})
+    assert response.status_code == 404
+    assert "django_language" not in response.cookies
 
 
 def test_page_has_canonical_and_hreflang_alternates_with_x_default(client, site):

@@ -11,7 +11,7 @@ import pytest
 from portal.reports import services
 from portal.reports.models import CaseRecord
 from portal.reports.releases import latest_release
-from portal.reports.statistics import from_release
+from portal.reports.statistics import from_release, sorted_codes
 from tests.reports.factories import add_cases, make_report, publish
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +149,21 @@ def test_the_statistics_page_is_not_language_prefixed_and_follows_the_visitor(cl
     assert '<html lang="en">' in response.content.decode()
     response = client.get("/statistics/", HTTP_ACCEPT_LANGUAGE="ru")
     assert '<html lang="ru">' in response.content.decode()
+
+
+def test_age_bands_keep_their_natural_order_when_a_group_is_hidden():
+    counts = {"48+": 12, "0--17": 11, "39--47": 20, "18--20": 15, "": 3, "18+": 11}
+    assert sorted_codes("age", counts) == ["0--17", "18--20", "39--47", "48+", "18+", ""]
+
+
+def test_an_older_release_with_the_hidden_band_last_is_shown_in_age_order(published):
+    release = latest_release()
+    for table in release.tables:
+        if table["key"] == "age":
+            table["cells"] = [
+                {"code": "18--20", "count": 15},
+                {"code": "39--47", "count": 12},
+                {"code": "0--17", "count": None},
+            ]
+    codes = [cell.code for cell in from_release(release).table("age").cells]
+    assert codes == ["0--17", "18--20", "39--47"]

@@ -137,3 +137,10 @@ def test_document_downloads_from_the_resource_page(client, library):
     download = client.get(resource.document.url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"demo document"
+
+
+def test_country_filter_lists_the_valley_first_then_by_name_in_the_reader_language(client, library):
+    form = client.get("/ru/resources/").context["filter_form"]
+    codes = [code for code, _label in form.fields["country"].choices if code]
+    # Кыргызстан, Таджикистан, Узбекистан, then Казахстан, Россия.
+    assert codes == ["KG", "TJ", "UZ", "KZ", "RU"]

@@ -4,6 +4,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from portal.core.countries import in_reading_order
 from portal.members.models import Organisation
 
 from ..blocks import BodyBlock
@@ -62,12 +63,9 @@ class AboutPage(_TextPage):
         )
         for organisation in organisations:
             groups.setdefault(organisation.country, []).append(organisation)
-        order = list(COUNTRY_NAMES)
         return [
-            (COUNTRY_NAMES.get(code, organisation_country_label(code)), members)
-            for code, members in sorted(
-                groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99
-            )
+            (COUNTRY_NAMES.get(code, organisation_country_label(code)), groups[code])
+            for code in in_reading_order(groups)
         ]
 
     def get_context(self, request, *args, **kwargs):

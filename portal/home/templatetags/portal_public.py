@@ -1,12 +1,12 @@
 """Template tags of the public site: the page chrome (hotlines, navigation),
 links between languages, head metadata and small helpers."""
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from django import template
 
 from ..chrome import first_hotline_per_country, get_chrome, hotlines_by_country
-from ..i18n import hreflang_alternates, page_language_links
+from ..i18n import hreflang_alternates, page_language_links, view_language_links
 
 register = template.Library()
 
@@ -41,6 +41,17 @@ def page_languages(context, page):
 
 
 @register.simple_tag(takes_context=True)
+def language_links(context):
+    """The switcher's links: the page's translations on a Wagtail page, else
+    the switch view's links back to this address. Empty without a request."""
+    page_langs = context.get("page_langs")
+    if page_langs:
+        return page_langs["links"]
+    request = context.get("request")
+    return view_language_links(request) if request is not None else []
+
+
+@register.simple_tag(takes_context=True)
 def absolute_url(context, url):
     request = context.get("request")
     if not url or request is None:
@@ -59,6 +70,24 @@ def query_with(context, **changes):
             params[key] = value
     query = params.urlencode()
     return f"?{query}" if query else "?"
+
+
+@register.simple_tag
+def share_links(url, title):
+    """Share links for messengers people in the valley use: plain https links
+    (no script, nothing for the CSP to allow) that open the app or its web
+    page with the address filled in. Telegram sends the text beside the link;
+    WhatsApp takes one text, so the address goes at its end."""
+    return [
+        {
+            "name": "Telegram",
+            "url": "https://t.me/share/url?" + urlencode({"url": url, "text": title}),
+        },
+        {
+            "name": "WhatsApp",
+            "url": "https://wa.me/?text=" + quote(f"{title} {url}", safe=""),
+        },
+    ]
 
 
 @register.simple_tag
