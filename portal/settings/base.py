@@ -267,6 +267,9 @@ _LANGUAGE_NAMES = {
 LANGUAGES = [(code, _LANGUAGE_NAMES.get(code, code)) for code in PORTAL_LANGUAGES]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Page addresses in ASCII: the editor's slug field transliterates as the title
+# is typed; portal/core/slugs.py gives the final, short slug on save.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
 
 # --- Static and media ---------------------------------------------------------
