@@ -21,6 +21,11 @@ info "loading demo content"
 "$PY" manage.py load_demo
 mkdir -p staticfiles
 
+# Serve as visitors will see it: the portal's own 404/500 pages, not Django's
+# debug pages (DJANGO_DEBUG=true make run brings those back). The demo above
+# was loaded with development settings' DEBUG on, which load_demo requires.
+export DJANGO_DEBUG="${DJANGO_DEBUG:-false}"
+
 # With Elasticsearch, a worker beside the server applies queued index changes
 # (edits are applied right after commit too; the worker retries what could not
 # be, with backoff). Without it, every change still reaches the database

@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
@@ -34,6 +36,19 @@ ORGANISATION_FIELDS = [
     "contact_phone",
     "verified",
 ]
+
+
+class YesNoColumn(Column):
+    """A yes/no field as a word in the reader's language: Wagtail's own
+    BooleanColumn names its icons "True" and "False" in English."""
+
+    def __init__(self, model, name, **kwargs):
+        kwargs.setdefault("label", capfirst(model._meta.get_field(name).verbose_name))
+        kwargs.setdefault("sort_key", name)
+        super().__init__(name, **kwargs)
+
+    def get_value(self, instance):
+        return _("Yes") if super().get_value(instance) else _("No")
 
 
 def _active_people():
@@ -89,7 +104,7 @@ class OrganisationViewSet(ModelViewSet):
     icon = "site"
     menu_label = _("Organisations")
     form_fields = ORGANISATION_FIELDS
-    list_display = ["name", "country", "city", "verified"]
+    list_display = ["name", "country", "city", YesNoColumn(Organisation, "verified")]
     list_filter = ["country", "verified"]
     search_fields = ["name", "city", "contact_email"]
     copy_view_enabled = False

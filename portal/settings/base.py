@@ -281,6 +281,13 @@ django.conf.locale.LANG_INFO["uz"] = {
 django.conf.locale.LANG_INFO["tg"] = {**django.conf.locale.LANG_INFO["tg"], "name_local": "Тоҷикӣ"}
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Page addresses in ASCII: the editor's slug field transliterates as the title
+# is typed; portal/core/slugs.py gives the final, short slug on save.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Wagtail 8's autosave of a page not yet created races with itself (two
+# background saves both create it; the second ends in a 500 "slug in use").
+# Editors save drafts with the button until upstream serialises them.
+WAGTAIL_AUTOSAVE_INTERVAL = env.int("WAGTAIL_AUTOSAVE_INTERVAL", default=0)
 # The portal's own strings first (makemessages writes only there); then strings
 # of installed apps that their packages leave untranslated (allauth has no Tajik).
 LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "locale_apps"]

@@ -18,3 +18,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# `make run` serves with DEBUG off (scripts/run.sh), so a visitor sees the
+# portal's own 404 and 500 pages: WhiteNoise then serves the static files
+# straight from the apps (no collectstatic), and Django the public images.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PORTAL_SERVE_MEDIA = env.bool("PORTAL_SERVE_MEDIA", default=True)

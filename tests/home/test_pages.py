@@ -1,6 +1,7 @@
 """Each page type renders for a visitor with what a reader expects on it."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from tests.home.builders import (
     add_news,
     add_resource,
     make_image,
+    translate,
 )
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +225,38 @@ def test_news_and_events_cannot_take_the_addresses_of_the_feeds(site):
         with pytest.raises(ValidationError) as error:
             page.full_clean()
         assert "slug" in error.value.message_dict
+
+
+def _home_news_titles(client, path):
+    html = client.get(path).content.decode()
+    section = html.split("home-section--news", 1)[1].split("</section>", 1)[0]
+    return re.findall(r'class="card__title"><a [^>]*>([^<]*)</a>', section)
+
+
+def test_home_page_lists_the_news_published_today_first(client, site):
+    for days in range(10, 15):
+        add_news(site.news, f"Старая новость {days}", days_ago=days)
+    add_news(site.news, "Новость сегодняшнего дня")
+
+    titles = _home_news_titles(client, "/ru/")
+
+    assert titles[0] == "Новость сегодняшнего дня"
+    assert titles == ["Новость сегодняшнего дня"] + [f"Старая новость {d}" for d in (10, 11, 12)]
+
+
+def test_english_home_shows_its_newest_english_news_before_russian_only_ones(client, site):
+    for days in range(1, 5):
+        add_news(site.news, f"Только по-русски {days}", days_ago=days)
+    older = add_news(site.news, "Давняя", days_ago=30)
+    newer = add_news(site.news, "Недавняя", days_ago=20)
+    translate(older, "en", title="Older English news")
+    translate(newer, "en", title="Newer English news")
+
+    titles = _home_news_titles(client, "/en/")
+
+    assert titles == [
+        "Newer English news",
+        "Older English news",
+        "Только по-русски 1",
+        "Только по-русски 2",
+    ]

@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -20,7 +19,7 @@ from .. import ical
 from ..blocks import BodyBlock
 from ..choices import COUNTRIES, COUNTRY_NAMES, DEFAULT_EVENT_TIME_ZONE, TIME_ZONES
 from ..queries import fallback_language, localized_descendants, public_pages
-from .base import BasePage
+from .base import BasePage, PortalPageForm
 from .listing import paginate
 
 PAST_EVENTS_PER_PAGE = 10
@@ -62,7 +61,7 @@ class EventQuerySet(PageQuerySet):
 EventManager = PageManager.from_queryset(EventQuerySet)
 
 
-class EventPageForm(WagtailAdminPageForm):
+class EventPageForm(PortalPageForm):
     """Editors type the local time of the place, whatever time zone their own
     admin account uses: the form shows and reads start and end in the event's
     time zone."""

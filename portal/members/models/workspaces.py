@@ -133,12 +133,20 @@ class Membership(models.Model):
     """A person's role in a workspace. Create, change and delete these only
     through portal.members.permissions so object permissions follow."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    workspace = models.ForeignKey(
+        Workspace,
+        verbose_name=_("workspace"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Member"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    joined_at = models.DateTimeField(_("Since"), auto_now_add=True)
     # Per membership, not per person: "what changed since your last visit" is
     # about each workspace. Null until the first visit (joined_at counts then).
     last_visited_at = models.DateTimeField(
