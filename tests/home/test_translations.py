@@ -238,6 +238,9 @@ def english_words(html):
     """Latin-script words a person reads on the page (text, labels, alternative
     text), leaving out codes, addresses and file names."""
     html = re.sub(r"(?s)<(script|style|code|svg)\b.*?</\1>", " ", html)
+    # Text marked as another language (the switcher's "Oʻzbekcha", an English
+    # search result) is not interface text left untranslated.
+    html = re.sub(r'(?s)<(a|span|p|h\d|li)\b[^>]*\blang="(?!ru")[^"]*"[^>]*>.*?</\1>', " ", html)
     attributes = re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', html)
     text = " ".join([re.sub(r"(?s)<[^>]+>", " ", html), *attributes])
     allowed = _vocabulary_codes()
