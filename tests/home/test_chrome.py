@@ -1,5 +1,9 @@
 """Hotlines and navigation on every page, at a bounded cost."""
 
+import re
+from html import unescape
+from urllib.parse import quote
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -100,3 +104,35 @@ def test_hotlines_are_grouped_by_country_name_in_the_page_language(client, hotli
     # Кыргызстан, Таджикистан, Узбекистан: not KG, UZ, TJ as the codes go.
     positions = [full_list.index(tel) for tel in ("tel:+996", "tel:+992", "tel:+998")]
     assert positions == sorted(positions)
+
+
+def test_each_hotline_on_the_get_help_page_can_be_sent_on_its_own(client, hotlines, site):
+    """A person passes one number to a friend in a messenger: the message
+    itself carries who answers and the number, plus the get-help address."""
+    from urllib.parse import parse_qs, urlsplit
+
+    html = client.get(site.get_help.url).content.decode()
+    telegram = re.findall(r'href="(https://t\.me/share/url\?[^"]+)"', html)
+    texts = [parse_qs(urlsplit(unescape(link)).query)["text"][0] for link in telegram]
+    for line in hotlines:
+        assert f"{line.organisation}: {line.phone}" in texts
+        assert (
+            f"https://wa.me/?text={quote(f'{line.organisation}: {line.phone}', safe='')}"
+            in unescape(html)
+        )
+    urls = {parse_qs(urlsplit(unescape(link)).query)["url"][0] for link in telegram}
+    assert urls == {f"http://testserver{site.get_help.url}"}
+    assert "Отправить номер:" in html
+
+
+def test_hotlines_elsewhere_offer_no_share_link_that_could_carry_a_private_address(
+    client, hotlines
+):
+    owner = UserFactory()
+    workspace = make_workspace(owner=owner)
+    client.force_login(owner)
+    html = client.get(f"/workspaces/{workspace.slug}/").content.decode()
+    assert 'href="tel:+996322200001"' in html
+    assert "t.me/share" not in html and workspace.slug not in "".join(
+        re.findall(r'href="https://wa\.me[^"]*"', html)
+    )

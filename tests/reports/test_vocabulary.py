@@ -33,7 +33,8 @@ def test_stored_values_are_the_ctdc_and_htcds_codes():
 def test_the_country_list_is_the_full_iso_3166_alpha_2_list():
     assert len(COUNTRIES) == 249
     assert all(len(code) == 2 and code.isupper() for code in COUNTRIES)
-    assert [code for code, _name in country_choices()[:3]] == list(REGION_CODES)
+    # The valley's three come first (then by name in the reader's language).
+    assert {code for code, _name in country_choices()[:3]} == set(REGION_CODES)
 
 
 @pytest.mark.parametrize(

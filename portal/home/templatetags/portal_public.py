@@ -91,6 +91,14 @@ def share_links(url, title):
 
 
 @register.simple_tag
+def hotline_share_links(line, url):
+    """One hotline sent on its own: who answers and the number travel in the
+    message itself, so the person who receives it can call without opening
+    anything; the get-help page's address goes beside it."""
+    return share_links(url, f"{line['organisation']}: {line['phone']}")
+
+
+@register.simple_tag
 def embed_card(url):
     """What we know about an embedded video or post without asking its site:
     the title and provider Wagtail stored when the editor added it."""
