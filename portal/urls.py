@@ -25,7 +25,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/<str:code>/", public_views.switch_language, name="switch_language"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),
     # A workspace's monitoring reports, beside the members' workspace pages.
     path("workspaces/<slug:slug>/reports/", include("portal.reports.urls")),

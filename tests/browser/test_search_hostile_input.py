@@ -2,14 +2,12 @@
 box gets a page that says what happened, on a desktop and on a phone; when
 Elasticsearch refuses a query, the visitor is told so and can start again."""
 
-import uuid
-
 import pytest
 from django.utils import translation
 
 from portal.members.audience import PUBLIC
 from portal.search import index, queue
-from portal.search.client import circuit, get_client
+from portal.search.client import get_client
 from portal.search.registry import SearchEntry
 from portal.search.views import QUERY_REJECTED
 
@@ -22,11 +20,8 @@ TITLE = 'Shelter "Ömür" in Osh (24/7)'
 
 
 @pytest.fixture
-def shelter_index(settings, transactional_db):
+def shelter_index(search_index):
     """A private index on the real node with one public document."""
-    settings.SEARCH_INDEX_PREFIX = f"{settings.SEARCH_INDEX_PREFIX}-b{uuid.uuid4().hex[:10]}"
-    circuit.reset()
-    index.ensure_index()
     queue.index_entries(
         [
             SearchEntry(
@@ -40,11 +35,6 @@ def shelter_index(settings, transactional_db):
         ],
         refresh=True,
     )
-    yield
-    client = get_client()
-    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-*"):
-        client.options(ignore_status=404).indices.delete(index=name)
-    circuit.reset()
 
 
 def _search(page, text):

@@ -103,6 +103,15 @@ def test_the_switch_link_never_sends_the_visitor_to_another_site(client, site):
         assert response["Location"] == "/"
 
 
+def test_there_is_one_way_to_switch_language_not_also_djangos_post_form(client, site):
+    # The switcher's links replaced Django's set_language view: its route is
+    # gone, and the switch view only answers GET for a language the site offers.
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 405
+    assert client.get("/i18n/setlang/?next=/").status_code == 404
+    assert "django_language" not in response.cookies
+
+
 def test_the_switch_link_refuses_a_language_the_site_does_not_offer(client, site):
     response = client.get("/i18n/xx/", {"next": "/"})
     assert response.status_code == 404

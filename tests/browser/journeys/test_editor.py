@@ -3,7 +3,6 @@ translates it into English and publishes the translation; then finds it first
 in "Latest news" on the home page of each language and through search."""
 
 import re
-import uuid
 
 import pytest
 from django.contrib.auth.models import Group
@@ -11,8 +10,6 @@ from wagtail.users.models import UserProfile
 
 from portal.core.roles import EDITORS
 from portal.home.models import NewsPage
-from portal.search import index
-from portal.search.client import circuit, get_client
 from tests.browser.journey import sign_in
 from tests.factories import UserFactory
 from tests.home.builders import add_hotline, add_news, make_site, translate
@@ -41,18 +38,6 @@ ADMIN_WORDS = (
     "Tab",
     "Draftail",
 )
-
-
-@pytest.fixture
-def search_index(settings, transactional_db):
-    settings.SEARCH_INDEX_PREFIX = f"{settings.SEARCH_INDEX_PREFIX}-j{uuid.uuid4().hex[:10]}"
-    circuit.reset()
-    index.ensure_index()
-    yield
-    client = get_client()
-    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-*"):
-        client.options(ignore_status=404).indices.delete(index=name)
-    circuit.reset()
 
 
 @pytest.fixture

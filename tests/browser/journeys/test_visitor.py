@@ -4,13 +4,10 @@ library and downloads a document, reads the statistics, then switches to
 English with the header's switcher and stays on the page they were reading."""
 
 import re
-import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from portal.search import index
-from portal.search.client import circuit, get_client
 from tests.browser.conftest import ARTIFACTS
 from tests.home.builders import (
     add_hotline,
@@ -27,19 +24,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def search_index(settings, transactional_db):
-    """A private index on the real node, so pages published below are found."""
-    settings.SEARCH_INDEX_PREFIX = f"{settings.SEARCH_INDEX_PREFIX}-v{uuid.uuid4().hex[:10]}"
-    circuit.reset()
-    index.ensure_index()
-    yield
-    client = get_client()
-    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-*"):
-        client.options(ignore_status=404).indices.delete(index=name)
-    circuit.reset()
 
 
 @pytest.fixture
