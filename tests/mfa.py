@@ -36,6 +36,12 @@ def current_code(secret, user=None):
     """The code the person's app shows now. allauth refuses a code it has seen
     in this period; with ``user`` the marker is dropped, as if the next
     30-second period had begun, so a test can sign in twice without waiting."""
+    # allauth accepts only the current period (MFA_TOTP_TOLERANCE is 0), so a
+    # code read in the last seconds of a period may be stale by the time a
+    # browser submits it: wait for the next period instead, as a person would.
+    remaining = 30 - time.time() % 30
+    if remaining < 5:
+        time.sleep(remaining + 0.1)
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     if user is not None:
         cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
