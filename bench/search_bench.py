@@ -104,7 +104,7 @@ def make_entries(args, workspace_ids, rng):
 
     from django.utils import timezone
 
-    from portal.members.audience import NETWORK, PUBLIC, workspace_token
+    from portal.core.audience import NETWORK, PUBLIC, workspace_token
     from portal.search.registry import SearchEntry
 
     entries = []
@@ -204,7 +204,7 @@ def run(args):
     from django.conf import settings
     from django.test import Client, override_settings
 
-    from portal.members.audience import audiences_for
+    from portal.core.audience import audiences_for
     from portal.members.models import Organisation, User, Workspace
     from portal.members.permissions import set_membership
     from portal.search import db_search, es_search, index, mirror

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router
 from ninja.errors import AuthenticationError, HttpError
 
+from portal.core.audience import audiences_for
 from portal.members import audit
-from portal.members.audience import audiences_for, is_network_member
+from portal.members.audience import is_network_member
 from portal.members.models import Workspace
+from portal.reports import audit_actions as report_actions
 from portal.reports import exports, services
 from portal.reports.anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS
 from portal.reports.exchange import FORMAT_NAME, FORMAT_VERSION, MEMBER_COLUMNS, record_row
@@ -310,9 +312,8 @@ def report_cases(
     items = [record_row(record) for record in records[offset : offset + limit]]
     audit.record(
         request.auth,
-        audit.REPORT_EXPORTED,
+        report_actions.REPORT_EXPORTED,
         target=report,
-        request=request,
         format="json",
         anonymised=False,
         scope="report",

@@ -11,6 +11,7 @@ class ApiConfig(AppConfig):
     def ready(self):
         from portal.members.audit_details import register_values
 
+        from . import audit_actions  # noqa: F401  (registers the API's audit actions)
         from .models import Scope
 
         register_values(("scope", "scopes"), Scope.choices)

@@ -24,6 +24,7 @@ from portal.core import ratelimit
 from portal.core.ratelimit import client_address
 from portal.members import audit
 
+from . import audit_actions
 from .models import ApiToken, RefusedTokenWindow
 
 _PREFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -72,9 +73,8 @@ def issue_token(*, name, organisation, scopes, expires_at, actor, request=None):
     )
     audit.record(
         actor,
-        audit.API_TOKEN_CREATED,
+        audit_actions.API_TOKEN_CREATED,
         target=token,
-        request=request,
         prefix=prefix,
         organisation=organisation.pk,
         scopes=token.scopes,
@@ -90,9 +90,7 @@ def revoke_token(token, *, actor, request=None):
         token.revoked_at = timezone.now()
         token.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         token.save(update_fields=["revoked_at", "revoked_by"])
-        audit.record(
-            actor, audit.API_TOKEN_REVOKED, target=token, request=request, prefix=token.prefix
-        )
+        audit.record(actor, audit_actions.API_TOKEN_REVOKED, target=token, prefix=token.prefix)
     return token
 
 
@@ -131,9 +129,8 @@ def record_use(token, request, *, outcome, scope="", presented_prefix=""):
     window = _current_window() if outcome in REFUSED else None
     return audit.record(
         None,
-        audit.API_TOKEN_USED,
+        audit_actions.API_TOKEN_USED,
         target=token,
-        request=request,
         outcome=outcome,
         scope=scope,
         method=request.method if request else "",

@@ -7,6 +7,8 @@ transaction has committed (never for a change that was rolled back).
 
 from django.db import transaction
 
+from portal.core import request_context
+
 from .models import Activity, Verb
 
 _VERB_LABELS = dict(Verb.choices)
@@ -33,14 +35,14 @@ def record(workspace, actor, verb, *, notify=True, **objects):
         **objects,
     )
     if notify and verb in NOTIFY_VERBS:
-        from . import mail, notifications
+        from . import notifications
 
         # The commit may come after the request has been answered (or in a
         # test's captured callbacks): keep the host its links should use.
-        origin = mail.current_origin()
+        context = request_context.current()
 
         def send():
-            with mail.using_origin(origin):
+            with request_context.using(context):
                 notifications.send_immediate(activity.pk)
 
         transaction.on_commit(send)

@@ -65,7 +65,6 @@ class OrganisationCreateView(generic.CreateView):
             self.request.user,
             audit.ORGANISATION_CREATED,
             target=organisation,
-            request=self.request,
             verified=organisation.verified,
         )
         return organisation
@@ -80,7 +79,6 @@ class OrganisationEditView(generic.EditView):
                 self.request.user,
                 audit.ORGANISATION_CHANGED,
                 target=organisation,
-                request=self.request,
                 fields=changed,
                 verified=organisation.verified,
             )
@@ -94,7 +92,6 @@ class OrganisationDeleteView(generic.DeleteView):
                 self.request.user,
                 audit.ORGANISATION_DELETED,
                 target=self.object,
-                request=self.request,
             )
             self.object.delete()
 

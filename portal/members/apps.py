@@ -7,8 +7,13 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self):
-        from . import admin_policies, files, navigation, search  # noqa: F401  (files: signal)
+        from portal.core import audience
 
+        # audit: registers members' audit actions; files: connects its signal.
+        from . import admin_policies, audit, files, navigation, search  # noqa: F401
+        from . import audience as member_audience
+
+        audience.register_provider(member_audience.tokens_for)
         admin_policies.register_policies()
         navigation.register_default_tabs()
         search.register()

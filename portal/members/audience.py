@@ -1,34 +1,15 @@
-"""Who may see what: audiences as tokens.
-
-Everything the portal shows or indexes carries audience tokens:
-
-- ``public``: anyone;
-- ``network``: people of verified member organisations and network
-  coordinators (portal.core.roles; being staff or an editor is not enough);
-- ``workspace:<id>``: members of that workspace.
-
-A person sees an object when their tokens and the object's tokens meet. Views,
-querysets and the search index all use ``audiences_for`` so that search can
-never show a thing its page would refuse.
+"""Which audience tokens a person holds (portal.core.audience has the tokens
+and the rule): ``public`` always; ``network`` for people of verified member
+organisations and the network coordinators (portal.core.roles; being staff or
+an editor is not enough); ``workspace:<id>`` for each workspace they belong to.
+Registered as core's provider in MembersConfig.ready.
 """
 
+from portal.core.audience import NETWORK, PUBLIC, workspace_token
 from portal.core.roles import is_network_coordinator
 
 from . import second_factor
 from .models import Workspace
-
-PUBLIC = "public"
-NETWORK = "network"
-_WORKSPACE_PREFIX = "workspace:"
-
-
-def workspace_token(workspace_or_id):
-    pk = getattr(workspace_or_id, "pk", workspace_or_id)
-    return f"{_WORKSPACE_PREFIX}{pk}"
-
-
-def workspace_ids(tokens):
-    return {int(t[len(_WORKSPACE_PREFIX) :]) for t in tokens if t.startswith(_WORKSPACE_PREFIX)}
 
 
 def is_office_staff(user):
@@ -55,7 +36,7 @@ def mfa_blocks_restricted_access(user):
     return second_factor.blocks_restricted_access(user)
 
 
-def audiences_for(user):
+def tokens_for(user):
     """The tokens of everything this person may see, read fresh from the
     database (a removed membership counts from the next request on)."""
     tokens = {PUBLIC}
@@ -67,8 +48,3 @@ def audiences_for(user):
         workspace_token(pk) for pk in Workspace.objects.for_user(user).values_list("pk", flat=True)
     )
     return frozenset(tokens)
-
-
-def can_see(user, object_tokens, user_tokens=None):
-    user_tokens = audiences_for(user) if user_tokens is None else user_tokens
-    return not user_tokens.isdisjoint(object_tokens)

@@ -19,7 +19,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import audit
+from portal.core import audit_actions
+
 from .models.workspaces import (
     PERM_ADMINISTER,
     PERM_CONTRIBUTE,
@@ -76,17 +77,6 @@ LABELS = {
 }
 
 _ORDER = {key: position for position, key in enumerate(LABELS)}
-
-# Where an action gives a key a more precise name.
-ACTION_LABELS = {
-    audit.ROLE_CHANGED: {"role": _("New role"), "previous": _("Previous role")},
-    audit.COORDINATOR_SELF_ADDED: {"role": _("New role"), "previous": _("Previous role")},
-    audit.REPORT_STATUS_CHANGED: {"status": _("New status"), "previous": _("Previous status")},
-    audit.REPORT_EXPORTED: {"rows": _("Rows exported")},
-    audit.CASES_IMPORTED: {"rows": _("Case records imported")},
-    audit.STATISTICS_RELEASED: {"rows": _("Rows released")},
-    audit.REPORT_SHARE_REQUESTED: {"cases": _("Case records to share")},
-}
 
 _YES, _NO = _("Yes"), _("No")
 
@@ -169,7 +159,8 @@ def register_fields_model(key, model_label):
 
 
 def label_for(action, key):
-    return ACTION_LABELS.get(action, {}).get(key) or LABELS.get(key, key)
+    # An action may give a key a more precise name ("rows" -> "Rows exported").
+    return audit_actions.detail_labels(action).get(key) or LABELS.get(key, key)
 
 
 def items(event):

@@ -104,7 +104,6 @@ def set_discussion_hidden(discussion, hidden, *, actor, request=None):
             audit.DISCUSSION_HIDDEN if hidden else audit.DISCUSSION_UNHIDDEN,
             target=discussion,
             workspace=discussion.workspace,
-            request=request,
         )
     return discussion
 
@@ -117,7 +116,6 @@ def set_comment_hidden(comment, hidden, *, actor, request=None):
             audit.COMMENT_HIDDEN if hidden else audit.COMMENT_UNHIDDEN,
             target=comment,
             workspace=comment.discussion.workspace,
-            request=request,
             discussion=comment.discussion_id,
         )
     return comment
@@ -130,7 +128,6 @@ def delete_discussion(discussion, *, actor, request=None):
         audit.DISCUSSION_DELETED,
         target=discussion,
         workspace=discussion.workspace,
-        request=request,
         comments=discussion.comments.count(),
     )
     discussion.delete()
@@ -143,7 +140,6 @@ def delete_comment(comment, *, actor, request=None):
         audit.COMMENT_DELETED,
         target=comment,
         workspace=comment.discussion.workspace,
-        request=request,
         discussion=comment.discussion_id,
         by_author=is_author(actor, comment),
     )

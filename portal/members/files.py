@@ -213,7 +213,6 @@ def store_upload(workspace, uploaded_file, user, description="", *, request=None
                 audit.FILE_UPLOADED,
                 target=stored,
                 workspace=workspace,
-                request=request,
                 size=stored.size,
                 type=extension_of(name),
             )
@@ -250,7 +249,6 @@ def delete_file(stored, *, actor, request=None):
             audit.FILE_DELETED,
             target=stored,
             workspace=stored.workspace,
-            request=request,
             size=stored.size,
         )
         stored.delete()
@@ -277,7 +275,6 @@ def file_response(stored, request):
         audit.FILE_DOWNLOADED,
         target=stored,
         workspace=stored.workspace,
-        request=request,
         size=stored.size,
     )
     response = FileResponse(

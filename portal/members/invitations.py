@@ -193,7 +193,6 @@ def create_invitation(workspace, email, role, *, actor, request=None):
             audit.INVITATION_SENT,
             target=invitation,
             workspace=workspace,
-            request=request,
             role=role.value,
         )
     return invitation, token
@@ -237,7 +236,6 @@ def revoke(invitation, *, actor, request=None, reason=""):
         audit.INVITATION_REVOKED,
         target=invitation,
         workspace=invitation.workspace,
-        request=request,
         **({"reason": reason} if reason else {}),
     )
     return invitation
@@ -308,7 +306,6 @@ def accept(invitation, user, *, request=None, new_account=False):
         audit.INVITATION_ACCEPTED,
         target=invitation,
         workspace=workspace,
-        request=request,
         role=invitation.role,
     )
     # A person who had also asked to join needs no decision any more.

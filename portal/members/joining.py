@@ -82,9 +82,7 @@ def request_to_join(workspace, user, message="", *, request=None):
     join_request = JoinRequest.objects.create(
         workspace=workspace, user=user, message=(message or "").strip()
     )
-    audit.record(
-        user, audit.JOIN_REQUESTED, target=join_request, workspace=workspace, request=request
-    )
+    audit.record(user, audit.JOIN_REQUESTED, target=join_request, workspace=workspace)
     return join_request
 
 
@@ -121,7 +119,6 @@ def decide(join_request, *, approve, actor, role=Role.MEMBER, request=None):
             audit.JOIN_APPROVED if approve else audit.JOIN_DECLINED,
             target=join_request,
             workspace=workspace,
-            request=request,
             **({"role": Role(role).value} if approve else {}),
         )
     notifications.send_join_decision(join_request)

@@ -17,7 +17,7 @@ def archive_workspace(workspace, *, actor, request=None):
         return workspace
     workspace.archived_at = timezone.now()
     workspace.save(update_fields=["archived_at"])
-    audit.record(actor, audit.WORKSPACE_ARCHIVED, target=workspace, request=request)
+    audit.record(actor, audit.WORKSPACE_ARCHIVED, target=workspace)
     activity.record(workspace, actor, Verb.WORKSPACE_ARCHIVED)
     return workspace
 
@@ -29,7 +29,7 @@ def restore_workspace(workspace, *, actor, request=None):
         return workspace
     workspace.archived_at = None
     workspace.save(update_fields=["archived_at"])
-    audit.record(actor, audit.WORKSPACE_RESTORED, target=workspace, request=request)
+    audit.record(actor, audit.WORKSPACE_RESTORED, target=workspace)
     activity.record(workspace, actor, Verb.WORKSPACE_RESTORED)
     return workspace
 
@@ -49,7 +49,5 @@ def update_workspace(workspace, *, actor, request=None, **changes):
     for name in changed:
         setattr(workspace, name, changes[name])
     workspace.save(update_fields=changed)
-    audit.record(
-        actor, audit.WORKSPACE_CHANGED, target=workspace, request=request, fields=sorted(changed)
-    )
+    audit.record(actor, audit.WORKSPACE_CHANGED, target=workspace, fields=sorted(changed))
     return workspace

@@ -69,7 +69,6 @@ def _audit_perm_changes(actor, workspace, user, granted, revoked, request):
             audit.PERMISSION_GRANTED,
             target=user,
             workspace=workspace,
-            request=request,
             permission=codename,
         )
     for codename in revoked:
@@ -78,7 +77,6 @@ def _audit_perm_changes(actor, workspace, user, granted, revoked, request):
             audit.PERMISSION_REVOKED,
             target=user,
             workspace=workspace,
-            request=request,
             permission=codename,
         )
 
@@ -160,7 +158,6 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
             audit.MEMBERSHIP_ADDED,
             target=user,
             workspace=workspace,
-            request=request,
             role=role.value,
             via=via,
         )
@@ -182,7 +179,6 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
             audit.ROLE_CHANGED,
             target=user,
             workspace=workspace,
-            request=request,
             previous=previous,
             role=role.value,
         )
@@ -211,7 +207,6 @@ def _show_self_add_to_owners(workspace, coordinator, previous_role, role, via, r
         audit.COORDINATOR_SELF_ADDED,
         target=coordinator,
         workspace=workspace,
-        request=request,
         role=role.value,
         previous=previous_role.value if previous_role else "",
         via=via,
@@ -241,7 +236,6 @@ def remove_membership(workspace, user, *, actor, request=None, left=False):
         audit.MEMBERSHIP_LEFT if left else audit.MEMBERSHIP_REMOVED,
         target=user,
         workspace=workspace,
-        request=request,
         role=role,
     )
     if left:
@@ -272,7 +266,6 @@ def transfer_ownership(workspace, new_owner, *, actor, request=None):
         audit.OWNERSHIP_TRANSFERRED,
         target=new_owner,
         workspace=workspace,
-        request=request,
     )
 
 
@@ -280,6 +273,6 @@ def transfer_ownership(workspace, new_owner, *, actor, request=None):
 def create_workspace(*, owner, actor=None, request=None, **fields):
     """A new workspace with ``owner`` as its first owner."""
     workspace = Workspace.objects.create(**fields)
-    audit.record(actor or owner, audit.WORKSPACE_CREATED, target=workspace, request=request)
+    audit.record(actor or owner, audit.WORKSPACE_CREATED, target=workspace)
     set_membership(workspace, owner, Role.OWNER, actor=actor or owner, request=request)
     return workspace

@@ -8,9 +8,9 @@ search must not show what a moderator took down. The search engine
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.audience import workspace_token
 from portal.search.registry import SearchEntry, SearchSource, registry
 
-from .audience import workspace_token
 from .models import Comment, Discussion, Workspace, WorkspaceFile
 
 # Enough comment text for a useful match without indexing whole threads.

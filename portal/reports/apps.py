@@ -15,6 +15,7 @@ class ReportsConfig(AppConfig):
         from portal.members.navigation import WorkspaceTab, register_tab
         from portal.search.registry import registry
 
+        from . import audit_actions  # noqa: F401  (registers the reports' audit actions)
         from .search import ReportSource
 
         registry.register(ReportSource())

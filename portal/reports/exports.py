@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.members import audit
 
+from . import audit_actions
 from .anonymity import ANONYMISED_COLUMNS
 from .exchange import MEMBER_COLUMNS, records_rows, to_csv, to_json
 from .models import CaseRecord
@@ -80,10 +81,9 @@ def export_workspace(
         stem = f"{stem}-case-records"
     audit.record(
         actor,
-        audit.REPORT_EXPORTED,
+        audit_actions.REPORT_EXPORTED,
         target=report or workspace,
         workspace=workspace,
-        request=request,
         **details,
     )
     return Export(content, CONTENT_TYPES[fmt], _filename(stem, fmt), out_rows)
@@ -120,4 +120,4 @@ def audit_published_export(release, rows, *, fmt, actor=None, token=None, reques
     }
     if token is not None:
         details.update(token_prefix=token.prefix, organisation=token.organisation_id)
-    audit.record(actor, audit.REPORT_EXPORTED, target=token, request=request, **details)
+    audit.record(actor, audit_actions.REPORT_EXPORTED, target=token, **details)

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.audience import NETWORK, audiences_for, workspace_ids, workspace_token
 from portal.core.countries import country_choices, country_name
-from portal.members.audience import NETWORK, audiences_for, workspace_ids, workspace_token
 
 from . import vocabulary as vocab
 from .release_models import ReleaseRow, StatisticsRelease  # noqa: F401 (registers them)

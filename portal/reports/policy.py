@@ -39,8 +39,8 @@ for them by name, so the page, the exports, the API and search cannot drift:
 
 from dataclasses import dataclass
 
+from portal.core.audience import audiences_for, can_see, workspace_token
 from portal.core.roles import is_network_coordinator
-from portal.members.audience import audiences_for, can_see, workspace_token
 from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE
 
 from .four_eyes import report_contributors, reviewed_by_second_person

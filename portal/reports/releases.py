@@ -44,6 +44,7 @@ from django.utils import timezone
 from portal.core.countries import OTHER
 from portal.members import audit
 
+from . import audit_actions
 from . import vocabulary as vocab
 from .anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS, anonymise, default_k
 from .exchange import record_row
@@ -360,9 +361,8 @@ def publish_release(*, actor=None, epsilon=None, request=None, progress=None, fo
         )
         audit.record(
             actor,
-            audit.STATISTICS_RELEASED,
+            audit_actions.STATISTICS_RELEASED,
             target=release,
-            request=request,
             number=release.number,
             epsilon=epsilon,
             k=k,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from portal.core.roles import is_network_coordinator
 from portal.members import activity, audit
 
-from . import pii
+from . import audit_actions, pii
 from . import vocabulary as vocab
 from .four_eyes import report_contributors
 from .models import (
@@ -124,7 +124,7 @@ def create_report(workspace, *, actor, request=None, **fields):
     report.full_clean()
     report.save()
     _history(report, actor, ChangeKind.CREATED)
-    audit.record(actor, audit.REPORT_CREATED, target=report, workspace=workspace, request=request)
+    audit.record(actor, audit_actions.REPORT_CREATED, target=report, workspace=workspace)
     _changed()
     return report
 
@@ -161,7 +161,7 @@ def update_report(report, *, actor, changes, revision=None, request=None):
         report.revision += 1
         report.full_clean()
         report.save()
-        audit.record(actor, audit.REPORT_CHANGED, target=report, request=request, fields=changed)
+        audit.record(actor, audit_actions.REPORT_CHANGED, target=report, fields=changed)
         _changed()
     return report
 
@@ -181,9 +181,8 @@ def _set_status(report, new_status, *, actor, request):
     _activity(report, actor, new_status)
     audit.record(
         actor,
-        audit.REPORT_STATUS_CHANGED,
+        audit_actions.REPORT_STATUS_CHANGED,
         target=report,
-        request=request,
         previous=old_status,
         status=new_status,
     )
@@ -254,8 +253,12 @@ def _set_audience(report, audience, *, actor, request):
     report.save()
     _history(report, actor, ChangeKind.AUDIENCE, field="audience", old=old, new=audience)
     _activity(report, actor, audience)
-    action = audit.REPORT_SHARED if audience == ReportAudience.NETWORK else audit.REPORT_WITHDRAWN
-    audit.record(actor, action, target=report, request=request, audience=audience)
+    action = (
+        audit_actions.REPORT_SHARED
+        if audience == ReportAudience.NETWORK
+        else audit_actions.REPORT_WITHDRAWN
+    )
+    audit.record(actor, action, target=report, audience=audience)
     _changed()
     return report
 
@@ -298,9 +301,8 @@ def share_report(report, *, actor, request=None):
         _activity(report, actor, ShareApprovalState.PENDING)
         audit.record(
             actor,
-            audit.REPORT_SHARE_REQUESTED,
+            audit_actions.REPORT_SHARE_REQUESTED,
             target=report,
-            request=request,
             approval=approval.pk,
             cases=report.cases.count(),
         )
@@ -317,9 +319,7 @@ def _cancel_pending_share(report, *, actor, request):
     approval.decided_at = timezone.now()
     approval.save(update_fields=["state", "decided_by", "decided_at"])
     _history(report, actor, ChangeKind.SHARE_CANCELLED)
-    audit.record(
-        actor, audit.REPORT_SHARE_CANCELLED, target=report, request=request, approval=approval.pk
-    )
+    audit.record(actor, audit_actions.REPORT_SHARE_CANCELLED, target=report, approval=approval.pk)
     return approval
 
 
@@ -365,9 +365,7 @@ def approve_share(approval, *, actor, request=None):
     approval.decided_by = actor
     approval.decided_at = timezone.now()
     approval.save(update_fields=["state", "decided_by", "decided_at"])
-    audit.record(
-        actor, audit.REPORT_SHARE_APPROVED, target=report, request=request, approval=approval.pk
-    )
+    audit.record(actor, audit_actions.REPORT_SHARE_APPROVED, target=report, approval=approval.pk)
     return _set_audience(report, ReportAudience.NETWORK, actor=actor, request=request)
 
 
@@ -391,14 +389,12 @@ def decline_share(approval, *, actor, reason, request=None):
     _history(report, actor, ChangeKind.SHARE_DECLINED)
     _activity(report, actor, ShareApprovalState.DECLINED)
     # The reason stays on the request; the audit log keeps ids only.
-    audit.record(
-        actor, audit.REPORT_SHARE_DECLINED, target=report, request=request, approval=approval.pk
-    )
+    audit.record(actor, audit_actions.REPORT_SHARE_DECLINED, target=report, approval=approval.pk)
     return approval
 
 
 def record_view(report, *, user, request=None):
-    audit.record(user, audit.REPORT_VIEWED, target=report, request=request)
+    audit.record(user, audit_actions.REPORT_VIEWED, target=report)
 
 
 # --- Case records ----------------------------------------------------------------
@@ -422,9 +418,7 @@ def add_case(report, *, actor, values, request=None):
     record.full_clean()
     record.save()
     _history(report, actor, ChangeKind.CASE_ADDED, case_record_id=record.pk)
-    audit.record(
-        actor, audit.REPORT_CHANGED, target=report, request=request, case_record_added=record.pk
-    )
+    audit.record(actor, audit_actions.REPORT_CHANGED, target=report, case_record_added=record.pk)
     _touch(report)
     return record
 
@@ -455,9 +449,8 @@ def update_case(record, *, actor, values, request=None):
     if changed:
         audit.record(
             actor,
-            audit.REPORT_CHANGED,
+            audit_actions.REPORT_CHANGED,
             target=report,
-            request=request,
             case_record_changed=record.pk,
             fields=changed,
         )
@@ -472,9 +465,7 @@ def delete_case(record, *, actor, request=None):
     pk = record.pk
     record.delete()
     _history(report, actor, ChangeKind.CASE_DELETED, case_record_id=pk)
-    audit.record(
-        actor, audit.REPORT_CHANGED, target=report, request=request, case_record_deleted=pk
-    )
+    audit.record(actor, audit_actions.REPORT_CHANGED, target=report, case_record_deleted=pk)
     _touch(report)
 
 
@@ -500,9 +491,8 @@ def import_cases(report, records, *, actor, file_format, replace=False, via="web
     _history(report, actor, ChangeKind.IMPORTED, field="cases", old=before, new=after)
     audit.record(
         actor,
-        audit.CASES_IMPORTED,
+        audit_actions.CASES_IMPORTED,
         target=report,
-        request=request,
         rows=len(records),
         format=file_format,
         replaced=before if replace else 0,
@@ -561,9 +551,7 @@ def attach_file(report, stored, *, actor, request=None):
     )
     if created:
         _history(report, actor, ChangeKind.ATTACHMENT_ADDED, field="attachment", new=stored.pk)
-        audit.record(
-            actor, audit.REPORT_CHANGED, target=report, request=request, file_attached=stored.pk
-        )
+        audit.record(actor, audit_actions.REPORT_CHANGED, target=report, file_attached=stored.pk)
     return attachment
 
 
@@ -587,4 +575,4 @@ def detach_file(attachment, *, actor, request=None):
     file_id = attachment.file_id
     attachment.delete()
     _history(report, actor, ChangeKind.ATTACHMENT_REMOVED, field="attachment", old=file_id)
-    audit.record(actor, audit.REPORT_CHANGED, target=report, request=request, file_detached=file_id)
+    audit.record(actor, audit_actions.REPORT_CHANGED, target=report, file_detached=file_id)

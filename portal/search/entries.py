@@ -12,7 +12,7 @@ import re
 
 from django.utils import timezone
 
-from portal.members.audience import NETWORK, PUBLIC
+from portal.core.audience import NETWORK, PUBLIC
 
 from . import spelling
 

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from portal.members.audience import PUBLIC
+from portal.core.audience import PUBLIC
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal.members.audience import audiences_for
+from portal.core.audience import audiences_for
 
 from . import presentation
 from .forms import SearchForm, SuggestForm, clean_query_text

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Who acts and from where, for the audit log and mail links (lazy: reads
+    # the user only when asked, after authentication has run).
+    "portal.core.request_context.RequestContextMiddleware",
     "portal.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,8 +87,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Whether this session passed the second factor (after authentication).
     "portal.members.second_factor.SecondFactorMiddleware",
-    # Mail sent while a request runs links to the host the person used.
-    "portal.members.mail.RequestOriginMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

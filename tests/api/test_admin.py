@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from portal.api import audit_actions as api_actions
 from portal.api.models import ApiToken
-from portal.members import audit
 from portal.members.models import AuditEvent
 from tests.api.conftest import bearer, make_token
 from tests.factories import OrganisationFactory, UserFactory
@@ -41,7 +41,7 @@ def test_creating_a_token_shows_it_once_and_stores_only_its_hash(admin_client):
     assert raw.startswith(f"fnp_{token.prefix}_")
     assert token.scopes == ["cases:anonymised"] and token.organisation == organisation
     assert raw not in admin_client.get(f"/admin/api-tokens/inspect/{token.pk}/").content.decode()
-    event = AuditEvent.objects.get(action=audit.API_TOKEN_CREATED)
+    event = AuditEvent.objects.get(action=api_actions.API_TOKEN_CREATED)
     assert event.details["prefix"] == token.prefix and raw not in str(event.details)
     publish()  # the partner endpoints serve a statistics release
     assert admin_client.get("/api/v1/cases/anonymised", **bearer(raw)).status_code == 200
@@ -69,7 +69,7 @@ def test_revoking_a_token_in_the_admin_refuses_it_from_then_on(admin_client, cli
     token.refresh_from_db()
     assert token.is_revoked and token.status_label == "Revoked"
     assert AuditEvent.objects.filter(
-        action=audit.API_TOKEN_REVOKED, target_id=str(token.pk)
+        action=api_actions.API_TOKEN_REVOKED, target_id=str(token.pk)
     ).exists()
     client.logout()
     assert client.get("/api/v1/cases/anonymised", **bearer(raw)).status_code == 401

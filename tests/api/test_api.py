@@ -7,9 +7,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from portal.api import audit_actions as api_actions
 from portal.api.models import ApiToken, Scope
-from portal.members import audit
 from portal.members.models import AuditEvent
+from portal.reports import audit_actions as report_actions
 from portal.reports.anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS, anonymise
 from portal.reports.exchange import records_rows
 from portal.reports.models import CaseRecord
@@ -77,9 +78,9 @@ def test_a_partner_token_fetches_the_anonymised_export(client, published, partne
     assert all("recordId" not in row and "summary" not in row for row in data["rows"])
     token.refresh_from_db()
     assert token.use_count == 1 and token.last_used_at is not None
-    used = AuditEvent.objects.get(action=audit.API_TOKEN_USED)
+    used = AuditEvent.objects.get(action=api_actions.API_TOKEN_USED)
     assert used.details["outcome"] == "accepted" and used.details["prefix"] == token.prefix
-    exported = AuditEvent.objects.get(action=audit.REPORT_EXPORTED)
+    exported = AuditEvent.objects.get(action=report_actions.REPORT_EXPORTED)
     assert exported.details["scope"] == "network" and exported.details["rows"] == 24
     assert exported.details["token_prefix"] == token.prefix
 
@@ -101,7 +102,7 @@ def test_tokens_are_stored_as_a_hash_with_a_visible_prefix(partner_token):
     stored = list(ApiToken.objects.values_list(flat=True))
     assert all(raw not in str(value) for value in stored)
     assert AuditEvent.objects.filter(
-        action=audit.API_TOKEN_CREATED, target_id=str(token.pk)
+        action=api_actions.API_TOKEN_CREATED, target_id=str(token.pk)
     ).exists()
 
 
@@ -118,7 +119,7 @@ def test_calls_without_a_valid_token_are_refused(client, published, headers, sta
     assert response.status_code == status
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert "rows" not in response.json()
-    events = AuditEvent.objects.filter(action=audit.API_TOKEN_USED)
+    events = AuditEvent.objects.filter(action=api_actions.API_TOKEN_USED)
     assert [e.details["outcome"] for e in events] == ([outcome] if outcome else [])
 
 
@@ -142,9 +143,9 @@ def test_expired_revoked_and_unscoped_tokens_are_refused_and_audited(
         )
     response = client.get("/api/v1/cases/anonymised", **bearer(raw))
     assert response.status_code == status
-    event = AuditEvent.objects.get(action=audit.API_TOKEN_USED)
+    event = AuditEvent.objects.get(action=api_actions.API_TOKEN_USED)
     assert event.details["outcome"] == outcome and event.target_id == str(token.pk)
-    assert not AuditEvent.objects.filter(action=audit.REPORT_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=report_actions.REPORT_EXPORTED).exists()
     token.refresh_from_db()
     assert token.use_count == 0
 
@@ -172,8 +173,10 @@ def test_members_list_and_read_their_reports_and_case_records(client):
     ).json()
     assert cases["count"] == 3 and len(cases["items"]) == 2
     assert cases["items"][0]["reportId"] == report.pk
-    assert AuditEvent.objects.filter(action=audit.REPORT_VIEWED, actor=people["member"]).exists()
-    exported = AuditEvent.objects.get(action=audit.REPORT_EXPORTED)
+    assert AuditEvent.objects.filter(
+        action=report_actions.REPORT_VIEWED, actor=people["member"]
+    ).exists()
+    exported = AuditEvent.objects.get(action=report_actions.REPORT_EXPORTED)
     assert exported.details == {
         "format": "json", "anonymised": False, "scope": "report", "via": "api", "rows": 2,
     }  # fmt: skip
@@ -200,7 +203,7 @@ def test_an_out_of_range_page_of_case_records_is_refused_with_a_message(client, 
     assert response.status_code == 422
     [problem] = response.json()["detail"]
     assert problem["loc"] == ["query", field] and problem["msg"]
-    assert not AuditEvent.objects.filter(action=audit.REPORT_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=report_actions.REPORT_EXPORTED).exists()
 
 
 def test_the_last_allowed_offset_answers_with_an_empty_page(client):

@@ -7,10 +7,11 @@ import secrets
 
 import pytest
 
+from portal.api import audit_actions as api_actions
 from portal.api.models import RefusedTokenWindow, Scope
 from portal.core import ratelimit
-from portal.members import audit
 from portal.members.models import AuditEvent
+from portal.reports import audit_actions as report_actions
 from tests.api.conftest import bearer, make_token
 from tests.reports.factories import network_user, publish
 
@@ -57,7 +58,7 @@ def call(client, path=EXPORT, *, address=ATTACKER, token=None):
 
 
 def refusal_rows():
-    return AuditEvent.objects.filter(action=audit.API_TOKEN_USED).exclude(
+    return AuditEvent.objects.filter(action=api_actions.API_TOKEN_USED).exclude(
         details__outcome__in=["accepted", "missing_scope"]
     )
 
@@ -167,10 +168,10 @@ def test_a_valid_token_over_its_limit_waits_and_another_token_does_not(client, l
     # The refused call handed out nothing and wrote nothing.
     token.refresh_from_db()
     assert token.use_count == 3
-    used = AuditEvent.objects.filter(action=audit.API_TOKEN_USED, target_id=str(token.pk))
+    used = AuditEvent.objects.filter(action=api_actions.API_TOKEN_USED, target_id=str(token.pk))
     assert used.count() == 3
     exports = AuditEvent.objects.filter(
-        action=audit.REPORT_EXPORTED, details__token_prefix=token.prefix
+        action=report_actions.REPORT_EXPORTED, details__token_prefix=token.prefix
     )
     assert exports.count() == 3
 

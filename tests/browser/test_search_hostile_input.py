@@ -5,7 +5,7 @@ Elasticsearch refuses a query, the visitor is told so and can start again."""
 import pytest
 from django.utils import translation
 
-from portal.members.audience import PUBLIC
+from portal.core.audience import PUBLIC
 from portal.search import index, queue
 from portal.search.client import get_client
 from portal.search.registry import SearchEntry

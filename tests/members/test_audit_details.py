@@ -9,10 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from portal.api import audit_actions as api_actions
+from portal.core import audit_actions
 from portal.members import audit
 from portal.members.discussions import set_comment_hidden
 from portal.members.models import AuditEvent
 from portal.members.models.workspaces import PERM_CONTRIBUTE
+from portal.reports import audit_actions as report_actions
 from tests.browser.journey import english_words
 from tests.factories import (
     OrganisationFactory,
@@ -57,17 +60,17 @@ EXAMPLES = {
     audit.FILE_UPLOADED: {"size": 2048, "type": "pdf"},
     audit.FILE_DOWNLOADED: {"size": 2048},
     audit.FILE_DELETED: {"size": 2048},
-    audit.REPORT_VIEWED: {},
-    audit.REPORT_CREATED: {},
-    audit.REPORT_CHANGED: {"fields": ["title", "summary"]},
-    audit.REPORT_STATUS_CHANGED: {"previous": "submitted", "status": "reviewed"},
-    audit.REPORT_SHARED: {"audience": "network"},
-    audit.REPORT_WITHDRAWN: {"audience": "workspace"},
-    audit.REPORT_SHARE_REQUESTED: {"approval": 4, "cases": 12},
-    audit.REPORT_SHARE_APPROVED: {"approval": 4},
-    audit.REPORT_SHARE_DECLINED: {"approval": 4},
-    audit.REPORT_SHARE_CANCELLED: {"approval": 4},
-    audit.REPORT_EXPORTED: {
+    report_actions.REPORT_VIEWED: {},
+    report_actions.REPORT_CREATED: {},
+    report_actions.REPORT_CHANGED: {"fields": ["title", "summary"]},
+    report_actions.REPORT_STATUS_CHANGED: {"previous": "submitted", "status": "reviewed"},
+    report_actions.REPORT_SHARED: {"audience": "network"},
+    report_actions.REPORT_WITHDRAWN: {"audience": "workspace"},
+    report_actions.REPORT_SHARE_REQUESTED: {"approval": 4, "cases": 12},
+    report_actions.REPORT_SHARE_APPROVED: {"approval": 4},
+    report_actions.REPORT_SHARE_DECLINED: {"approval": 4},
+    report_actions.REPORT_SHARE_CANCELLED: {"approval": 4},
+    report_actions.REPORT_EXPORTED: {
         "format": "csv",
         "anonymised": True,
         "scope": "workspace",
@@ -76,8 +79,8 @@ EXAMPLES = {
         "release": 2,
         "k": 5,
     },
-    audit.CASES_IMPORTED: {"rows": 25, "format": "xlsx", "replaced": 0, "via": "web"},
-    audit.API_TOKEN_USED: {
+    report_actions.CASES_IMPORTED: {"rows": 25, "format": "xlsx", "replaced": 0, "via": "web"},
+    api_actions.API_TOKEN_USED: {
         "outcome": "revoked",
         "scope": "cases:anonymised",
         "method": "GET",
@@ -87,20 +90,20 @@ EXAMPLES = {
         "first_outcome": "unknown",
         "count": 2,
     },
-    audit.API_TOKEN_CREATED: {
+    api_actions.API_TOKEN_CREATED: {
         "prefix": "x7Q2",
         "scopes": ["cases:anonymised", "statistics:read"],
         "expires_at": "2026-06-01T00:00:00+00:00",
     },
-    audit.API_TOKEN_REVOKED: {"prefix": "x7Q2"},
-    audit.STATISTICS_RELEASED: {"number": 3, "epsilon": 1.0, "k": 5, "rows": 120},
+    api_actions.API_TOKEN_REVOKED: {"prefix": "x7Q2"},
+    report_actions.STATISTICS_RELEASED: {"number": 3, "epsilon": 1.0, "k": 5, "rows": 120},
 }
 
 # Actions recorded more than once with different details.
 MORE_EXAMPLES = [
-    (audit.REPORT_CHANGED, {"case_record_changed": 9, "fields": ["gender", "age_band"]}),
-    (audit.REPORT_CHANGED, {"case_record_added": 9}),
-    (audit.REPORT_CHANGED, {"file_attached": 3}),
+    (report_actions.REPORT_CHANGED, {"case_record_changed": 9, "fields": ["gender", "age_band"]}),
+    (report_actions.REPORT_CHANGED, {"case_record_added": 9}),
+    (report_actions.REPORT_CHANGED, {"file_attached": 3}),
     (audit.MEMBERSHIP_ADDED, {"role": "owner", "via": "join_request"}),
 ]
 
@@ -128,7 +131,7 @@ def details_cells(html):
 
 
 def test_every_recorded_action_has_an_example():
-    assert set(EXAMPLES) == set(audit.LABELS)
+    assert set(EXAMPLES) == set(audit_actions.codes())
 
 
 def test_every_action_reads_in_russian_without_stored_keys_or_codes(workspace, roles, as_user):
@@ -155,10 +158,10 @@ def test_the_log_names_roles_booleans_fields_and_statuses(workspace, roles, as_u
         audit.ROLE_CHANGED,
         audit.COMMENT_DELETED,
         audit.WORKSPACE_CHANGED,
-        audit.REPORT_STATUS_CHANGED,
+        report_actions.REPORT_STATUS_CHANGED,
         audit.FILE_UPLOADED,
         audit.PERMISSION_GRANTED,
-        audit.REPORT_EXPORTED,
+        report_actions.REPORT_EXPORTED,
     ):
         audit.record(owner, action, target=workspace, **EXAMPLES[action])
     html = as_user(owner).get(reverse("members:audit_log", kwargs={"slug": workspace.slug}))

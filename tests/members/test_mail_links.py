@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from portal.core import request_context
 from portal.core.demo import DemoContext
 from portal.members import mail as portal_mail
 from portal.members.demo import load_workspaces
@@ -105,7 +106,7 @@ def test_load_demo_prints_invitation_links_on_the_configured_address(settings):
 def test_absolute_url_outside_a_request_uses_portal_base_url(settings):
     settings.PORTAL_BASE_URL = "http://127.0.0.1:8001/"
     assert portal_mail.absolute_url("/workspaces/") == "http://127.0.0.1:8001/workspaces/"
-    with portal_mail.using_origin("http://localhost:9000"):
+    with request_context.using(request_context.RequestContext(origin="http://localhost:9000")):
         assert portal_mail.absolute_url("/workspaces/") == "http://localhost:9000/workspaces/"
 
 

@@ -5,8 +5,8 @@ from django.db import connection, transaction
 from django.db.utils import InternalError
 from guardian.shortcuts import get_perms
 
+from portal.core.audience import NETWORK, PUBLIC, audiences_for, workspace_token
 from portal.members import audit
-from portal.members.audience import NETWORK, PUBLIC, audiences_for, workspace_token
 from portal.members.models import AuditEvent, Membership, Workspace
 from portal.members.models.audit import AppendOnlyError
 from portal.members.permissions import (

@@ -3,7 +3,7 @@ each for the members of its workspace only, hidden posts left out."""
 
 import pytest
 
-from portal.members.audience import audiences_for, can_see, workspace_token
+from portal.core.audience import audiences_for, can_see, workspace_token
 from portal.members.discussions import set_comment_hidden, set_discussion_hidden
 from portal.members.models import Comment, Discussion, Workspace, WorkspaceFile
 from portal.search.registry import registry

@@ -18,7 +18,7 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 from django.utils.regex_helper import normalize
 
-from portal.members.audience import NETWORK, PUBLIC, audiences_for, workspace_token
+from portal.core.audience import NETWORK, PUBLIC, audiences_for, workspace_token
 from portal.members.second_factor import MIDDLEWARE_PATH, check_middleware_installed
 from tests.factories import DEFAULT_PASSWORD, UserFactory, make_discussion, make_file
 from tests.mfa import add_totp, current_code, mark_second_factor_passed, pass_second_factor

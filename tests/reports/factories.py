@@ -4,7 +4,7 @@ does (through portal.reports.services), for tests/reports and tests/api."""
 import datetime
 import itertools
 
-from portal.members.audience import NETWORK
+from portal.core.audience import NETWORK
 from portal.reports import services
 from portal.reports.models import CaseRecord, MonitoringReport
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_workspace

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from portal.members import audit
 from portal.members.models import AuditEvent
+from portal.reports import audit_actions as report_actions
 from portal.reports.anonymity import QUASI_IDENTIFIERS, WITHHELD
 from portal.reports.exchange import MEMBER_COLUMNS
 from tests.factories import UserFactory
@@ -97,7 +97,7 @@ def test_every_export_is_audited_with_counts_and_never_data(client, data):
     client.force_login(people["member"])
     client.get(export_url(workspace, "records", "csv"))
     client.get(export_url(workspace, "anonymised", "json", second))
-    events = list(AuditEvent.objects.filter(action=audit.REPORT_EXPORTED).order_by("id"))
+    events = list(AuditEvent.objects.filter(action=report_actions.REPORT_EXPORTED).order_by("id"))
     assert [(e.actor, e.workspace) for e in events] == [(people["member"], workspace)] * 2
     assert events[0].details == {
         "format": "csv", "anonymised": False, "scope": "workspace", "via": "web", "rows": 15,
@@ -120,7 +120,7 @@ def test_observers_outsiders_and_anonymous_visitors_cannot_export(client, data):
     client.logout()
     response = client.get(url)
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
-    assert not AuditEvent.objects.filter(action=audit.REPORT_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=report_actions.REPORT_EXPORTED).exists()
 
 
 def test_unknown_export_variants_and_foreign_reports_are_not_found(client, data):
@@ -144,7 +144,7 @@ def test_a_report_number_that_is_not_a_number_is_not_found_and_exports_nothing(
     response = client.get(url, {"report": report_id})
     assert response.status_code == 404
     assert "attachment" not in response.get("Content-Disposition", "")
-    assert not AuditEvent.objects.filter(action=audit.REPORT_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=report_actions.REPORT_EXPORTED).exists()
 
 
 def test_the_export_page_offers_both_kinds(client, data):

@@ -5,8 +5,8 @@ imported, and only a report reviewed by a second person is ever shared."""
 import pytest
 from django.utils import translation
 
-from portal.members import audit
 from portal.members.models import AuditEvent
+from portal.reports import audit_actions as report_actions
 from portal.reports import services
 from portal.reports.four_eyes import report_contributors
 from portal.reports.imports import parse_cases
@@ -74,7 +74,9 @@ def test_the_report_page_offers_its_author_no_review_and_refuses_the_post(client
     assert "you cannot review it" in response.content.decode()
     assert status_of(report) == ("submitted", "workspace")
     assert not AuditEvent.objects.filter(
-        action=audit.REPORT_STATUS_CHANGED, target_id=str(report.pk), details__status="reviewed"
+        action=report_actions.REPORT_STATUS_CHANGED,
+        target_id=str(report.pk),
+        details__status="reviewed",
     ).exists()
 
 
@@ -184,7 +186,7 @@ def test_the_made_up_records_attack_is_refused_and_publishes_nothing(client):
     assert client.get("/api/v1/statistics").json()["total"] == statistics_before
     assert client.get("/api/v1/cases/anonymised", **bearer(raw)).json()["rows"] == partner_before
     assert not AuditEvent.objects.filter(
-        action=audit.REPORT_SHARED, target_id=str(report.pk)
+        action=report_actions.REPORT_SHARED, target_id=str(report.pk)
     ).exists()
 
 

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from portal.members import audit
 from portal.members.models import AuditEvent
+from portal.reports import audit_actions as report_actions
 from portal.reports.imports import IMPORTABLE_COLUMNS, ImportFileError, parse_cases
 from portal.reports.models import CaseRecord, ChangeKind, MonitoringReport, ReportChange
 from tests.reports.factories import add_cases, make_report, workspace_with_roles
@@ -306,7 +306,7 @@ def test_the_import_page_stores_every_row_and_records_history_and_audit(client, 
     assert CaseRecord.objects.filter(report=report).count() == 3
     change = ReportChange.objects.get(report=report, kind=ChangeKind.IMPORTED)
     assert (change.old_value, change.new_value, change.actor) == ("0", "3", member)
-    event = AuditEvent.objects.get(action=audit.CASES_IMPORTED, target_id=str(report.pk))
+    event = AuditEvent.objects.get(action=report_actions.CASES_IMPORTED, target_id=str(report.pk))
     assert event.details == {"rows": 3, "format": "csv", "replaced": 0, "via": "web"}
 
 
@@ -359,7 +359,7 @@ def test_a_broken_excel_upload_gets_a_message_and_leaves_the_report_as_it_was(
     assert "Import case records" in html and words in html
     assert set(CaseRecord.objects.filter(report=report).values_list("pk", flat=True)) == before
     assert ReportChange.objects.filter(report=report).count() == changes
-    assert not AuditEvent.objects.filter(action=audit.CASES_IMPORTED).exists()
+    assert not AuditEvent.objects.filter(action=report_actions.CASES_IMPORTED).exists()
 
 
 def test_an_oversized_upload_is_refused_before_reading(client, member_and_report, settings):
@@ -419,7 +419,7 @@ def test_the_command_creates_a_draft_report_and_reports_progress(tmp_path):
     assert report.cases.count() == 3
     output = out.getvalue()
     assert "checked 3/3 rows" in output and f"report #{report.pk}" in output
-    event = AuditEvent.objects.get(action=audit.CASES_IMPORTED)
+    event = AuditEvent.objects.get(action=report_actions.CASES_IMPORTED)
     assert event.actor == people["member"] and event.details["via"] == "command"
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from portal.core.roles import EDITORS, NETWORK_COORDINATORS
-from portal.members import audit
 from portal.members.models import Activity, AuditEvent
+from portal.reports import audit_actions as report_actions
 from portal.reports import services
 from portal.reports.models import CaseRecord, MonitoringReport, ShareApproval
 from tests.api.conftest import bearer, make_token
@@ -86,8 +86,8 @@ def test_a_report_waiting_for_the_office_is_not_visible_outside_its_workspace(cl
     page = login(client, people["member"]).get(url(report)).content.decode()
     assert 'data-share="pending"' in page
     assert url(report, "share/") not in page  # no second request
-    assert events(report, audit.REPORT_SHARE_REQUESTED).get().actor == people["manager"]
-    assert not events(report, audit.REPORT_SHARED).exists()
+    assert events(report, report_actions.REPORT_SHARE_REQUESTED).get().actor == people["manager"]
+    assert not events(report, report_actions.REPORT_SHARED).exists()
     assert Activity.objects.filter(verb="report_share_requested").exists()
 
 
@@ -105,8 +105,8 @@ def test_a_coordinator_approves_and_the_report_reaches_the_network(client, waiti
     assert "is now shared with the network" in response.content.decode()
     assert MonitoringReport.objects.get(pk=report.pk).audience == "network"
     assert CaseRecord.objects.published().filter(report=report).count() == 12
-    assert events(report, audit.REPORT_SHARE_APPROVED).get().actor == office
-    assert events(report, audit.REPORT_SHARED).get().actor == office
+    assert events(report, report_actions.REPORT_SHARE_APPROVED).get().actor == office
+    assert events(report, report_actions.REPORT_SHARED).get().actor == office
     reader = login(client, network_user())
     assert reader.get(url(report)).status_code == 200
 
@@ -158,7 +158,7 @@ def test_a_coordinator_declines_with_a_reason_the_workspace_reads(client, waitin
     approval.refresh_from_db()
     assert approval.state == "declined" and approval.reason == reason
     assert MonitoringReport.objects.get(pk=report.pk).audience == "workspace"
-    assert reason not in str(events(report, audit.REPORT_SHARE_DECLINED).get().details)
+    assert reason not in str(events(report, report_actions.REPORT_SHARE_DECLINED).get().details)
 
     page = login(client, people["member"]).get(url(report)).content.decode()
     assert 'data-share="declined"' in page and reason in page

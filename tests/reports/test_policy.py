@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from portal.members.audience import audiences_for, can_see
+from portal.core.audience import audiences_for, can_see
 from portal.members.permissions import remove_membership, set_membership
 from portal.reports.models import MonitoringReport
 from portal.reports.policy import report_access

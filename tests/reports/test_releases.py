@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.core.roles import NETWORK_COORDINATORS
-from portal.members import audit
 from portal.members.models import AuditEvent
+from portal.reports import audit_actions as report_actions
 from portal.reports import releases, services
 from portal.reports.anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS, anonymise
 from portal.reports.exchange import records_rows
@@ -338,7 +338,7 @@ def test_before_any_release_the_api_says_none_is_published(client, shared):
     _token, raw = make_token()
     assert client.get("/api/v1/cases/anonymised", **bearer(raw)).status_code == 404
     assert client.get("/api/v1/cases/anonymised.csv", **bearer(raw)).status_code == 404
-    assert not AuditEvent.objects.filter(action=audit.REPORT_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=report_actions.REPORT_EXPORTED).exists()
 
 
 def test_the_publish_command_reports_its_progress(shared):
@@ -423,7 +423,7 @@ def test_before_any_release_the_for_partners_export_says_so(client, two_workspac
     assert response.status_code == 404
     assert "attachment" not in response.get("Content-Disposition", "")
     assert "No statistics release has been published yet" in response.content.decode()
-    assert not AuditEvent.objects.filter(action=audit.REPORT_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=report_actions.REPORT_EXPORTED).exists()
 
 
 # --- (e) From the attacker's side -------------------------------------------------
@@ -445,7 +445,7 @@ def test_a_network_coordinator_publishes_a_release_from_the_page(client, shared)
     assert response.status_code == 302 and response.url == "/statistics/releases/1/"
     release = StatisticsRelease.objects.get()
     assert release.published_by == person
-    event = AuditEvent.objects.get(action=audit.STATISTICS_RELEASED)
+    event = AuditEvent.objects.get(action=report_actions.STATISTICS_RELEASED)
     assert event.actor == person and event.details["number"] == 1
 
 
@@ -493,7 +493,7 @@ def test_nobody_else_can_publish_a_release(client, shared):
         if "statistics" in path or "anonymised" in path or "release" in path:
             assert set(operations) == {"get"}, path
     assert not StatisticsRelease.objects.exists()
-    assert not AuditEvent.objects.filter(action=audit.STATISTICS_RELEASED).exists()
+    assert not AuditEvent.objects.filter(action=report_actions.STATISTICS_RELEASED).exists()
 
 
 def test_nobody_sees_which_workspace_a_released_row_came_from(client, two_workspaces):

@@ -3,8 +3,8 @@ confirmed POST shares; sharing is rate limited per person."""
 
 import pytest
 
-from portal.members import audit
 from portal.members.models import AuditEvent, Organisation
+from portal.reports import audit_actions as report_actions
 from portal.reports.models import CaseRecord, MonitoringReport
 from portal.reports.sharing import network_people
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_workspace
@@ -23,7 +23,7 @@ def login(client, user):
 
 
 def shared_events(report):
-    return AuditEvent.objects.filter(action=audit.REPORT_SHARED, target_id=str(report.pk))
+    return AuditEvent.objects.filter(action=report_actions.REPORT_SHARED, target_id=str(report.pk))
 
 
 @pytest.fixture

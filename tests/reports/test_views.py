@@ -7,8 +7,8 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.members import audit
 from portal.members.models import AuditEvent
+from portal.reports import audit_actions as report_actions
 from portal.reports.models import (
     CaseRecord,
     ChangeKind,
@@ -94,7 +94,7 @@ def test_member_sees_the_workspace_badge_rows_comments_and_history(client):
     assert html.count("<tr>") >= 4  # three case rows and the history
     assert "Created the report" in html
     assert AuditEvent.objects.filter(
-        action=audit.REPORT_VIEWED, target_id=str(report.pk), actor=people["member"]
+        action=report_actions.REPORT_VIEWED, target_id=str(report.pk), actor=people["member"]
     ).exists()
 
 

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from portal.members import audit
 from portal.members.models import AuditEvent
+from portal.reports import audit_actions as report_actions
 from portal.reports import services
 from portal.reports.models import ChangeKind, MonitoringReport, ReportChange
 from tests.reports.factories import add_cases, case_values, make_report, workspace_with_roles
@@ -39,11 +39,11 @@ def test_a_report_goes_from_draft_to_reviewed_and_is_shared_explicitly():
     assert report.audience == "workspace" and report.shared_at is None
     assert report.audiences() == (f"workspace:{workspace.pk}",)
     assert actions(report) == [
-        audit.REPORT_CREATED,
-        audit.REPORT_STATUS_CHANGED,
-        audit.REPORT_STATUS_CHANGED,
-        audit.REPORT_SHARED,
-        audit.REPORT_WITHDRAWN,
+        report_actions.REPORT_CREATED,
+        report_actions.REPORT_STATUS_CHANGED,
+        report_actions.REPORT_STATUS_CHANGED,
+        report_actions.REPORT_SHARED,
+        report_actions.REPORT_WITHDRAWN,
     ]
 
 
@@ -65,7 +65,10 @@ def test_reopening_a_shared_report_withdraws_it_first():
     report = make_report(audience="network")
     report = services.reopen_report(report, actor=None)
     assert (report.status, report.audience) == ("draft", "workspace")
-    assert actions(report)[-2:] == [audit.REPORT_WITHDRAWN, audit.REPORT_STATUS_CHANGED]
+    assert actions(report)[-2:] == [
+        report_actions.REPORT_WITHDRAWN,
+        report_actions.REPORT_STATUS_CHANGED,
+    ]
 
 
 def test_a_reviewer_can_return_a_submitted_report_for_changes():
@@ -105,7 +108,9 @@ def test_edits_are_recorded_field_by_field_with_old_and_new_values():
         ("period_end", "2024-03-31", "2024-04-30", people["member"]),
         ("title", "Old title", "New title", people["member"]),
     ]
-    event = AuditEvent.objects.filter(action=audit.REPORT_CHANGED, target_id=str(report.pk)).get()
+    event = AuditEvent.objects.filter(
+        action=report_actions.REPORT_CHANGED, target_id=str(report.pk)
+    ).get()
     assert sorted(event.details["fields"]) == ["period_end", "title"]
     assert "New title" not in str(event.details)  # the audit log holds names, not content
 

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from wagtail.models import Page, Site
 
-from portal.members.audience import workspace_token
+from portal.core.audience import workspace_token
 from portal.members.models import Workspace
 from portal.search import index
 from portal.search.client import circuit, get_client

@@ -39,7 +39,7 @@ def _serve():
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from portal.members.audience import PUBLIC
+    from portal.core.audience import PUBLIC
     from portal.search import queue
     from portal.search.registry import SearchEntry
 

@@ -31,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from portal.members.audience import PUBLIC
+from portal.core.audience import PUBLIC
 from portal.search import index, queue
 from portal.search.registry import SearchEntry
 

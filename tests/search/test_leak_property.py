@@ -6,7 +6,7 @@ random documents of every audience; random queries and facet selections. For
 every person and for anonymous visitors, on Elasticsearch and on the database
 fallback:
 
-- every hit is something portal.members.audience.can_see lets that person see
+- every hit is something portal.core.audience.can_see lets that person see
   (the rule the views use), and anonymous visitors only get public documents;
 - the hits over all pages, the total and every facet count equal a brute-force
   computation over exactly the documents the person may see;
@@ -23,8 +23,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from portal.core.audience import NETWORK, PUBLIC, audiences_for, can_see, workspace_token
 from portal.core.roles import EDITORS, NETWORK_COORDINATORS
-from portal.members.audience import NETWORK, PUBLIC, audiences_for, can_see, workspace_token
 from portal.search import db_search, es_search, index, queue
 from portal.search.client import get_client
 from portal.search.registry import SearchEntry, SearchSource, registry

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.members.audience import NETWORK, PUBLIC, workspace_token
+from portal.core.audience import NETWORK, PUBLIC, workspace_token
 from portal.search import db_search, index, queue
 from portal.search.client import circuit, get_client
 from portal.search.models import PendingIndexOperation, SearchRecord

@@ -14,7 +14,7 @@ the index's max_result_window), never mocked.
 
 import pytest
 
-from portal.members.audience import PUBLIC
+from portal.core.audience import PUBLIC
 from portal.search import index, query, queue
 from portal.search.client import circuit, get_client
 from portal.search.registry import SearchEntry

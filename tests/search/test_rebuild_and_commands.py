@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from portal.members.audience import PUBLIC
+from portal.core.audience import PUBLIC
 from portal.members.models import Workspace
 from portal.search import index, queue, rebuild
 from portal.search.client import get_client

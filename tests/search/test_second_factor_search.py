@@ -3,7 +3,7 @@ real index: a stolen password finds nothing restricted, not even a title."""
 
 import pytest
 
-from portal.members.audience import NETWORK, PUBLIC, workspace_token
+from portal.core.audience import NETWORK, PUBLIC, workspace_token
 from portal.search import queue
 from portal.search.registry import SearchEntry
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_workspace

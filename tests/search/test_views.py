@@ -6,7 +6,7 @@ import html
 import pytest
 from django.utils import timezone
 
-from portal.members.audience import NETWORK, PUBLIC, workspace_token
+from portal.core.audience import NETWORK, PUBLIC, workspace_token
 from portal.members.permissions import remove_membership
 from portal.search import queue
 from portal.search.registry import SearchEntry

@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core.audience import audiences_for
 from portal.core.roles import is_network_coordinator
 from portal.members.access import members_area_view
-from portal.members.audience import audiences_for
 
 from .. import services
 from ..forms import DeclineShareForm
