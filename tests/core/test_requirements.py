@@ -3,9 +3,10 @@
 A package that arrives only because another one requires it (django-ninja,
 pydantic, openpyxl came through Wagtail) disappears or changes version the day
 that other package changes its mind, and the portal breaks on a fresh install.
-So the code's imports are read with `ast` and each third-party one must be pinned:
-what portal/ imports in requirements.txt (it runs in production), what tests/,
-bench/ and scripts/ import in requirements.txt or requirements-dev.txt.
+So the code's imports are read with `ast` and each third-party one must be
+pinned: what portal/ and manage.py import in requirements.txt (they run in
+production), what tests/, bench/ and scripts/ import in requirements.txt or
+requirements-dev.txt.
 """
 
 import ast
@@ -80,7 +81,8 @@ def _python_files(*folders):
 
 
 def test_everything_the_portal_imports_is_pinned_in_requirements_txt():
-    problems = unpinned_imports(_python_files(*RUNTIME_CODE), set(pins(RUNTIME)))
+    files = [*_python_files(*RUNTIME_CODE), ROOT / "manage.py"]
+    problems = unpinned_imports(files, set(pins(RUNTIME)))
     assert not problems, "Add to requirements.txt:\n" + "\n".join(problems)
 
 
