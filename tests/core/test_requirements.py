@@ -108,14 +108,30 @@ def test_installed_apps_and_middleware_name_only_pinned_packages():
     assert not unpinned, f"Pin the packages of {unpinned} in requirements.txt"
 
 
+def loose_pins(path):
+    """The lines of a requirements file that allow more than one version."""
+    exact = re.compile(r"[A-Za-z0-9._-]+(\[[A-Za-z0-9,._-]+\])?==[A-Za-z0-9.+!-]+")
+    return [line for line in pins(path).values() if not exact.fullmatch(line)]
+
+
 def test_every_requirement_is_pinned_to_one_exact_version():
-    loose = [
-        f"{path.name}: {line}"
-        for path in (RUNTIME, DEV)
-        for line in pins(path).values()
-        if not re.fullmatch(r"[A-Za-z0-9._-]+(\[[A-Za-z0-9,._-]+\])?==[A-Za-z0-9.+!-]+", line)
-    ]
+    loose = [f"{path.name}: {line}" for path in (RUNTIME, DEV) for line in loose_pins(path)]
     assert not loose, "Pin with ==: " + ", ".join(loose)
+
+
+def test_a_range_or_a_bare_name_counts_as_unpinned(tmp_path):
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(
+        "Django>=5.2\nwagtail~=8.0\nopenpyxl\npillow==13.*\nfiletype===1.2.0\nninja==1.7.1\n"
+    )
+
+    assert loose_pins(requirements) == [
+        "Django>=5.2",
+        "wagtail~=8.0",
+        "openpyxl",
+        "pillow==13.*",
+        "filetype===1.2.0",
+    ]
 
 
 def test_the_checker_reports_an_unlisted_package_wherever_it_is_imported(tmp_path):
