@@ -15,10 +15,7 @@ import hashlib
 import logging
 import os
 import unicodedata
-import zipfile
-import zlib
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,41 +26,15 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.core import filetypes
+
 from . import activity, audit
 from .models import Verb, WorkspaceFile
 
 logger = logging.getLogger(__name__)
 
-SNIFF_BYTES = 64 * 1024
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-
-_OOXML = {
-    "docx": ("word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "xlsx": ("xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pptx": ("ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-}
-_ODF = {
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-}
-_OLE2 = {
-    "doc": "application/msword",
-    "xls": "application/vnd.ms-excel",
-    "ppt": "application/vnd.ms-powerpoint",
-}
-_SIMPLE = {
-    "pdf": "application/pdf",
-    "rtf": "application/rtf",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-}
-_TEXT = {"txt": "text/plain", "csv": "text/csv"}
-
-ALLOWED_EXTENSIONS = tuple(sorted({*_OOXML, *_ODF, *_OLE2, *_SIMPLE, *_TEXT}))
+# Every type whose content can be checked.
+ALLOWED_EXTENSIONS = filetypes.EXTENSIONS
 ALLOWED_DESCRIPTION = gettext_lazy(
     "PDF, Word (.doc, .docx), Excel (.xls, .xlsx), PowerPoint (.ppt, .pptx), "
     "OpenDocument (.odt, .ods, .odp), RTF, text (.txt, .csv) and images (.jpg, .png, .webp)"
@@ -89,64 +60,6 @@ def extension_of(name):
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def _zip_members(uploaded_file):
-    uploaded_file.seek(0)
-    try:
-        with zipfile.ZipFile(uploaded_file) as archive:
-            names = archive.namelist()
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-            return names, mimetype
-    # A damaged or odd archive is a refused upload, not an error: corrupt
-    # deflate data (zlib.error), a truncated entry (EOFError), an unsupported
-    # compression method (NotImplementedError).
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        NotImplementedError,
-        OSError,
-        KeyError,
-        RuntimeError,
-    ):
-        return None, b""
-    finally:
-        uploaded_file.seek(0)
-
-
-def sniff(uploaded_file, extension):
-    """The MIME type the content proves for ``extension``, or None when the
-    content does not match it."""
-    uploaded_file.seek(0)
-    head = uploaded_file.read(SNIFF_BYTES)
-    uploaded_file.seek(0)
-    guessed = filetype.guess(head)
-    guessed_mime = guessed.mime if guessed else None
-
-    if extension in _SIMPLE:
-        return _SIMPLE[extension] if guessed_mime == _SIMPLE[extension] else None
-    if extension in _TEXT:
-        # Text has no magic number: accept what no binary signature claims and
-        # what holds no NUL byte (UTF-8 and the region's legacy encodings both pass).
-        return _TEXT[extension] if guessed is None and b"\x00" not in head else None
-    if extension in _OLE2:
-        ole_family = {None, *_OLE2.values()}
-        return (
-            _OLE2[extension] if head.startswith(OLE2_MAGIC) and guessed_mime in ole_family else None
-        )
-    if not head.startswith(ZIP_MAGIC):
-        return None
-    names, mimetype = _zip_members(uploaded_file)
-    if names is None:
-        return None
-    if extension in _OOXML:
-        folder, mime = _OOXML[extension]
-        ok = "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
-        return mime if ok else None
-    if extension in _ODF:
-        return _ODF[extension] if mimetype == _ODF[extension].encode("ascii") else None
-    return None
-
-
 def validate_upload(uploaded_file):
     """(clean name, MIME type) of an acceptable upload; ValidationError with a
     message for the person otherwise."""
@@ -170,7 +83,7 @@ def validate_upload(uploaded_file):
             _("Files of this type cannot be shared here. Allowed: %(allowed)s.")
             % {"allowed": ALLOWED_DESCRIPTION}
         )
-    mime = sniff(uploaded_file, extension)
+    mime = filetypes.proven_type(uploaded_file, extension)
     if mime is None:
         raise ValidationError(
             _(

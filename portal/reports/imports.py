@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.core import filetypes
 from portal.core.countries import COUNTRY_CODES
 
 from . import vocabulary as vocab
@@ -27,8 +28,6 @@ from .models import CaseRecord
 CSV = "csv"
 XLSX = "xlsx"
 
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and other OLE documents
 # A workbook's parts may not unpack to more than this multiple of the upload
 # limit: a few kilobytes of zip must not become gigabytes in memory.
 _MAX_UNPACKED_RATIO = 20
@@ -71,7 +70,8 @@ class ParsedFile:
 
 def detect_format(name, head):
     lower = (name or "").lower()
-    if head.startswith(_OLE_MAGIC) or lower.endswith(".xls"):
+    kind = filetypes.container(head)
+    if kind == filetypes.OLE2 or lower.endswith(".xls"):
         raise ImportFileError(
             _(
                 "This is an old Excel (.xls) file. Save it as “Excel Workbook (.xlsx)” or "
@@ -79,7 +79,7 @@ def detect_format(name, head):
             ),
             status=415,
         )
-    if head.startswith(_XLSX_MAGIC):
+    if kind == filetypes.ZIP:
         if lower.endswith((".xlsx", ".xlsm")):
             return XLSX
         raise ImportFileError(
