@@ -46,9 +46,10 @@ services-stop: ## Stop PostgreSQL and Elasticsearch
 services-status: ## Tell whether the services run
 	scripts/services.sh status
 
-lint: install-dev ## ruff check and format check
+lint: install-dev ## ruff check, format check and the import layers (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 format: install-dev ## Reformat the code with ruff
 	$(BIN)/ruff check --fix .

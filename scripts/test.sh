@@ -20,6 +20,9 @@ info "ruff check"
 "$BIN/ruff" check .
 info "ruff format --check"
 "$BIN/ruff" format --check .
+info "lint-imports (dependencies point one way; contracts in pyproject.toml)"
+"$BIN/lint-imports" --no-logo \
+    || fail "an import runs against the layers (bottom to top: core, search, members, reports|home, resources|api, demo). Turn the dependency around with a registry the higher app fills in AppConfig.ready(), or move the shared code down; see README.md, \"Layout\". Check again with: .venv/bin/lint-imports"
 info "manage.py check"
 "$BIN/python" manage.py check
 info "makemigrations --check"

@@ -7,6 +7,7 @@ class ResourcesConfig(AppConfig):
     verbose_name = "Resource library"
 
     def ready(self):
-        from . import search
+        from . import home_section, search
 
+        home_section.register()
         search.register()

@@ -41,6 +41,19 @@ def test_home_page_shows_lead_news_events_campaign_resources_and_hotlines(client
     assert "Ошский центр" in html
 
 
+def test_home_page_shows_four_resources_featured_ones_first_newest_next(client, site):
+    today = datetime.date.today()
+    for n in range(5):
+        add_resource(site.resources, f"Обычный {n}", date=today - datetime.timedelta(days=n))
+    add_resource(site.resources, "Избранный старый", featured=True, date=today.replace(year=2020))
+
+    html = client.get("/ru/").content.decode()
+    section = html[html.index('id="home-resources"') :]
+    shown = re.findall(r'class="card__title"><a href="[^"]*">([^<]+)</a>', section)
+
+    assert shown == ["Избранный старый", "Обычный 0", "Обычный 1", "Обычный 2"]
+
+
 def test_news_page_shows_date_organisation_body_image_with_alt_and_tags(client, site):
     organisation = OrganisationFactory(name="Андижанский центр")
     image = make_image("Долина")

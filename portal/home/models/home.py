@@ -8,11 +8,11 @@ from wagtail.search import index
 
 from ..blocks import BodyBlock
 from ..queries import fallback_language, localized_descendants
+from ..sections import sections_for
 from .base import BasePage
 
 HOME_NEWS_COUNT = 4
 HOME_EVENTS_COUNT = 3
-HOME_RESOURCES_COUNT = 4
 
 
 class HomePage(BasePage):
@@ -75,8 +75,6 @@ class HomePage(BasePage):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from portal.resources.models import ResourcePage
-
         from .campaigns import CampaignPage
         from .events import EventPage
         from .news import NewsPage
@@ -98,11 +96,8 @@ class HomePage(BasePage):
                 .select_related("image")
                 .first()
             ),
-            featured_resources=list(
-                ResourcePage.for_listing(
-                    localized_descendants(ResourcePage, self).featured_first()
-                )[:HOME_RESOURCES_COUNT]
-            ),
+            # What the apps built on home show here (the resource library).
+            home_sections=sections_for(self),
             fallback_language=fallback_language(self),
         )
         return context
