@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Cross-cutting pieces: base templates, demo loader, service checks."""
+    """Cross-cutting pieces: base templates, service checks."""
 
     name = "portal.core"
     label = "core"

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "portal.reports",
     "portal.api",
     "portal.search",
+    # On top of every app above: imports them all, imported by none.
+    "portal.demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

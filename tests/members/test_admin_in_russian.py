@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
-from portal.members.demo import ensure_site_role_groups
+from portal.demo.steps.accounts import ensure_site_role_groups
 from tests.browser.journey import english_words
 from tests.factories import OrganisationFactory
 

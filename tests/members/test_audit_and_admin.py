@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import get_perms
 
+from portal.demo.steps.accounts import ensure_site_role_groups
 from portal.members import audit
-from portal.members.demo import ensure_site_role_groups
 from portal.members.models import AuditEvent, Membership, Organisation, Workspace
 from portal.members.permissions import ROLE_PERMISSIONS
 from tests.factories import OrganisationFactory, UserFactory, make_file

@@ -13,9 +13,9 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.core import request_context
-from portal.core.demo import DemoContext
+from portal.demo.context import DemoContext
+from portal.demo.steps.workspaces import load_workspaces
 from portal.members import mail as portal_mail
-from portal.members.demo import load_workspaces
 from portal.members.models import Invitation
 from tests.factories import UserFactory, add_member
 

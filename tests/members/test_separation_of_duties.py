@@ -18,11 +18,11 @@ from django.utils import timezone
 from portal.api.models import ApiToken
 from portal.api.tokens import issue_token
 from portal.core.audience import NETWORK, audiences_for
-from portal.core.demo import DemoContext
 from portal.core.roles import EDITORS, NETWORK_COORDINATORS, is_editor, is_network_coordinator
+from portal.demo.context import DemoContext
+from portal.demo.steps.accounts import load_accounts
 from portal.members import audit
 from portal.members.audience import is_network_member
-from portal.members.demo import load_accounts
 from portal.members.models import (
     Activity,
     AuditEvent,

@@ -1,11 +1,11 @@
-"""Shared plumbing for `manage.py load_demo`: each app contributes a step."""
+"""What the steps of `manage.py load_demo` share."""
 
 from dataclasses import dataclass, field
 
 
 @dataclass
 class DemoContext:
-    """What the steps share: where to report progress and what earlier steps made."""
+    """Where to report progress and what earlier steps made."""
 
     password: str
     stdout: object

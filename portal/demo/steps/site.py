@@ -1,23 +1,15 @@
-"""Demo public site (step of `manage.py load_demo`): the home page and its
-sections in Russian and English, member organisations, hotlines, news, events,
-a campaign and illustrations.
-
-Idempotent: everything is looked up by a stable key (slug, title, number) and
-only created when missing; translations are made with Wagtail's own
-copy_for_translation, then edited, exactly as an editor would. Nothing an
-editor changed is overwritten on a second run.
+"""Demo public site: the home page and its sections in every language the
+texts exist in, member organisations, hotlines, news, events, a campaign and
+illustrations. Texts: data/site/*.json. Idempotent as portal.demo.pages says.
 """
 
 import datetime
-import io
+import functools
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.files.images import ImageFile
 from django.utils import timezone
-from django.utils.html import escape
-from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -27,146 +19,69 @@ from wagtail.models import (
     Site,
 )
 
-from portal.members.demo import OFFICE_EDITORS, ensure_organisations
+from portal.core.roles import EDITORS
+from portal.home import models
 
-from . import demo_content as content
-from . import models
-from .demo_content_local import CAMPAIGN_IMAGE_ALT, NEEDS_REVIEW
-from .demo_media import landscape_jpeg
-
-# --- Building blocks shared with the resources demo ---------------------------
-
-
-def ensure_locales():
-    return {
-        code: Locale.objects.get_or_create(language_code=code)[0] for code, _ in settings.LANGUAGES
-    }
-
-
-def stream(blocks, images=None, language="ru"):
-    """Raw StreamField data from the compact block lists of demo_content."""
-    data = []
-    for block in blocks:
-        kind = block[0]
-        if kind == "p":
-            data.append({"type": "paragraph", "value": f"<p>{escape(block[1])}</p>"})
-        elif kind in ("h2", "h3"):
-            data.append({"type": "heading", "value": {"text": block[1], "level": kind}})
-        elif kind == "quote":
-            data.append({"type": "quote", "value": {"quote": block[1], "attribution": block[2]}})
-        elif kind == "image":
-            image = images[block[1]]
-            alt = content.IMAGES[block[1]][3 if language == "en" else 2]
-            data.append(
-                {
-                    "type": "image",
-                    "value": {"image": image.pk, "alt_text": alt, "caption": block[2]},
-                }
-            )
-        elif kind == "document":
-            data.append({"type": "document", "value": {"document": block[1].pk, "label": block[2]}})
-        elif kind == "link":
-            data.append(
-                {
-                    "type": "link",
-                    "value": {"url": block[1], "title": block[2], "description": block[3]},
-                }
-            )
-    return data
-
-
-def review_flag(code):
-    """Texts nobody fluent has checked yet carry the admin's review flag."""
-    return {"needs_native_review": code in NEEDS_REVIEW}
-
-
-def publish(page):
-    page.save_revision().publish()
-    return page
-
-
-def ensure_child(ctx, parent, model, slug, **fields):
-    """The child of ``parent`` with ``slug``; created and published if missing."""
-    existing = parent.get_children().filter(slug=slug).first()
-    if existing is not None:
-        return existing.specific
-    page = model(slug=slug, **fields)
-    parent.add_child(instance=page)
-    publish(page)
-    ctx.say(f"created {model._meta.verbose_name} {parent.url_path}{slug}/")
-    return page
-
-
-def ensure_translation(ctx, page, locale, **fields):
-    """The translation of ``page`` into ``locale``: Wagtail's copy, then the
-    translated fields, then published. Left alone when it exists already."""
-    existing = page.get_translation_or_none(locale)
-    if existing is not None:
-        return existing.specific
-    translated = page.copy_for_translation(locale).specific
-    tags = fields.pop("tags", None)
-    for name, value in fields.items():
-        setattr(translated, name, value)
-    if tags is not None:
-        translated.tags.clear()
-        translated.tags.add(*tags)
-    publish(translated)
-    ctx.say(f"translated {translated.url_path} ({locale.language_code})")
-    return translated
-
-
-def ensure_image(title, jpeg_bytes, description):
-    Image = get_image_model()
-    image = Image.objects.filter(title=title).first()
-    if image is None:
-        slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
-        image = Image(
-            title=title,
-            description=description,
-            file=ImageFile(io.BytesIO(jpeg_bytes), name=f"demo-{slug or 'image'}.jpg"),
-        )
-        image.save()
-    return image
-
-
-# --- The steps ----------------------------------------------------------------
+from .. import data
+from ..media import landscape_jpeg
+from ..pages import (
+    ensure_child,
+    ensure_image,
+    ensure_locales,
+    ensure_translation,
+    image_alt,
+    publish,
+    stream,
+)
+from .organisations import ensure_organisations
 
 
 def load_site(ctx):
+    content = data.site()
     locales = ensure_locales()
     default_locale = Locale.get_default()
     others = {code: locale for code, locale in locales.items() if locale.pk != default_locale.pk}
 
-    home = _ensure_home(ctx, default_locale, others)
+    home = _ensure_home(ctx, content, default_locale, others)
     organisations = ensure_organisations(ctx)
     images = {
-        key: ensure_image(f"Demo: {title}", landscape_jpeg(key, palette), alt_en)
-        for key, (title, palette, _alt_ru, alt_en) in content.IMAGES.items()
+        key: ensure_image(
+            f"Demo: {spec['title']}",
+            functools.partial(landscape_jpeg, key, spec["palette"]),
+            spec["alt"]["en"],
+        )
+        for key, spec in content["images"].items()
     }
-    sections = _ensure_sections(ctx, home, others)
-    _ensure_hotlines(ctx, default_locale, others)
-    _ensure_news(ctx, sections["news"], others, organisations, images)
-    _ensure_events(ctx, sections["events"], others, organisations)
-    _ensure_campaign(ctx, sections["campaigns"], others, images)
+    sections = _ensure_sections(ctx, content, home, others)
+    _ensure_hotlines(ctx, content, default_locale, others)
+    _ensure_news(ctx, content, sections["news"], others, organisations, images)
+    _ensure_events(ctx, content, sections["events"], others, organisations)
+    _ensure_campaign(ctx, content, sections["campaigns"], others, images)
     _grant_editors()
 
     ctx.made.update(home=home, sections=sections, images=images, organisations=organisations)
 
 
-def _ensure_home(ctx, default_locale, others):
+def _review_flag(content, code):
+    """Texts nobody fluent has checked yet carry the admin's review flag."""
+    return {"needs_native_review": code in content["needs_review"]}
+
+
+def _ensure_home(ctx, content, default_locale, others):
     root = Page.get_first_root_node()
     # Wagtail's initial "Welcome" page (slug "home") makes way for ours.
     for page in root.get_children().not_type(models.HomePage):
         page.delete()
 
+    texts, bodies = content["home"]["texts"], content["home"]["bodies"]
     home = models.HomePage.objects.filter(locale=default_locale).first()
     code = default_locale.language_code
     if home is None:
         home = models.HomePage(
             slug="home",
             locale=default_locale,
-            body=stream(content.HOME_BODY.get(code, [])),
-            **content.HOME[code],
+            body=stream(bodies.get(code, [])),
+            **texts[code],
         )
         root.add_child(instance=home)
         publish(home)
@@ -179,89 +94,84 @@ def _ensure_home(ctx, default_locale, others):
     site.save()
 
     for code, locale in others.items():
-        if code in content.HOME:
+        if code in texts:
             ensure_translation(
                 ctx,
                 home,
                 locale,
-                body=stream(content.HOME_BODY.get(code, [])),
-                **content.HOME[code],
-                **review_flag(code),
+                body=stream(bodies.get(code, [])),
+                **texts[code],
+                **_review_flag(content, code),
             )
     return home
 
 
-def _ensure_sections(ctx, home, others):
+def _ensure_sections(ctx, content, home, others):
     sections = {}
-    for slug in content.SECTION_ORDER:
-        model_name, languages = content.SECTIONS[slug]
-        model = getattr(models, model_name)
+    for section in content["sections"]:
+        slug, languages = section["slug"], section["texts"]
+        bodies = section.get("bodies", {})
+        model = getattr(models, section["model"])
         code = home.locale.language_code
         fields = dict(languages[code])
-        if (slug, code) in content.SECTION_BODIES:
-            fields["body"] = stream(content.SECTION_BODIES[(slug, code)])
-        page = ensure_child(
-            ctx, home, model, slug, show_in_menus=slug in content.IN_MENUS, **fields
-        )
+        if code in bodies:
+            fields["body"] = stream(bodies[code])
+        page = ensure_child(ctx, home, model, slug, show_in_menus=section["in_menus"], **fields)
         for other_code, locale in others.items():
             if other_code not in languages:
                 continue
-            translated = dict(languages[other_code], **review_flag(other_code))
-            if (slug, other_code) in content.SECTION_BODIES:
-                translated["body"] = stream(content.SECTION_BODIES[(slug, other_code)])
+            translated = dict(languages[other_code], **_review_flag(content, other_code))
+            if other_code in bodies:
+                translated["body"] = stream(bodies[other_code])
             ensure_translation(ctx, page, locale, **translated)
         sections[slug] = page
     return sections
 
 
-def _ensure_hotlines(ctx, default_locale, others):
+def _ensure_hotlines(ctx, content, default_locale, others):
     code = default_locale.language_code
-    for _key, country, phone, order, texts in content.HOTLINES:
+    for spec in content["hotlines"]:
+        country, phone, texts = spec["country"], spec["phone"], spec["texts"]
         hotline = models.Hotline.objects.filter(
             locale=default_locale, country=country, phone=phone
         ).first()
         if hotline is None:
-            organisation, hours, languages, note = texts[code]
             hotline = models.Hotline.objects.create(
                 locale=default_locale,
                 country=country,
                 phone=phone,
-                sort_order=order,
-                organisation=organisation,
-                hours=hours,
-                languages=languages,
-                note=note,
+                sort_order=spec["sort_order"],
+                **texts[code],
             )
             ctx.say(f"created hotline {country} {phone}")
         for other_code, locale in others.items():
             if other_code not in texts or hotline.has_translation(locale):
                 continue
             translated = hotline.copy_for_translation(locale)
-            organisation, hours, languages, note = texts[other_code]
-            translated.organisation, translated.hours = organisation, hours
-            translated.languages, translated.note = languages, note
-            translated.needs_native_review = other_code in NEEDS_REVIEW
+            for name, value in texts[other_code].items():
+                setattr(translated, name, value)
+            translated.needs_native_review = other_code in content["needs_review"]
             translated.save()
             ctx.say(f"translated hotline {country} {phone} ({other_code})")
 
 
-def _news_fields(item, language, organisations, images):
+def _news_fields(content, item, language, images):
     texts = item[language]
     fields = {
         "title": texts["title"],
         "intro": texts["intro"],
-        "body": stream(texts["body"], images, language),
+        "body": stream(texts["body"], images, language, content["images"]),
     }
     image_key = item.get("image")
     if image_key:
-        fields["image_alt"] = content.IMAGES[image_key][3 if language == "en" else 2]
+        fields["image_alt"] = image_alt(content["images"], image_key, language)
     return fields
 
 
-def _ensure_news(ctx, index, others, organisations, images):
+def _ensure_news(ctx, content, index, others, organisations, images):
     today = timezone.localdate()
     code = index.locale.language_code
-    for item in content.NEWS:
+    for item in content["news"]:
         existing = index.get_children().filter(slug=item["slug"]).first()
         if existing is None:
             page = models.NewsPage(
@@ -270,7 +180,7 @@ def _ensure_news(ctx, index, others, organisations, images):
                 author_organisation=organisations.get(item["organisation"]),
                 image=images.get(item.get("image")),
                 countries=item.get("countries", ""),
-                **_news_fields(item, code, organisations, images),
+                **_news_fields(content, item, code, images),
             )
             page.tags.add(*item[code]["tags"])
             index.add_child(instance=page)
@@ -285,14 +195,14 @@ def _ensure_news(ctx, index, others, organisations, images):
                     page,
                     locale,
                     tags=item[other_code]["tags"],
-                    **_news_fields(item, other_code, organisations, images),
+                    **_news_fields(content, item, other_code, images),
                 )
 
 
-def _ensure_events(ctx, index, others, organisations):
+def _ensure_events(ctx, content, index, others, organisations):
     today = timezone.localdate()
     code = index.locale.language_code
-    for item in content.EVENTS:
+    for item in content["events"]:
         existing = index.get_children().filter(slug=item["slug"]).first()
         if existing is None:
             zone = ZoneInfo(item["time_zone"])
@@ -324,8 +234,8 @@ def _ensure_events(ctx, index, others, organisations):
                 ensure_translation(ctx, page, locale, **item[other_code])
 
 
-def _ensure_campaign(ctx, index, others, images):
-    item = content.CAMPAIGN
+def _ensure_campaign(ctx, content, index, others, images):
+    item = content["campaign"]
     code = index.locale.language_code
     existing = index.get_children().filter(slug=item["slug"]).first()
     if existing is None:
@@ -336,18 +246,19 @@ def _ensure_campaign(ctx, index, others, images):
             title=texts["title"],
             intro=texts["intro"],
             target_regions=texts["target_regions"],
-            body=stream(texts["body"], images, code),
+            body=stream(texts["body"], images, code, content["images"]),
             start_date=today + datetime.timedelta(days=item["start_days"]),
             end_date=today + datetime.timedelta(days=item["end_days"]),
             countries=item["countries"],
             image=images[item["image"]],
-            image_alt=content.IMAGES[item["image"]][2],
+            image_alt=content["images"][item["image"]]["alt"]["ru"],
         )
         index.add_child(instance=page)
         publish(page)
         ctx.say(f"created campaign {index.url_path}{item['slug']}/")
     else:
         page = existing.specific
+    english_alt = content["images"][item["image"]]["alt"]["en"]
     for other_code, locale in others.items():
         if other_code in item:
             texts = item[other_code]
@@ -358,9 +269,9 @@ def _ensure_campaign(ctx, index, others, images):
                 title=texts["title"],
                 intro=texts["intro"],
                 target_regions=texts["target_regions"],
-                body=stream(texts["body"], images, other_code),
-                image_alt=CAMPAIGN_IMAGE_ALT.get(other_code, content.IMAGES[item["image"]][3]),
-                **review_flag(other_code),
+                body=stream(texts["body"], images, other_code, content["images"]),
+                image_alt=content["campaign_image_alt"].get(other_code, english_alt),
+                **_review_flag(content, other_code),
             )
     ctx.made["campaign"] = page
 
@@ -368,7 +279,7 @@ def _ensure_campaign(ctx, index, others, images):
 def _grant_editors():
     """Office editors publish the public site without a developer: pages in every
     language, images, documents, hotlines and translations."""
-    group = Group.objects.filter(name=OFFICE_EDITORS).first()
+    group = Group.objects.filter(name=EDITORS).first()
     if group is None:
         return
     root = Page.get_first_root_node()

@@ -1,20 +1,24 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-from portal.core.demo import DemoContext
+from portal.demo.context import DemoContext
+from portal.demo.steps.accounts import load_accounts
+from portal.demo.steps.library import load_resources
+from portal.demo.steps.reports import load_reports
+from portal.demo.steps.search import build_index
+from portal.demo.steps.site import load_site
+from portal.demo.steps.workspaces import load_workspaces
 
-# Each app owns its demo content; the order matters (accounts before workspaces,
-# pages before the search index).
+# The order matters: accounts before workspaces, pages before the search index.
 STEPS = [
-    ("accounts", "portal.members.demo.load_accounts"),
-    ("workspaces", "portal.members.demo.load_workspaces"),
-    ("monitoring reports", "portal.reports.demo.load_reports"),
-    ("public site", "portal.home.demo.load_site"),
-    ("resource library", "portal.resources.demo.load_resources"),
+    ("accounts", load_accounts),
+    ("workspaces", load_workspaces),
+    ("monitoring reports", load_reports),
+    ("public site", load_site),
+    ("resource library", load_resources),
     # Keep last: indexes what every step before it made.
-    ("search index", "portal.search.demo.build_index"),
+    ("search index", build_index),
 ]
 
 
@@ -40,8 +44,10 @@ class Command(BaseCommand):
             )
         context = DemoContext(password=settings.DEMO_PASSWORD, stdout=self.stdout, style=self.style)
         total = len(STEPS)
-        for number, (label, path) in enumerate(STEPS, start=1):
+        for number, (label, step) in enumerate(STEPS, start=1):
             self.stdout.write(f"[{number}/{total}] {label}")
+            # One transaction per step: a failing step leaves the earlier ones
+            # done, and a rerun picks up where it stopped.
             with transaction.atomic():
-                import_string(path)(context)
+                step(context)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))

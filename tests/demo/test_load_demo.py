@@ -4,9 +4,27 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
-from wagtail.models import Site
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
 
-from portal.home.models import HomePage
+from portal.home.models import HomePage, Hotline
+from portal.members.models import (
+    Comment,
+    Discussion,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    Workspace,
+    WorkspaceFile,
+)
+from portal.reports.models import CaseRecord, MonitoringReport
+from portal.reports.release_models import StatisticsRelease
+from portal.resources.models import ResourcePage
+from portal.search import index
+from portal.search.client import get_client
+from portal.search.models import SearchRecord
 
 DEMO_EMAILS = {"admin@example.org", "editor@example.org", "alia@example.org", "bakyt@example.org"}
 pytestmark = pytest.mark.django_db
@@ -25,11 +43,42 @@ def accounts():
     }
 
 
+def content():
+    """What a visitor or member of the demo can count: pages, documents, the
+    network's workspaces and reports, and the entries search finds."""
+    index.refresh()
+    return {
+        "pages": Page.objects.count(),
+        "live pages": Page.objects.live().count(),
+        "resources": ResourcePage.objects.count(),
+        "documents": get_document_model().objects.count(),
+        "images": get_image_model().objects.count(),
+        "hotlines": Hotline.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "workspaces": Workspace.objects.count(),
+        "memberships": Membership.objects.count(),
+        "discussions": Discussion.objects.count(),
+        "comments": Comment.objects.count(),
+        "files": WorkspaceFile.objects.count(),
+        "invitations": Invitation.objects.count(),
+        "join requests": JoinRequest.objects.count(),
+        "reports": MonitoringReport.objects.count(),
+        "case records": CaseRecord.objects.count(),
+        "statistics releases": StatisticsRelease.objects.count(),
+        "search records": SearchRecord.objects.live().count(),
+        "index documents": get_client().count(index=index.alias_name())["count"],
+    }
+
+
 def test_load_demo_twice_gives_the_same_accounts_and_site():
     load()
     first_accounts = accounts()
     first_pages = list(HomePage.objects.values_list("pk", "locale__language_code"))
+    first_content = content()
     load()
+    assert content() == first_content
+    # Not an empty demo twice: every step made something.
+    assert all(first_content.values()), first_content
     assert accounts() == first_accounts
     assert {email for email, *_ in first_accounts} == DEMO_EMAILS
     assert ("admin@example.org", True, True, True) in first_accounts

@@ -1,6 +1,6 @@
-"""Demo resource library (step of `manage.py load_demo`): the library page in
-each language and eleven resources, each with a small real document generated
-here (PDF, DOCX, XLSX, CSV or text). Idempotent like the public site step."""
+"""Demo resource library: the library page in each language and eleven
+resources, each with a small real document generated here (PDF, DOCX, XLSX,
+CSV or text). Texts: data/library.json. Idempotent like the public site step."""
 
 import datetime
 
@@ -9,25 +9,24 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Site
 
-from portal.home import demo_media
-from portal.home.demo import ensure_child, ensure_locales, ensure_translation
 from portal.home.models import HomePage
+from portal.resources.models import ResourceIndexPage, ResourcePage
 
-from . import demo_content as content
-from .models import ResourceIndexPage, ResourcePage
+from .. import data, media
+from ..pages import ensure_child, ensure_locales, ensure_translation
 
 
 def _document_bytes(spec):
     kind = spec["format"]
     if kind == "pdf":
-        return demo_media.pdf_document(spec["title"], spec["sections"], author="Ferghana Network")
+        return media.pdf_document(spec["title"], spec["sections"], author="Ferghana Network")
     if kind == "docx":
-        return demo_media.docx_document(spec["title"], spec["sections"])
+        return media.docx_document(spec["title"], spec["sections"])
     if kind == "xlsx":
-        return demo_media.xlsx_document(spec["title"], spec["header"], spec["rows"])
+        return media.xlsx_document(spec["title"], spec["header"], spec["rows"])
     if kind == "csv":
-        return demo_media.csv_document(spec["header"], spec["rows"])
-    return demo_media.text_document(spec["title"], spec["sections"])
+        return media.csv_document(spec["header"], spec["rows"])
+    return media.text_document(spec["title"], spec["sections"])
 
 
 def ensure_document(spec):
@@ -36,12 +35,14 @@ def ensure_document(spec):
     document = Document.objects.filter(title=title).first()
     if document is None:
         document = Document(title=title, file=ContentFile(_document_bytes(spec), name=spec["name"]))
+        # Wagtail's upload form fills size and hash; a document made in code asks for it.
         document._set_document_file_metadata()
         document.save()
     return document
 
 
 def load_resources(ctx):
+    content = data.library()
     locales = ensure_locales()
     default_locale = Locale.get_default()
     others = {code: locale for code, locale in locales.items() if locale.pk != default_locale.pk}
@@ -51,15 +52,16 @@ def load_resources(ctx):
     )
 
     code = default_locale.language_code
+    texts = content["library"]
     library = ensure_child(
-        ctx, home, ResourceIndexPage, "resources", show_in_menus=True, **content.LIBRARY[code]
+        ctx, home, ResourceIndexPage, "resources", show_in_menus=True, **texts[code]
     )
     for other_code, locale in others.items():
-        if other_code in content.LIBRARY:
-            ensure_translation(ctx, library, locale, **content.LIBRARY[other_code])
+        if other_code in texts:
+            ensure_translation(ctx, library, locale, **texts[other_code])
 
     today = timezone.localdate()
-    for item in content.RESOURCES:
+    for item in content["resources"]:
         document = ensure_document(item["document"])
         page = library.get_children().filter(slug=item["slug"]).first()
         if page is None:

@@ -1,9 +1,9 @@
 """Last step of `manage.py load_demo`: the search index holds everything the
 earlier steps made (or, without Elasticsearch, the database search does)."""
 
-from .client import ELASTICSEARCH_ERRORS, get_client
-from .queue import drain, enqueue_all
-from .rebuild import RebuildError, rebuild
+from portal.search.client import ELASTICSEARCH_ERRORS, get_client
+from portal.search.queue import drain, enqueue_all
+from portal.search.rebuild import RebuildError, rebuild
 
 
 def build_index(ctx):
