@@ -24,6 +24,8 @@ from django.core.cache import caches
 from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 
+from portal.core.pagination import page_was_normalised
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public:version"
@@ -105,6 +107,8 @@ def request_is_cacheable(request):
 def response_is_cacheable(request, response):
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
+    if page_was_normalised(request):
+        return False  # ?page=abc shows page 1: one copy per made-up value would fill the cache
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False  # the page holds a CSRF token: it is this visitor's
     messages = getattr(request, "_messages", None)

@@ -10,12 +10,12 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from portal.core.countries import in_reading_order
+from portal.core.pagination import paginate
 from portal.home.blocks import BodyBlock
 from portal.home.choices import COUNTRIES, COUNTRY_NAMES
 from portal.home.documents import PRIVATE_DOCUMENT_MESSAGE, is_public_document
 from portal.home.fields import ChoiceListField, split_values
 from portal.home.models import BasePage
-from portal.home.models.listing import paginate
 from portal.home.queries import fallback_language, localized_descendants, public_pages
 
 from .choices import DOCUMENT_LANGUAGES, Audience, ResourceType, Topic

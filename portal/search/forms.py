@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from portal.core.pagination import page_number
+
 from .index import RESULT_WINDOW
 from .registry import registry
 from .results import SORT_DATE, SORT_RELEVANCE, SearchParams
@@ -75,6 +77,24 @@ class YearField(_ListField):
         return sorted(set(years))
 
 
+def max_pages(per_page):
+    """The depth cap: Elasticsearch answers from/size only inside its result
+    window, so pages past it cannot be shown."""
+    return RESULT_WINDOW // per_page
+
+
+class PageField(forms.Field):
+    """The page asked for, under the portal's one pagination rule (garbage
+    and 0 are page 1: see portal.core.pagination) and never past the depth
+    cap. Never an error: how far the results reach is known only after the
+    search, and the view moves a page past their end to the last one."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        return min(page_number(value), max_pages(settings.SEARCH_PAGE_SIZE))
+
+
 def _query_field():
     return QueryField(
         label=_("Search for"),
@@ -107,19 +127,7 @@ class SearchForm(forms.Form):
         required=False,
         choices=[(SORT_RELEVANCE, _("Relevance")), (SORT_DATE, _("Newest first"))],
     )
-    page = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=RESULT_WINDOW // settings.SEARCH_PAGE_SIZE,
-        error_messages={
-            "max_value": _(
-                "Only the first %(limit_value)s pages of results can be shown: add words or "
-                "filters to narrow your search."
-            ),
-            "min_value": _("Page numbers start at 1."),
-            "invalid": _("The page number must be a whole number."),
-        },
-    )
+    page = PageField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

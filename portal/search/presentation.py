@@ -1,5 +1,5 @@
 """What the search page shows around the results: facet links with counts,
-sort links, page links. Plain links (GET), so everything works without
+sort links (page links: portal.core.pagination). Plain links (GET), so everything works without
 JavaScript."""
 
 from django.conf import settings
@@ -17,7 +17,6 @@ FACET_TITLES = {
     "year": _("Year"),
 }
 SORT_LABELS = {SORT_RELEVANCE: _("Relevance"), SORT_DATE: _("Newest first")}
-PAGE_WINDOW = 2
 
 
 def kind_label(kind):
@@ -93,36 +92,3 @@ def clear_filters_url(query):
     for key, values in keep.items():
         query.setlist(key, values)
     return _url(query)
-
-
-def pagination(results, query):
-    """Previous/next and a window of page numbers, None when one page."""
-    pages = min(results.pages, 10_000 // results.params.per_page)
-    current = results.params.page
-    if pages <= 1 and current == 1:
-        return None
-    numbers = sorted(
-        {1, pages}
-        | set(range(max(1, current - PAGE_WINDOW), min(pages, current + PAGE_WINDOW) + 1))
-    )
-    items, previous = [], 0
-    for number in numbers:
-        if number - previous > 1:
-            items.append({"gap": True})
-        items.append(
-            {
-                "number": number,
-                "current": number == current,
-                "url": _url(query, page=None if number == 1 else str(number)),
-            }
-        )
-        previous = number
-    return {
-        "items": items,
-        "previous": _url(query, page=None if current == 2 else str(current - 1))
-        if current > 1
-        else None,
-        "next": _url(query, page=str(current + 1)) if current < pages else None,
-        "pages": pages,
-        "current": current,
-    }

@@ -1,6 +1,8 @@
 """The search page and the autocomplete endpoint. Thin: the form validates,
 portal.search.query searches with the asker's audience tokens."""
 
+from dataclasses import replace
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -9,9 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.core.audience import audiences_for
+from portal.core.pagination import paginate_window
 
 from . import presentation
-from .forms import SearchForm, SuggestForm, clean_query_text
+from .forms import SearchForm, SuggestForm, clean_query_text, max_pages
 from .query import SearchRejected, search, suggest
 from .results import FACETS
 
@@ -38,8 +41,15 @@ def search_page(request):
         return render(request, "search/search_page.html", context)
     # Read fresh for every request: a membership removed a moment ago no
     # longer counts.
+    tokens = audiences_for(request.user)
     try:
-        results = search(params, audiences_for(request.user))
+        results = search(params, tokens)
+        last = min(results.pages, max_pages(params.per_page))
+        if params.page > last:
+            # Past the end (fewer results now, or a made-up number): the last
+            # page, as on every list of the portal.
+            params = replace(params, page=last)
+            results = search(params, tokens)
     except SearchRejected:
         context["search_error"] = QUERY_REJECTED
         return render(request, "search/search_page.html", context, status=400)
@@ -51,9 +61,14 @@ def search_page(request):
         results=results,
         facet_groups=presentation.facet_groups(results, query),
         sort_links=presentation.sort_links(results, query),
-        pagination=presentation.pagination(results, query),
+        page_obj=paginate_window(
+            request,
+            results.hits,
+            total=min(results.total, max_pages(params.per_page) * params.per_page),
+            number=params.page,
+            per_page=params.per_page,
+        ),
         clear_filters_url=presentation.clear_filters_url(query) if params.has_filters else None,
-        past_last_page=params.page > 1 and params.page > results.pages,
         kept_filters=[(name, value) for name in FACETS for value in query.getlist(name)],
     )
     return render(request, "search/search_page.html", context)

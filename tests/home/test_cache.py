@@ -131,6 +131,16 @@ def test_unknown_query_parameters_bypass_the_cache(client, site):
     assert page_keys() == 1
 
 
+def test_made_up_page_numbers_are_not_stored_in_the_page_cache(client, site):
+    add_news(site.news, "Новость")
+    for page in ("abc", "0", "01", "99", "x" * 50):
+        assert client.get(f"/ru/news/?page={page}").status_code == 200
+    assert page_keys() == 0
+    client.get("/ru/news/")
+    client.get("/ru/news/?page=1")
+    assert page_keys() == 2
+
+
 def test_cached_pages_are_compressed_for_browsers_that_accept_it(client, site):
     plain = client.get("/ru/")
     compressed = client.get("/ru/", HTTP_ACCEPT_ENCODING="gzip")

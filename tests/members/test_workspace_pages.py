@@ -6,6 +6,9 @@ from django.urls import reverse
 
 from portal.members import audit
 from portal.members.models import AuditEvent, Membership, Workspace
+from portal.members.views import audit as audit_views
+from portal.members.views import discussions as discussion_views
+from portal.members.views import files as file_views
 from tests.factories import (
     UserFactory,
     add_member,
@@ -224,6 +227,61 @@ def test_list_paginates_discussions_without_error_on_a_bad_page(workspace, roles
     assert len(client.get(url("discussion_list", workspace)).context["page"].object_list) == 20
     assert client.get(url("discussion_list", workspace) + "?page=abc").status_code == 200
     assert client.get(url("discussion_list", workspace) + "?page=99").status_code == 200
+
+
+BAD_PAGES = ["abc", "0", "-1", "1e3", "99", "9" * 400]
+
+
+def pages_of(client, address, query=None):
+    """The titles on page 1 and page 2 of a workspace list, and page 1's HTML."""
+    first = client.get(address, query or {})
+    second = client.get(address, {**(query or {}), "page": 2})
+    assert first.status_code == second.status_code == 200
+    return list(first.context["page"]), list(second.context["page"]), first.content.decode()
+
+
+def test_discussions_page_two_shows_the_next_threads(workspace, roles, as_user, monkeypatch):
+    monkeypatch.setattr(discussion_views, "DISCUSSIONS_PER_PAGE", 2)
+    for n in range(3):
+        make_discussion(workspace, roles["member"], title=f"Thread {n}")
+    client = as_user(roles["observer"])
+    address = url("discussion_list", workspace)
+    first, second, html = pages_of(client, address)
+    assert len(first) == 2 and len(second) == 1
+    assert {d.title for d in first + second} == {"Thread 0", "Thread 1", "Thread 2"}
+    assert f'href="{address}?page=2" rel="next"' in html
+    for page in BAD_PAGES:
+        assert client.get(address, {"page": page}).status_code == 200, page[:10]
+
+
+def test_files_page_two_shows_the_next_files(workspace, roles, as_user, monkeypatch):
+    monkeypatch.setattr(file_views, "FILES_PER_PAGE", 2)
+    for n in range(3):
+        make_file(workspace, roles["member"], name=f"notes-{n}.txt")
+    client = as_user(roles["member"])
+    address = url("file_list", workspace)
+    first, second, html = pages_of(client, address)
+    assert len(first) == 2 and len(second) == 1
+    assert {f.original_name for f in first + second} == {f"notes-{n}.txt" for n in range(3)}
+    assert f'href="{address}?page=2" rel="next"' in html
+    for page in BAD_PAGES:
+        assert client.get(address, {"page": page}).status_code == 200, page[:10]
+
+
+def test_audit_log_page_two_keeps_the_filter(workspace, roles, as_user, monkeypatch):
+    monkeypatch.setattr(audit_views, "EVENTS_PER_PAGE", 2)
+    for n in range(3):
+        audit.record(roles["owner"], audit.WORKSPACE_CHANGED, target=workspace, step=n)
+    client = as_user(roles["owner"])
+    address = url("audit_log", workspace)
+    wanted = {"action": audit.WORKSPACE_CHANGED}
+    first, second, html = pages_of(client, address, wanted)
+    assert [e.details["step"] for e in first + second] == [2, 1, 0]  # newest first
+    assert f'href="{address}?action=workspace.changed&amp;page=2" rel="next"' in html
+    for page in BAD_PAGES:
+        response = client.get(address, {**wanted, "page": page})
+        assert response.status_code == 200, page[:10]
+        assert all(e.action == audit.WORKSPACE_CHANGED for e in response.context["page"])
 
 
 def test_superuser_opens_any_workspace(workspace, as_user):

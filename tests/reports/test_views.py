@@ -16,6 +16,7 @@ from portal.reports.models import (
     ReportChange,
     ReportComment,
 )
+from portal.reports.views import reports as report_views
 from tests.factories import UserFactory, add_member, make_workspace
 from tests.mfa import add_totp, pass_second_factor
 from tests.reports.factories import add_cases, make_report, network_user, workspace_with_roles
@@ -334,6 +335,26 @@ def case_form_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def test_case_records_page_two_shows_the_next_rows(client, monkeypatch):
+    monkeypatch.setattr(report_views, "CASES_PER_PAGE", 2)
+    workspace, people = workspace_with_roles()
+    report = make_report(workspace)
+    records = add_cases(report, 3)
+    client = login(client, people["member"])
+
+    first = client.get(url(report))
+    second = client.get(url(report), {"page": 2})
+
+    assert [r.pk for r in first.context["cases_page"]] == [records[0].pk, records[1].pk]
+    assert [r.pk for r in second.context["cases_page"]] == [records[2].pk]
+    assert f'href="{url(report)}?page=2#cases" rel="next"' in first.content.decode()
+    assert 'aria-label="Case record pages"' in first.content.decode()
+    for page in ["abc", "0", "-1", "99", "9" * 400]:
+        response = client.get(url(report), {"page": page})
+        assert response.status_code == 200, page[:10]
+        assert response.context["case_count"] == 3
 
 
 def test_member_adds_edits_and_deletes_a_case_record(client):

@@ -9,12 +9,14 @@ from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from portal.core.pagination import paginate
+
 from ..blocks import BodyBlock, MaterialsBlock
 from ..choices import COUNTRIES
 from ..fields import ChoiceListField, split_values
 from ..queries import fallback_language, localized_descendants
 from .base import BasePage, IllustratedPage
-from .listing import card_image_prefetch, paginate
+from .listing import card_image_prefetch
 
 CAMPAIGNS_PER_PAGE = 12
 

@@ -15,12 +15,13 @@ from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from portal.core.pagination import paginate
+
 from .. import ical
 from ..blocks import BodyBlock
 from ..choices import COUNTRIES, COUNTRY_NAMES, DEFAULT_EVENT_TIME_ZONE, TIME_ZONES
 from ..queries import fallback_language, localized_descendants, public_pages
 from .base import BasePage, PortalPageForm
-from .listing import paginate
 
 PAST_EVENTS_PER_PAGE = 10
 # The calendar feed carries the coming events and those of the last months, so a

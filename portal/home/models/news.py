@@ -16,12 +16,14 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.core.pagination import paginate
+
 from ..blocks import BodyBlock
 from ..choices import COUNTRIES
 from ..fields import ChoiceListField, split_values
 from ..queries import fallback_language, localized_descendants, public_pages
 from .base import BasePage, IllustratedPage
-from .listing import card_image_prefetch, paginate
+from .listing import card_image_prefetch
 
 NEWS_PER_PAGE = 10
 FEED_ITEMS = 20

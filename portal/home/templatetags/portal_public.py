@@ -59,19 +59,6 @@ def absolute_url(context, url):
     return request.build_absolute_uri(url)
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters changed ("" removes one)."""
-    params = context["request"].GET.copy()
-    for key, value in changes.items():
-        if value in ("", None):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    query = params.urlencode()
-    return f"?{query}" if query else "?"
-
-
 @register.simple_tag
 def share_links(url, title):
     """Share links for messengers people in the valley use: plain https links

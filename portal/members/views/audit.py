@@ -1,10 +1,12 @@
 from django.views.decorators.http import require_safe
 
+from portal.core.pagination import paginate
+
 from ..access import workspace_view
 from ..forms import AuditFilterForm
 from ..models import AuditEvent
 from ..models.workspaces import PERM_READ_AUDIT
-from .common import paginate, render_workspace
+from .common import render_workspace
 
 EVENTS_PER_PAGE = 50
 
@@ -16,15 +18,12 @@ def audit_log(request, workspace):
     log in the Wagtail admin."""
     form = AuditFilterForm(request.GET or None)
     events = form.filter(AuditEvent.objects.for_workspace(workspace))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render_workspace(
         request,
         "members/audit_log.html",
         {
             "form": form,
             "page": paginate(request, events, EVENTS_PER_PAGE),
-            "query": query.urlencode(),
         },
         tab="audit",
         status=400 if form.is_bound and not form.is_valid() else 200,

@@ -1,6 +1,5 @@
 """Helpers shared by the members' area views."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ..models.workspaces import PERM_ADMINISTER, PERM_CONTRIBUTE, PERM_MODERATE, PERM_READ_AUDIT
@@ -34,8 +33,3 @@ def render_workspace(request, template, context=None, *, tab="", status=200):
         },
         status=status,
     )
-
-
-def paginate(request, queryset, per_page):
-    # get_page() turns a bad or out-of-range ?page= into the nearest page, never a 404.
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

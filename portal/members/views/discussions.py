@@ -7,12 +7,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from portal.core.pagination import paginate
+
 from .. import discussions as service
 from ..access import workspace_view
 from ..forms import CommentForm, DiscussionForm
 from ..models import Comment, Discussion, PostEdit
 from ..models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PERM_VIEW
-from .common import paginate, render_workspace
+from .common import render_workspace
 
 DISCUSSIONS_PER_PAGE = 20
 HIDE_ACTIONS = {"hide": True, "unhide": False}

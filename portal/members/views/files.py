@@ -6,12 +6,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from portal.core.pagination import paginate
+
 from .. import files as service
 from ..access import workspace_view
 from ..forms import UploadForm
 from ..models import WorkspaceFile
 from ..models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PERM_VIEW
-from .common import paginate, render_workspace
+from .common import render_workspace
 
 FILES_PER_PAGE = 50
 

@@ -2,13 +2,13 @@ import math
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core.pagination import paginate
 from portal.core.ratelimit import consume
 from portal.members.access import workspace_view
 from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PERM_VIEW
@@ -122,15 +122,15 @@ def _declined_share(report, access):
     return latest if latest is not None and latest.state == ShareApprovalState.DECLINED else None
 
 
-def _detail_page(request, report, access, status=200, page=None, **forms):
+def _detail_page(request, report, access, status=200, **forms):
     context = {"workspace": report.workspace, "report": report, "access": access}
     if access.member:
         context.update(_member_context(request, report, access, **forms))
     else:
         context["base_template"] = "base.html"
     if access.read_case_rows:
-        cases = Paginator(report.cases.order_by("pk"), CASES_PER_PAGE)
-        context.update(cases_page=cases.get_page(page), case_count=cases.count)
+        cases = paginate(request, report.cases.order_by("pk"), CASES_PER_PAGE, fragment="cases")
+        context.update(cases_page=cases, case_count=cases.paginator.count)
     else:
         # Observers and network readers: totals under the small-cell rule.
         context["totals"] = report_totals(report, access)
@@ -140,7 +140,7 @@ def _detail_page(request, report, access, status=200, page=None, **forms):
 @readable_report
 def report_detail(request, report, access):
     services.record_view(report, user=request.user, request=request)
-    return _detail_page(request, report, access, page=request.GET.get("page"))
+    return _detail_page(request, report, access)
 
 
 @workspace_view(PERM_CONTRIBUTE, write=True)

@@ -7,9 +7,10 @@ import pytest
 
 from portal.members.files import ALLOWED_EXTENSIONS
 from portal.members.models import WorkspaceFile
+from portal.members.views import discussions as discussion_views
 from portal.reports import services
 from tests.browser.journeys.people import open_workspaces, person
-from tests.factories import add_member, make_workspace
+from tests.factories import add_member, make_discussion, make_workspace
 from tests.reports.factories import add_cases, make_report
 
 pytestmark = [
@@ -23,9 +24,12 @@ FILE_TYPES = (*ALLOWED_EXTENSIONS, "Word", "Excel", "PowerPoint", "OpenDocument"
 FILE_BYTES = "Протокол встречи\nмаршруты перенаправления\n".encode()
 
 
-def test_member_discusses_comments_uploads_and_downloads_a_file(journey, tmp_path):
+def test_member_discusses_comments_uploads_and_downloads_a_file(journey, tmp_path, monkeypatch):
+    # One discussion a page: two discussions are enough to page through.
+    monkeypatch.setattr(discussion_views, "DISCUSSIONS_PER_PAGE", 1)
     owner = person("owner@example.org", "Айгуль", "Садыкова", "Общественный фонд «Ош»")
     workspace = make_workspace(owner=owner, name="Ошская группа мониторинга")
+    make_discussion(workspace, owner, title="План зимних выездов", body="Кто едет в декабре?")
     member = add_member(
         workspace, person("member@example.org", "Нурлан", "Абдыкадыров", "Центр «Шанс»")
     )
@@ -53,6 +57,19 @@ def test_member_discusses_comments_uploads_and_downloads_a_file(journey, tmp_pat
     page.wait_for_load_state()
     journey.check("commented")
     assert page.get_by_text("Добавила приют «Сезим» и его телефон.").is_visible()
+
+    # Back to the list: the newest discussion first, the older one on the next page.
+    page.locator(".workspace-tabs").get_by_role("link", name="Обсуждения").click()
+    page.wait_for_load_state()
+    titles = page.locator(".thread-list__title")
+    assert titles.all_inner_texts() == ["Маршруты перенаправления для вернувшихся"]
+    pages = page.get_by_role("navigation", name="Страницы")
+    assert pages.locator("[aria-current=page]").inner_text().endswith("1")
+    pages.get_by_role("link", name="Дальше").click()
+    page.wait_for_url("**/discussions/?page=2")
+    journey.check("discussions-page-2")
+    assert titles.all_inner_texts() == ["План зимних выездов"]
+    assert pages.get_by_role("link", name="Назад").get_attribute("rel") == "prev"
 
     # Upload a file.
     page.locator(".workspace-tabs").get_by_role("link", name="Файлы").click()

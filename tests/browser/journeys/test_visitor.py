@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from portal.home.models import news
 from tests.browser.conftest import ARTIFACTS
 from tests.home.builders import (
     add_hotline,
@@ -82,7 +83,9 @@ def pdf_pages(pdf):
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def test_visitor_finds_help_searches_reads_and_switches_language(journey, site):
+def test_visitor_finds_help_searches_reads_and_switches_language(journey, site, monkeypatch):
+    # Two news a page: the site's three news make two pages.
+    monkeypatch.setattr(news, "NEWS_PER_PAGE", 2)
     page = journey.page
     journey.goto("/")
     journey.check("home")
@@ -143,6 +146,19 @@ def test_visitor_finds_help_searches_reads_and_switches_language(journey, site):
     page.get_by_role("link", name="Горячая линия в Оше теперь отвечает и ночью").first.click()
     page.wait_for_url(f"**{site.story.url}")
     journey.check("news-item")
+
+    # The news list, newest first; the oldest is on the next page.
+    page.locator(".site-nav").get_by_role("link", name="Новости").click()
+    page.wait_for_url("**/ru/news/")
+    assert "Межведомственное взаимодействие" not in page.locator("main").inner_text()
+    page.get_by_role("navigation", name="Страницы").get_by_role("link", name="Дальше").click()
+    page.wait_for_url("**/ru/news/?page=2")
+    journey.check("news-page-2")
+    assert "Межведомственное взаимодействие при идентификации пострадавших" in (
+        page.locator("main").inner_text()
+    )
+    current = page.get_by_role("navigation", name="Страницы").locator("[aria-current=page]")
+    assert current.inner_text().endswith("2")
 
     # The library: filter by topic, then by country, open a resource, download it.
     page.locator(".site-nav").get_by_role("link", name="Ресурсы").click()
