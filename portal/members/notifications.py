@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .activity import DIGEST_VERBS
 from .mail import absolute_url, render_message, send_messages
 from .models import (
     Activity,
@@ -22,6 +21,10 @@ from .models import (
     Verb,
 )
 from .models.notifications import DEFAULT_FREQUENCY
+
+# Mailed at once to those who chose so; the daily digest also lists uploads.
+NOTIFY_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED})
+DIGEST_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED, Verb.FILE_UPLOADED})
 
 # A first digest (no earlier one to continue from) covers this much.
 FIRST_DIGEST_PERIOD = timedelta(days=1)
@@ -85,9 +88,9 @@ def send_immediate(activity_id):
     return send_messages(messages)
 
 
-def send_invitation(invitation, token, request=None):
+def send_invitation(invitation, token):
     """The invitation mail, sent at once. Returns True when it went out."""
-    url = absolute_url(reverse("members:invitation_accept", kwargs={"token": token}), request)
+    url = absolute_url(reverse("members:invitation_accept", kwargs={"token": token}))
     # A stranger's mailbox gets a link: saying who sends it (a person and an
     # NGO the reader may know) is what tells it from phishing.
     inviter = invitation.invited_by
