@@ -46,7 +46,7 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", media_views.public_media, name="media"),
     # "/" answers with the home page in the visitor's language (200, canonical
     # link to /<lang>/) rather than a redirect: it is the x-default address.
-    path("", core_views.root, name="root"),
+    path("", public_views.root, name="root"),
 ]
 
 # Public pages live under a language prefix (/ru/…, /en/…); Wagtail routes them

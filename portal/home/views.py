@@ -1,5 +1,5 @@
 """Views of the public site outside Wagtail's page tree: the cached page
-server, sitemap.xml, robots.txt and the favicon."""
+server, the home page at "/", sitemap.xml, robots.txt and the favicon."""
 
 from django.conf import settings
 from django.db.models import Q
@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -70,8 +71,19 @@ def switch_language(request, code):
     return response
 
 
-# "/" (portal.core.views.root) serves the home page through the same cache.
-serve_home = _serve
+def root(request):
+    """Serve the home page at "/" in the language the visitor asked for.
+
+    The page itself carries a canonical link to its /<lang>/ address, so search
+    engines index one copy per language. Anonymous visitors get it from the
+    public page cache, one entry per language.
+    """
+    language = translation.get_language_from_request(request, check_path=False)
+    translation.activate(language)
+    request.LANGUAGE_CODE = translation.get_language()
+    response = _serve(request, "")
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
 
 
 @require_safe
