@@ -21,6 +21,8 @@ class MembersConfig(AppConfig):
 
 
 def register_tabs():
+    """Members' own tabs of a workspace; other apps add theirs to portal.core.tabs
+    from their ready() the same way (reports: "Reports")."""
     from django.utils.translation import gettext_lazy as _
 
     from portal.core.tabs import WorkspaceTab, register_tab

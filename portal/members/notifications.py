@@ -18,7 +18,9 @@ from .models import (
     Frequency,
     Membership,
     NotificationPreference,
+    Role,
     Verb,
+    Workspace,
 )
 from .models.notifications import DEFAULT_FREQUENCY
 
@@ -114,8 +116,6 @@ def send_coordinator_self_added(workspace_id, coordinator_id, role):
     """Tell the workspace's owners, at once and whatever their digest choice,
     that a network coordinator gave themselves access: nobody inside the
     workspace decided it, so they must be able to object."""
-    from .models import Role, Workspace
-
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     coordinator = get_user_model().objects.filter(pk=coordinator_id).first()
     if workspace is None or coordinator is None:

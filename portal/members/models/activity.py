@@ -7,7 +7,7 @@ from portal.core import activity_verbs
 
 from .discussions import Comment, Discussion
 from .files import WorkspaceFile
-from .workspaces import Workspace
+from .workspaces import PERM_MODERATE, Workspace
 
 
 class Verb(models.TextChoices):
@@ -24,8 +24,6 @@ class Verb(models.TextChoices):
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, perms):
         """Hide what moderators hid, except from moderators."""
-        from .workspaces import PERM_MODERATE
-
         if PERM_MODERATE in perms:
             return self
         return self.exclude(discussion__hidden_at__isnull=False).exclude(
