@@ -83,7 +83,6 @@ class TokenCreateView(generic.CreateView):
             scopes=data["scopes"],
             expires_at=data["expires_at"],
             actor=self.request.user,
-            request=self.request,
         )
         self.raw_token = raw
         return token
@@ -139,7 +138,7 @@ class RevokeTokenView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
     def post(self, request, pk):
-        tokens.revoke_token(self.token, actor=request.user, request=request)
+        tokens.revoke_token(self.token, actor=request.user)
         messages.success(
             request, _("The token %(token)s is revoked.") % {"token": self.token.display_prefix}
         )

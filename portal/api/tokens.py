@@ -57,7 +57,7 @@ def _new_prefix():
 
 
 @transaction.atomic
-def issue_token(*, name, organisation, scopes, expires_at, actor, request=None):
+def issue_token(*, name, organisation, scopes, expires_at, actor):
     """A new token; returns (ApiToken, the token text). The text is not stored:
     show it to the person once."""
     prefix = _new_prefix()
@@ -84,7 +84,7 @@ def issue_token(*, name, organisation, scopes, expires_at, actor, request=None):
 
 
 @transaction.atomic
-def revoke_token(token, *, actor, request=None):
+def revoke_token(token, *, actor):
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

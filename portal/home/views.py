@@ -1,5 +1,5 @@
 """Views of the public site outside Wagtail's page tree: the cached page
-server, sitemap.xml, robots.txt and the favicon."""
+server, the home page at "/", sitemap.xml, robots.txt and the favicon."""
 
 from django.conf import settings
 from django.db.models import Q

@@ -7,24 +7,14 @@ transaction has committed (never for a change that was rolled back).
 
 from django.db import transaction
 
-from portal.core import request_context
+from portal.core import activity_verbs, request_context
 
+from . import notifications
 from .models import Activity, Verb
 
-_VERB_LABELS = dict(Verb.choices)
-
-
-def register_verb(code, label):
-    """Let another app put its events in the stream (e.g. "report_submitted")."""
-    _VERB_LABELS[code] = label
-
-
-def verb_label(code):
-    return _VERB_LABELS.get(code, code)
-
-
-NOTIFY_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED})
-DIGEST_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED, Verb.FILE_UPLOADED})
+# Members' own verbs; other apps register theirs in portal.core.activity_verbs.
+for _code, _label in Verb.choices:
+    activity_verbs.register(_code, _label)
 
 
 def record(workspace, actor, verb, *, notify=True, **objects):
@@ -34,9 +24,7 @@ def record(workspace, actor, verb, *, notify=True, **objects):
         verb=verb,
         **objects,
     )
-    if notify and verb in NOTIFY_VERBS:
-        from . import notifications
-
+    if notify and verb in notifications.NOTIFY_VERBS:
         # The commit may come after the request has been answered (or in a
         # test's captured callbacks): keep the host its links should use.
         context = request_context.current()

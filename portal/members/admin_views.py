@@ -17,6 +17,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from portal.core import audit_actions
+
 from . import audit, lifecycle
 from .models import AuditEvent, Membership, Organisation, Role, Workspace
 from .permissions import (
@@ -156,7 +158,6 @@ class WorkspaceCreateView(generic.CreateView):
         return create_workspace(
             owner=data["owner"],
             actor=self.request.user,
-            request=self.request,
             **{name: data[name] for name in WorkspaceCreateForm.Meta.fields},
         )
 
@@ -167,17 +168,12 @@ class WorkspaceEditView(generic.EditView):
         workspace = lifecycle.update_workspace(
             self.form.instance,
             actor=self.request.user,
-            request=self.request,
             **{name: data[name] for name in WorkspaceEditForm.Meta.fields},
         )
         if data["archived"] and not workspace.is_archived:
-            workspace = lifecycle.archive_workspace(
-                workspace, actor=self.request.user, request=self.request
-            )
+            workspace = lifecycle.archive_workspace(workspace, actor=self.request.user)
         elif not data["archived"] and workspace.is_archived:
-            workspace = lifecycle.restore_workspace(
-                workspace, actor=self.request.user, request=self.request
-            )
+            workspace = lifecycle.restore_workspace(workspace, actor=self.request.user)
         return workspace
 
 
@@ -242,7 +238,6 @@ class MembershipCreateView(_PermissionErrorsAsMessages, generic.CreateView):
             data["user"],
             Role(data["role"]),
             actor=self.request.user,
-            request=self.request,
             via="admin",
         )
 
@@ -255,16 +250,13 @@ class MembershipEditView(_PermissionErrorsAsMessages, generic.EditView):
             membership.user,
             Role(self.form.cleaned_data["role"]),
             actor=self.request.user,
-            request=self.request,
             via="admin",
         )
 
 
 class MembershipDeleteView(_PermissionErrorsAsMessages, generic.DeleteView):
     def delete_action(self):
-        remove_membership(
-            self.object.workspace, self.object.user, actor=self.request.user, request=self.request
-        )
+        remove_membership(self.object.workspace, self.object.user, actor=self.request.user)
 
 
 class MembershipViewSet(ModelViewSet):
@@ -291,7 +283,7 @@ class AuditEventFilterSet(WagtailFilterSet):
         label=_("Workspace"), queryset=Workspace.objects.all(), field_name="workspace"
     )
     actor_email = django_filters.CharFilter(label=_("Who (email)"), lookup_expr="icontains")
-    action = django_filters.ChoiceFilter(label=_("Action"), choices=audit.action_choices)
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=audit_actions.choices)
     at = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
 
     class Meta:

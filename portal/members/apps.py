@@ -9,11 +9,36 @@ class MembersConfig(AppConfig):
     def ready(self):
         from portal.core import audience
 
-        # audit: registers members' audit actions; files: connects its signal.
-        from . import admin_policies, audit, files, navigation, search  # noqa: F401
+        # audit and activity register members' audit actions and activity
+        # verbs; files connects its signal.
+        from . import activity, admin_policies, audit, files, search  # noqa: F401
         from . import audience as member_audience
 
         audience.register_provider(member_audience.tokens_for)
         admin_policies.register_policies()
-        navigation.register_default_tabs()
+        register_tabs()
         search.register()
+
+
+def register_tabs():
+    """Members' own tabs of a workspace; other apps add theirs to portal.core.tabs
+    from their ready() the same way (reports: "Reports")."""
+    from django.utils.translation import gettext_lazy as _
+
+    from portal.core.tabs import WorkspaceTab, register_tab
+
+    from .models.workspaces import PERM_ADMINISTER, PERM_READ_AUDIT, PERM_VIEW
+
+    for tab in (
+        WorkspaceTab("overview", _("Overview"), "members:workspace_detail", PERM_VIEW, order=0),
+        WorkspaceTab(
+            "discussions", _("Discussions"), "members:discussion_list", PERM_VIEW, order=10
+        ),
+        WorkspaceTab("files", _("Files"), "members:file_list", PERM_VIEW, order=20),
+        WorkspaceTab("members", _("Members"), "members:member_list", PERM_VIEW, order=40),
+        WorkspaceTab("audit", _("Audit log"), "members:audit_log", PERM_READ_AUDIT, order=80),
+        WorkspaceTab(
+            "settings", _("Settings"), "members:workspace_settings", PERM_ADMINISTER, order=90
+        ),
+    ):
+        register_tab(tab)

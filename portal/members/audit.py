@@ -63,10 +63,6 @@ FILE_DOWNLOADED = audit_actions.register("file.downloaded", _("File downloaded")
 FILE_DELETED = audit_actions.register("file.deleted", _("File deleted"))
 
 
-label = audit_actions.label
-action_choices = audit_actions.choices
-
-
 def describe(target):
     """What the log says about an object. Models whose ``str`` may carry
     restricted content (a file name, a discussion title) define ``audit_repr``."""

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from portal.core import audit_actions
 
+from .models import Organisation
 from .models.workspaces import (
     PERM_ADMINISTER,
     PERM_CONTRIBUTE,
@@ -225,8 +226,6 @@ def _fields_model(event):
 
 
 def _organisation(pk):
-    from .models import Organisation
-
     organisation = Organisation.objects.filter(pk=pk).only("name").first()
     return organisation.name if organisation else str(pk)
 

@@ -97,7 +97,7 @@ def _set_hidden(post, hidden, actor):
 
 
 @transaction.atomic
-def set_discussion_hidden(discussion, hidden, *, actor, request=None):
+def set_discussion_hidden(discussion, hidden, *, actor):
     if _set_hidden(discussion, hidden, actor):
         audit.record(
             actor,
@@ -109,7 +109,7 @@ def set_discussion_hidden(discussion, hidden, *, actor, request=None):
 
 
 @transaction.atomic
-def set_comment_hidden(comment, hidden, *, actor, request=None):
+def set_comment_hidden(comment, hidden, *, actor):
     if _set_hidden(comment, hidden, actor):
         audit.record(
             actor,
@@ -122,7 +122,7 @@ def set_comment_hidden(comment, hidden, *, actor, request=None):
 
 
 @transaction.atomic
-def delete_discussion(discussion, *, actor, request=None):
+def delete_discussion(discussion, *, actor):
     audit.record(
         actor,
         audit.DISCUSSION_DELETED,
@@ -134,7 +134,7 @@ def delete_discussion(discussion, *, actor, request=None):
 
 
 @transaction.atomic
-def delete_comment(comment, *, actor, request=None):
+def delete_comment(comment, *, actor):
     audit.record(
         actor,
         audit.COMMENT_DELETED,

@@ -26,7 +26,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.core import filetypes
+from portal.core import deletion, filetypes
 
 from . import activity, audit
 from .models import Verb, WorkspaceFile
@@ -104,9 +104,12 @@ def _sha256(uploaded_file):
     return digest.hexdigest()
 
 
-def store_upload(workspace, uploaded_file, user, description="", *, request=None, notify=True):
+def store_upload(workspace, uploaded_file, user, description="", *, notify=True, request=None):
     """Check and store an upload in the workspace; record it in the audit log
-    and the activity stream. Raises ValidationError with a message to show."""
+    and the activity stream. Raises ValidationError with a message to show.
+
+    ``request`` is unused (the audit reads the request context) and stays
+    only until portal.reports.services stops passing it."""
     name, mime = validate_upload(uploaded_file)
     stored = WorkspaceFile(
         workspace=workspace,
@@ -140,23 +143,14 @@ class FileInUse(Exception):
     """The file may not be deleted; the message says why."""
 
 
-def delete_file(stored, *, actor, request=None):
-    """Delete a file and its blob. Refused (FileInUse) while a submitted or
-    reviewed monitoring report holds it: deleting would silently change a
-    report that is no longer a draft."""
-    # Imported here: the reports app builds on this module.
-    from portal.reports.services import reports_keeping_file
-
+def delete_file(stored, *, actor):
+    """Delete a file and its blob. Refused (FileInUse) while another app holds
+    on to it (portal.core.deletion): a submitted or reviewed monitoring report,
+    for one, must not change silently because a file it holds went away."""
     with transaction.atomic():
-        if reports_keeping_file(stored):
-            raise FileInUse(
-                _(
-                    "“%(name)s” is attached to a monitoring report that has been submitted, "
-                    "so it cannot be deleted: the report must stay as it was submitted. "
-                    "To delete the file, return the report to draft and detach it first."
-                )
-                % {"name": stored.original_name}
-            )
+        reasons = deletion.reasons_to_keep(stored)
+        if reasons:
+            raise FileInUse(" ".join(reasons))
         audit.record(
             actor,
             audit.FILE_DELETED,

@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from portal.core import audit_actions
+
 from .files import ALLOWED_DESCRIPTION, ALLOWED_EXTENSIONS, max_upload_bytes
 from .models import (
     Comment,
@@ -158,7 +159,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All actions")), *audit.action_choices()]
+        self.fields["action"].choices = [("", _("All actions")), *audit_actions.choices()]
 
     def clean(self):
         data = super().clean()

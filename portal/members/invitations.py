@@ -18,7 +18,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,6 +27,7 @@ from portal.core import ratelimit
 from . import audit, notifications
 from .models import Invitation, Membership, Role, Workspace
 from .models.invitations import hash_token, new_token
+from .pending import close_pending_requests, normalise_email, revoke_open
 from .permissions import set_membership
 
 # Higher wins when an invitation meets an existing membership.
@@ -63,10 +63,6 @@ def _count_invitation(actor):
     outcome = ratelimit.consume("workspace.invite", key=actor.pk)
     if not outcome.allowed:
         raise TooManyInvitations(outcome.retry_after)
-
-
-def normalise_email(email):
-    return (email or "").strip().lower()
 
 
 def expiry():
@@ -125,41 +121,6 @@ def holds_unverified(user, email):
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=False).exists()
 
 
-def _revoke_open(workspace, emails, *, actor, request, reason):
-    """Revoke the workspace's open invitations to any of ``emails``."""
-    emails = {normalise_email(email) for email in emails if email}
-    if not emails:
-        return
-    stale = (
-        Invitation.objects.annotate(email_lower=Lower("email"))
-        .filter(workspace=workspace, email_lower__in=emails)
-        .open()
-        .order_by("pk")
-    )
-    for old in stale:
-        revoke(old, actor=actor, request=request, reason=reason)
-
-
-def emails_of(user, *, verified_only=False):
-    """The addresses the person may receive invitations at: their login and
-    the addresses they added to their account."""
-    addresses = EmailAddress.objects.filter(user=user)
-    if verified_only:
-        addresses = addresses.filter(verified=True)
-    return {
-        normalise_email(user.email),
-        *(normalise_email(email) for email in addresses.values_list("email", flat=True)),
-    }
-
-
-def revoke_open_for(workspace, user, *, actor, request=None, reason, verified_only=False):
-    """Close the person's open invitations to the workspace. Called when they
-    join another way (the link has no purpose left) and when they are removed
-    or leave (an old link must not bring them back)."""
-    emails = emails_of(user, verified_only=verified_only)
-    _revoke_open(workspace, emails, actor=actor, request=request, reason=reason)
-
-
 def _check_invitable(workspace, email, role):
     if Role(role) == Role.OWNER:
         raise InvitationError(_("Ownership cannot be given by invitation; transfer it instead."))
@@ -167,7 +128,7 @@ def _check_invitable(workspace, email, role):
         raise InvitationError(_("This person is already a member of the workspace."))
 
 
-def create_invitation(workspace, email, role, *, actor, request=None):
+def create_invitation(workspace, email, role, *, actor):
     """Record an invitation without mailing it. Returns (invitation, token);
     the token exists nowhere else, so mail it or show it now."""
     email = normalise_email(email)
@@ -179,7 +140,7 @@ def create_invitation(workspace, email, role, *, actor, request=None):
         # here instead of tripping the one-open-invitation constraint.
         Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
         # Inviting again replaces an older invitation: only the newest link works.
-        _revoke_open(workspace, [email], actor=actor, request=request, reason="replaced")
+        revoke_open(workspace, [email], actor=actor, reason="replaced")
         invitation = Invitation.objects.create(
             workspace=workspace,
             email=email,
@@ -198,17 +159,17 @@ def create_invitation(workspace, email, role, *, actor, request=None):
     return invitation, token
 
 
-def invite(workspace, email, role, *, actor, request=None):
+def invite(workspace, email, role, *, actor):
     """Create an invitation and mail it at once. Returns (invitation, mailed).
     Raises TooManyInvitations (nothing saved, nothing sent) past the limit."""
     # A mistake the form reports (already a member…) does not use up the limit.
     _check_invitable(workspace, normalise_email(email), role)
     _count_invitation(actor)
-    invitation, token = create_invitation(workspace, email, role, actor=actor, request=request)
-    return invitation, notifications.send_invitation(invitation, token, request)
+    invitation, token = create_invitation(workspace, email, role, actor=actor)
+    return invitation, notifications.send_invitation(invitation, token)
 
 
-def resend(invitation, *, actor, request=None):
+def resend(invitation, *, actor):
     """Send a new link with a fresh expiry date. The old invitation is revoked
     (its link then says it was replaced) and a new one takes its place."""
     with transaction.atomic():
@@ -217,28 +178,9 @@ def resend(invitation, *, actor, request=None):
             raise InvitationError(_("This invitation has been used or revoked; send a new one."))
         _count_invitation(actor)
         replacement, token = create_invitation(
-            invitation.workspace, invitation.email, invitation.role, actor=actor, request=request
+            invitation.workspace, invitation.email, invitation.role, actor=actor
         )
-    return replacement, notifications.send_invitation(replacement, token, request)
-
-
-@transaction.atomic
-def revoke(invitation, *, actor, request=None, reason=""):
-    """Make the link unusable. ``reason`` (replaced, joined, removed, left) is
-    recorded when the portal revokes it on someone's behalf."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at or invitation.revoked_at:
-        return invitation
-    invitation.revoked_at, invitation.revoked_by = timezone.now(), actor
-    invitation.save(update_fields=["revoked_at", "revoked_by"])
-    audit.record(
-        actor,
-        audit.INVITATION_REVOKED,
-        target=invitation,
-        workspace=invitation.workspace,
-        **({"reason": reason} if reason else {}),
-    )
-    return invitation
+    return replacement, notifications.send_invitation(replacement, token)
 
 
 ARCHIVED_MESSAGE = _(
@@ -266,7 +208,7 @@ WRONG_ACCOUNT_MESSAGE = _(
 
 
 @transaction.atomic
-def accept(invitation, user, *, request=None, new_account=False):
+def accept(invitation, user, *, new_account=False):
     """Make ``user`` a member as the invitation says. The caller has checked
     that the person holds the token; this checks everything else.
 
@@ -300,7 +242,7 @@ def accept(invitation, user, *, request=None, new_account=False):
     membership = Membership.objects.filter(workspace=workspace, user=user).first()
     role = Role(invitation.role)
     if membership is None or ROLE_RANK[Role(membership.role)] < ROLE_RANK[role]:
-        set_membership(workspace, user, role, actor=user, request=request, via="invitation")
+        set_membership(workspace, user, role, actor=user, via="invitation")
     audit.record(
         user,
         audit.INVITATION_ACCEPTED,
@@ -309,7 +251,5 @@ def accept(invitation, user, *, request=None, new_account=False):
         role=invitation.role,
     )
     # A person who had also asked to join needs no decision any more.
-    from .joining import close_pending_requests
-
     close_pending_requests(workspace, user)
     return workspace

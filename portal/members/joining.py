@@ -68,7 +68,7 @@ def joinable_workspace(user, slug):
 
 
 @transaction.atomic
-def request_to_join(workspace, user, message="", *, request=None):
+def request_to_join(workspace, user, message=""):
     # Serialise requests per workspace so a double submit cannot create two.
     Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
     if Membership.objects.filter(workspace=workspace, user=user).exists():
@@ -86,7 +86,7 @@ def request_to_join(workspace, user, message="", *, request=None):
     return join_request
 
 
-def decide(join_request, *, approve, actor, role=Role.MEMBER, request=None):
+def decide(join_request, *, approve, actor, role=Role.MEMBER):
     """Approve (adding the membership with ``role``) or decline; tells the
     person by email. Deciding twice is refused."""
     with transaction.atomic():
@@ -103,14 +103,7 @@ def decide(join_request, *, approve, actor, role=Role.MEMBER, request=None):
             if role == Role.OWNER:
                 raise JoinRequestError(_("Ownership can only be transferred, not granted."))
             if not Membership.objects.filter(workspace=workspace, user=join_request.user).exists():
-                set_membership(
-                    workspace,
-                    join_request.user,
-                    role,
-                    actor=actor,
-                    request=request,
-                    via="join_request",
-                )
+                set_membership(workspace, join_request.user, role, actor=actor, via="join_request")
         join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
         join_request.decided_at, join_request.decided_by = timezone.now(), actor
         join_request.save(update_fields=["status", "decided_at", "decided_by"])
@@ -123,10 +116,3 @@ def decide(join_request, *, approve, actor, role=Role.MEMBER, request=None):
         )
     notifications.send_join_decision(join_request)
     return join_request
-
-
-def close_pending_requests(workspace, user):
-    """The person joined another way (an invitation): nothing left to decide."""
-    JoinRequest.objects.pending().filter(workspace=workspace, user=user).update(
-        status=JoinRequestStatus.APPROVED, decided_at=timezone.now()
-    )

@@ -11,7 +11,7 @@ SETTINGS_FIELDS = ("name", "description", "visibility", "organisation")
 
 
 @transaction.atomic
-def archive_workspace(workspace, *, actor, request=None):
+def archive_workspace(workspace, *, actor):
     workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
     if workspace.is_archived:
         return workspace
@@ -23,7 +23,7 @@ def archive_workspace(workspace, *, actor, request=None):
 
 
 @transaction.atomic
-def restore_workspace(workspace, *, actor, request=None):
+def restore_workspace(workspace, *, actor):
     workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
     if not workspace.is_archived:
         return workspace
@@ -35,7 +35,7 @@ def restore_workspace(workspace, *, actor, request=None):
 
 
 @transaction.atomic
-def update_workspace(workspace, *, actor, request=None, **changes):
+def update_workspace(workspace, *, actor, **changes):
     """Change name, description, visibility or host organisation; the audit
     log says which fields changed (not their text)."""
     unknown = set(changes) - set(SETTINGS_FIELDS)

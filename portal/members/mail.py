@@ -14,15 +14,13 @@ from portal.core import request_context
 logger = logging.getLogger(__name__)
 
 
-def absolute_url(path, request=None):
+def absolute_url(path):
     """The one way mail (and commands that print links) turn a path into a
     link. Inside a request: the address the person used to reach the portal
     (its host is checked against ALLOWED_HOSTS; portal.core.request_context),
     so `PORT=8001 make run` or a second host name get links that work. Outside
     one (commands, queued mail, digests): PORTAL_BASE_URL, which follows PORT
     under `make run`."""
-    if request is not None:
-        return request.build_absolute_uri(path)
     origin = request_context.origin()
     if origin is not None:
         return origin + path

@@ -12,16 +12,21 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .activity import DIGEST_VERBS
 from .mail import absolute_url, render_message, send_messages
 from .models import (
     Activity,
     Frequency,
     Membership,
     NotificationPreference,
+    Role,
     Verb,
+    Workspace,
 )
 from .models.notifications import DEFAULT_FREQUENCY
+
+# Mailed at once to those who chose so; the daily digest also lists uploads.
+NOTIFY_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED})
+DIGEST_VERBS = frozenset({Verb.DISCUSSION_STARTED, Verb.COMMENTED, Verb.FILE_UPLOADED})
 
 # A first digest (no earlier one to continue from) covers this much.
 FIRST_DIGEST_PERIOD = timedelta(days=1)
@@ -85,9 +90,9 @@ def send_immediate(activity_id):
     return send_messages(messages)
 
 
-def send_invitation(invitation, token, request=None):
+def send_invitation(invitation, token):
     """The invitation mail, sent at once. Returns True when it went out."""
-    url = absolute_url(reverse("members:invitation_accept", kwargs={"token": token}), request)
+    url = absolute_url(reverse("members:invitation_accept", kwargs={"token": token}))
     # A stranger's mailbox gets a link: saying who sends it (a person and an
     # NGO the reader may know) is what tells it from phishing.
     inviter = invitation.invited_by
@@ -111,8 +116,6 @@ def send_coordinator_self_added(workspace_id, coordinator_id, role):
     """Tell the workspace's owners, at once and whatever their digest choice,
     that a network coordinator gave themselves access: nobody inside the
     workspace decided it, so they must be able to object."""
-    from .models import Role, Workspace
-
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     coordinator = get_user_model().objects.filter(pk=coordinator_id).first()
     if workspace is None or coordinator is None:

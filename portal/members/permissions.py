@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from portal.core import activity_verbs
 from portal.core.roles import is_network_coordinator
 
-from . import activity, audit
+from . import activity, audit, notifications, pending
 from .models import Membership, Role, Verb, Workspace
 from .models.workspaces import (
     PERM_ADMINISTER,
@@ -33,9 +34,8 @@ ROLE_PERMISSIONS = {
 
 # A coordinator giving themselves a place in a workspace is shown to its
 # owners, under this verb in the activity stream.
-VERB_COORDINATOR_SELF_ADDED = "coordinator_self_added"
-activity.register_verb(
-    VERB_COORDINATOR_SELF_ADDED,
+VERB_COORDINATOR_SELF_ADDED = activity_verbs.register(
+    "coordinator_self_added",
     _("added themselves to the workspace (network coordinator)"),
 )
 _ROLE_RANK = {Role.OBSERVER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
@@ -62,7 +62,7 @@ def _sync_perms(workspace, user, role):
     return sorted(wanted - current), sorted(current - wanted)
 
 
-def _audit_perm_changes(actor, workspace, user, granted, revoked, request):
+def _audit_perm_changes(actor, workspace, user, granted, revoked):
     for codename in granted:
         audit.record(
             actor,
@@ -79,15 +79,6 @@ def _audit_perm_changes(actor, workspace, user, granted, revoked, request):
             workspace=workspace,
             permission=codename,
         )
-
-
-def _close_invitations(workspace, user, *, actor, request, reason, verified_only=False):
-    # Imported here: the invitations module adds memberships through this one.
-    from .invitations import revoke_open_for
-
-    revoke_open_for(
-        workspace, user, actor=actor, request=request, reason=reason, verified_only=verified_only
-    )
 
 
 def owners_of(workspace):
@@ -144,7 +135,7 @@ LAST_OWNER_MESSAGE = _(
 
 
 @transaction.atomic
-def set_membership(workspace, user, role, *, actor, request=None, via=""):
+def set_membership(workspace, user, role, *, actor, via=""):
     """Add the user to the workspace with ``role``, or change their role."""
     role = Role(role)
     owner_count = _lock_owners(workspace)
@@ -165,9 +156,7 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
             activity.record(workspace, user, Verb.MEMBER_JOINED)
         # Only proven addresses here: anyone can add an unverified address to
         # their account, and joining must not cancel a stranger's invitation.
-        _close_invitations(
-            workspace, user, actor=actor, request=request, reason="joined", verified_only=True
-        )
+        pending.revoke_open_for(workspace, user, actor=actor, reason="joined", verified_only=True)
     elif membership.role != role:
         if membership.role == Role.OWNER and owner_count == 1:
             raise PermissionChangeError(LAST_OWNER_MESSAGE)
@@ -183,9 +172,9 @@ def set_membership(workspace, user, role, *, actor, request=None, via=""):
             role=role.value,
         )
     granted, revoked = _sync_perms(workspace, user, role)
-    _audit_perm_changes(actor, workspace, user, granted, revoked, request)
+    _audit_perm_changes(actor, workspace, user, granted, revoked)
     if self_added:
-        _show_self_add_to_owners(workspace, actor, previous_role, role, via, request)
+        _show_self_add_to_owners(workspace, actor, previous_role, role, via)
     return membership
 
 
@@ -201,7 +190,7 @@ def _coordinator_adds_self(actor, user, previous_role, role, via, owner_count):
     return previous_role is None or _ROLE_RANK[role] > _ROLE_RANK[previous_role]
 
 
-def _show_self_add_to_owners(workspace, coordinator, previous_role, role, via, request):
+def _show_self_add_to_owners(workspace, coordinator, previous_role, role, via):
     audit.record(
         coordinator,
         audit.COORDINATOR_SELF_ADDED,
@@ -212,8 +201,6 @@ def _show_self_add_to_owners(workspace, coordinator, previous_role, role, via, r
         via=via,
     )
     activity.record(workspace, coordinator, VERB_COORDINATOR_SELF_ADDED)
-    from . import notifications
-
     coordinator_id, workspace_id = coordinator.pk, workspace.pk
     transaction.on_commit(
         lambda: notifications.send_coordinator_self_added(workspace_id, coordinator_id, role)
@@ -221,7 +208,7 @@ def _show_self_add_to_owners(workspace, coordinator, previous_role, role, via, r
 
 
 @transaction.atomic
-def remove_membership(workspace, user, *, actor, request=None, left=False):
+def remove_membership(workspace, user, *, actor, left=False):
     """Remove the user from the workspace and revoke every permission on it."""
     owner_count = _lock_owners(workspace)
     membership = _lock_membership(workspace, user)
@@ -243,24 +230,22 @@ def remove_membership(workspace, user, *, actor, request=None, left=False):
     else:
         activity.record(workspace, actor, Verb.MEMBER_REMOVED, subject=user)
     granted, revoked = _sync_perms(workspace, user, None)
-    _audit_perm_changes(actor, workspace, user, granted, revoked, request)
+    _audit_perm_changes(actor, workspace, user, granted, revoked)
     # An invitation sent before (or while) they were a member must not let
     # them back in after this decision.
-    _close_invitations(
-        workspace, user, actor=actor, request=request, reason="left" if left else "removed"
-    )
+    pending.revoke_open_for(workspace, user, actor=actor, reason="left" if left else "removed")
 
 
 @transaction.atomic
-def transfer_ownership(workspace, new_owner, *, actor, request=None):
+def transfer_ownership(workspace, new_owner, *, actor):
     """Make ``new_owner`` (already a member) the owner; the acting owner becomes a manager."""
     if not Membership.objects.filter(workspace=workspace, user=new_owner).exists():
         raise PermissionChangeError(_("Ownership can only go to a member of the workspace."))
-    set_membership(workspace, new_owner, Role.OWNER, actor=actor, request=request)
+    set_membership(workspace, new_owner, Role.OWNER, actor=actor)
     if actor is not None and actor.pk != new_owner.pk:
         current = Membership.objects.filter(workspace=workspace, user=actor, role=Role.OWNER)
         if current.exists():
-            set_membership(workspace, actor, Role.MANAGER, actor=actor, request=request)
+            set_membership(workspace, actor, Role.MANAGER, actor=actor)
     audit.record(
         actor,
         audit.OWNERSHIP_TRANSFERRED,
@@ -270,9 +255,9 @@ def transfer_ownership(workspace, new_owner, *, actor, request=None):
 
 
 @transaction.atomic
-def create_workspace(*, owner, actor=None, request=None, **fields):
+def create_workspace(*, owner, actor=None, **fields):
     """A new workspace with ``owner`` as its first owner."""
     workspace = Workspace.objects.create(**fields)
     audit.record(actor or owner, audit.WORKSPACE_CREATED, target=workspace)
-    set_membership(workspace, owner, Role.OWNER, actor=actor or owner, request=request)
+    set_membership(workspace, owner, Role.OWNER, actor=actor or owner)
     return workspace

@@ -11,11 +11,14 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from portal.members.activity import register_verb
-        from portal.members.navigation import WorkspaceTab, register_tab
+        from portal.core.activity_verbs import register as register_verb
+        from portal.core.deletion import register_guard
+        from portal.core.tabs import WorkspaceTab, register_tab
+        from portal.members.models.workspaces import PERM_VIEW
         from portal.search.registry import registry
 
         from . import audit_actions  # noqa: F401  (registers the reports' audit actions)
+        from .file_guards import keep_files_of_submitted_reports
         from .search import ReportSource
 
         registry.register(ReportSource())
@@ -26,7 +29,8 @@ class ReportsConfig(AppConfig):
         register_values(("status", "previous"), ReportStatus.choices)
         register_values("audience", ReportAudience.choices)
         register_fields_model("case_record_changed", "reports.CaseRecord")
-        register_tab(WorkspaceTab("reports", _("Reports"), "reports:list", order=15))
+        register_tab(WorkspaceTab("reports", _("Reports"), "reports:list", PERM_VIEW, order=15))
+        register_guard(keep_files_of_submitted_reports)
         register_verb("report_submitted", _("submitted a monitoring report for review"))
         register_verb("report_reviewed", _("marked a monitoring report as reviewed"))
         register_verb("report_shared", _("shared a monitoring report with the network"))

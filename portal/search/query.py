@@ -1,6 +1,6 @@
 """Searching: one entry point, Elasticsearch first, the database as fallback.
 
-Both backends take the asker's audience tokens (portal.members.audience.
+Both backends take the asker's audience tokens (portal.core.audience.
 audiences_for, computed fresh for every request) and apply them inside the
 query, to hits, totals, facets and suggestions alike: nothing the asker may not
 see is ever fetched, so nothing has to be dropped afterwards.

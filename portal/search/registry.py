@@ -19,7 +19,7 @@ owns the model (``portal/<app>/search.py``) and registered from that app's
 The search engine (portal/search) owns everything else: it watches the models,
 queues index updates after the transaction commits, writes Elasticsearch and the
 database fallback, and filters every query by the asker's audience tokens
-(portal.members.audience). A source only says what a document looks like and who
+(portal.core.audience). A source only says what a document looks like and who
 may see it. ``entry_for`` returning None means "must not be in the index" (an
 unpublished page, a deleted report): the engine removes it.
 

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from portal.api import audit_actions as api_actions
 from portal.core import audit_actions
-from portal.members import audit
+from portal.members import audit, audit_details
 from portal.members.discussions import set_comment_hidden
 from portal.members.models import AuditEvent
 from portal.members.models.workspaces import PERM_CONTRIBUTE
@@ -184,7 +184,7 @@ def test_a_real_role_change_and_download_read_in_russian(workspace, roles, as_us
     )
     event = AuditEvent.objects.filter(workspace=workspace, action=audit.ROLE_CHANGED).get()
     with translation.override("ru"):
-        shown = [(str(label), text) for label, text in event.get_details_display()]
+        shown = [(str(label), text) for label, text in audit_details.items(event)]
     assert shown == [("Прежняя роль", "Участник"), ("Новая роль", "Руководитель")]
     html = (
         as_user(roles["owner"])

@@ -331,3 +331,73 @@ def test_a_file_attached_only_to_a_draft_report_can_still_be_deleted(
     assert response.status_code == 302
     assert not WorkspaceFile.objects.filter(pk=stored.pk).exists()
     assert not report.attachments.exists()
+
+
+def _held_by_a_submitted_report(workspace, roles, name="visit-notes.txt"):
+    from portal.reports import services as reports
+    from tests.reports.factories import make_report
+
+    report = make_report(workspace, author=roles["owner"])
+    stored = make_file(workspace, roles["member"], name=name)
+    reports.attach_file(report, stored, actor=roles["member"])
+    reports.submit_report(report, actor=roles["owner"])
+    return report, stored
+
+
+def test_the_uploader_is_refused_deleting_through_the_delete_button_a_file_a_report_holds(
+    workspace, roles, as_user, private_media
+):
+    """The member who uploaded the file follows its Delete link on the files
+    page and confirms: the guard reports registered in core refuses, and the
+    page says why."""
+    _, stored = _held_by_a_submitted_report(workspace, roles)
+    client = as_user(roles["member"])
+    page = client.get(u("file_list", workspace)).content.decode()
+    delete_url = u("file_delete", workspace, file_id=stored.pk)
+    assert f'href="{delete_url}"' in page
+    assert client.get(delete_url).status_code == 200  # the confirmation page
+
+    response = client.post(delete_url, follow=True)
+
+    assert response.redirect_chain[-1][0].startswith(u("file_list", workspace))
+    assert "“visit-notes.txt” is attached to a monitoring report that has been submitted" in (
+        response.content.decode()
+    )
+    assert WorkspaceFile.objects.filter(pk=stored.pk).exists()
+    assert (private_media / stored.file.name).exists()
+    assert not AuditEvent.objects.filter(action=audit.FILE_DELETED).exists()
+
+
+def test_the_delete_service_refuses_a_file_a_submitted_report_holds(
+    workspace, roles, private_media
+):
+    from portal.members.files import FileInUse, delete_file
+
+    _, stored = _held_by_a_submitted_report(workspace, roles)
+    with pytest.raises(FileInUse, match="return the report to draft and detach it first"):
+        delete_file(stored, actor=roles["manager"])
+    assert WorkspaceFile.objects.filter(pk=stored.pk).exists()
+    assert not AuditEvent.objects.filter(action=audit.FILE_DELETED).exists()
+
+
+def test_a_guard_another_app_registers_is_asked_before_a_file_is_deleted(
+    workspace, roles, as_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Members knows no app that holds files: any guard registered in
+    portal.core.deletion can keep one, and the person reads its reason."""
+    from portal.core import deletion
+
+    kept = make_file(workspace, roles["member"], name="budget.txt")
+    free = make_file(workspace, roles["member"], name="agenda.txt")
+    monkeypatch.setattr(deletion, "_guards", list(deletion._guards))
+    deletion.register_guard(lambda obj: "Kept for the annual audit." if obj.pk == kept.pk else None)
+    client = as_user(roles["manager"])
+
+    refused = client.post(u("file_delete", workspace, file_id=kept.pk), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        allowed = client.post(u("file_delete", workspace, file_id=free.pk), follow=True)
+
+    assert "Kept for the annual audit." in refused.content.decode()
+    assert WorkspaceFile.objects.filter(pk=kept.pk).exists()
+    assert "“agenda.txt” is deleted." in allowed.content.decode()
+    assert not WorkspaceFile.objects.filter(pk=free.pk).exists()

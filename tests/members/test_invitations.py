@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.members import audit
-from portal.members.invitations import accept, revoke
+from portal.members.invitations import accept
 from portal.members.models import AuditEvent, Invitation, Membership
+from portal.members.pending import revoke
 from tests.factories import UserFactory, add_member, make_invitation
 
 pytestmark = pytest.mark.django_db

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from portal.api.models import ApiToken
 from portal.api.tokens import issue_token
+from portal.core import audit_actions
 from portal.core.audience import NETWORK, audiences_for
 from portal.core.roles import EDITORS, NETWORK_COORDINATORS, is_editor, is_network_coordinator
 from portal.demo.context import DemoContext
@@ -237,7 +238,7 @@ def test_coordinator_adding_themselves_is_shown_to_the_owners_at_once(
     assert entry.verb == VERB_COORDINATOR_SELF_ADDED
     event = AuditEvent.objects.get(action=audit.COORDINATOR_SELF_ADDED, workspace=workspace)
     assert event.actor == coordinator and event.details["role"] == "observer"
-    assert str(audit.label(event.action)) == "Network coordinator added themselves"
+    assert str(audit_actions.label(event.action)) == "Network coordinator added themselves"
 
     # The owner sees it on the workspace's overview and in its audit log.
     client = as_user(roles["owner"])

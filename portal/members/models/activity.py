@@ -3,9 +3,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core import activity_verbs
+
 from .discussions import Comment, Discussion
 from .files import WorkspaceFile
-from .workspaces import Workspace
+from .workspaces import PERM_MODERATE, Workspace
 
 
 class Verb(models.TextChoices):
@@ -22,8 +24,6 @@ class Verb(models.TextChoices):
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, perms):
         """Hide what moderators hid, except from moderators."""
-        from .workspaces import PERM_MODERATE
-
         if PERM_MODERATE in perms:
             return self
         return self.exclude(discussion__hidden_at__isnull=False).exclude(
@@ -42,7 +42,7 @@ class Activity(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Plain codes (Verb, or one another app registered with activity.register_verb):
+    # Plain codes (Verb, or one another app registered in portal.core.activity_verbs):
     # no choices here, so a new kind of event needs no migration of this table.
     verb = models.CharField(max_length=40)
     # The person a membership event is about, when not the actor.
@@ -73,6 +73,4 @@ class Activity(models.Model):
 
     @property
     def verb_label(self):
-        from ..activity import verb_label
-
-        return verb_label(self.verb)
+        return activity_verbs.label(self.verb)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.core import audit_actions
+
 
 class AppendOnlyError(Exception):
     """Audit events are never changed or deleted once written."""
@@ -78,21 +80,7 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
     def get_action_label(self):
-        from ..audit import label
-
-        return label(self.action)
-
-    def get_details_display(self):
-        """[(label, text)]: the details in the reader's language."""
-        from ..audit_details import items
-
-        return items(self)
-
-    def get_target_display(self):
-        """What the event is about, ids of restricted objects named in the reader's language."""
-        from ..audit_details import target_text
-
-        return target_text(self)
+        return audit_actions.label(self.action)
 
     # Listings (the Wagtail admin) show the label instead of the stored code.
     get_action_display = get_action_label

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .workspaces import Workspace
+from .workspaces import PERM_MODERATE, Workspace
 
 TITLE_MAX = 200
 BODY_MAX = 20000
@@ -17,8 +17,6 @@ class DiscussionQuerySet(models.QuerySet):
 
     def visible_to(self, perms):
         """Hidden threads stay listed for moderators (so they can restore them)."""
-        from .workspaces import PERM_MODERATE
-
         return self if PERM_MODERATE in perms else self.visible()
 
     def with_comment_counts(self):

@@ -1,12 +1,14 @@
 from django import template
 
+from portal.core.tabs import tabs_for
+
+from .. import audit_details
 from ..models.workspaces import (
     PERM_ADMINISTER,
     PERM_CONTRIBUTE,
     PERM_MODERATE,
     PERM_READ_AUDIT,
 )
-from ..navigation import tabs_for
 
 register = template.Library()
 
@@ -30,3 +32,15 @@ def workspace_can(context, action):
         "read_audit": PERM_READ_AUDIT,
     }[action]
     return codename in getattr(context["request"], "workspace_perms", frozenset())
+
+
+@register.filter
+def audit_details_shown(event):
+    """[(label, text)]: an audit event's details in the reader's language."""
+    return audit_details.items(event)
+
+
+@register.filter
+def audit_target(event):
+    """What an audit event is about, ids of restricted objects named in the reader's language."""
+    return audit_details.target_text(event)

@@ -148,9 +148,7 @@ def discussion_moderate(request, workspace, discussion_id):
     if action not in HIDE_ACTIONS:
         messages.error(request, _("Choose whether to hide the discussion or show it again."))
         return redirect(discussion)
-    service.set_discussion_hidden(
-        discussion, HIDE_ACTIONS[action], actor=request.user, request=request
-    )
+    service.set_discussion_hidden(discussion, HIDE_ACTIONS[action], actor=request.user)
     if HIDE_ACTIONS[action]:
         messages.success(request, _("The discussion is hidden from members."))
     else:
@@ -162,7 +160,7 @@ def discussion_moderate(request, workspace, discussion_id):
 def discussion_delete(request, workspace, discussion_id):
     discussion = _discussion_or_404(request, workspace, discussion_id)
     if request.method == "POST":
-        service.delete_discussion(discussion, actor=request.user, request=request)
+        service.delete_discussion(discussion, actor=request.user)
         messages.success(request, _("The discussion and its comments are deleted."))
         return redirect("members:discussion_list", slug=workspace.slug)
     return render_workspace(
@@ -238,7 +236,7 @@ def comment_moderate(request, workspace, discussion_id, comment_id):
     if action not in HIDE_ACTIONS:
         messages.error(request, _("Choose whether to hide the comment or show it again."))
         return redirect(discussion)
-    service.set_comment_hidden(comment, HIDE_ACTIONS[action], actor=request.user, request=request)
+    service.set_comment_hidden(comment, HIDE_ACTIONS[action], actor=request.user)
     if HIDE_ACTIONS[action]:
         messages.success(request, _("The comment is hidden from members."))
     else:
@@ -254,7 +252,7 @@ def comment_delete(request, workspace, discussion_id, comment_id):
     if not service.can_delete_comment(request.user, comment, request.workspace_perms):
         raise PermissionDenied(_("Only the author or a moderator can delete this comment."))
     if request.method == "POST":
-        service.delete_comment(comment, actor=request.user, request=request)
+        service.delete_comment(comment, actor=request.user)
         messages.success(request, _("The comment is deleted."))
         return redirect(discussion)
     return render_workspace(

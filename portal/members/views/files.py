@@ -53,7 +53,6 @@ def file_upload(request, workspace):
                 form.cleaned_data["file"],
                 request.user,
                 form.cleaned_data["description"],
-                request=request,
             )
         except ValidationError as exc:
             form.add_error("file", exc)
@@ -81,7 +80,7 @@ def file_delete(request, workspace, file_id):
         )
     if request.method == "POST":
         try:
-            service.delete_file(stored, actor=request.user, request=request)
+            service.delete_file(stored, actor=request.user)
         except service.FileInUse as exc:
             messages.error(request, str(exc))
             return redirect(stored)

@@ -85,7 +85,7 @@ class InvitationSignupView(SignupView):
             response = super().form_valid(form)
             user = getattr(self, "user", None)
             if user is not None and user.pk:
-                invitations.accept(invitation, user, request=self.request, new_account=True)
+                invitations.accept(invitation, user, new_account=True)
                 messages.success(
                     self.request,
                     _("Welcome to %(name)s.") % {"name": invitation.workspace.name},
@@ -116,7 +116,7 @@ def invitation_accept(request, token):
             )
         if request.method == "POST":
             try:
-                invitations.accept(invitation, request.user, request=request)
+                invitations.accept(invitation, request.user)
             except invitations.InvitationError as exc:
                 messages.error(request, str(exc))
                 return redirect("members:workspace_list")

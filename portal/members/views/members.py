@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import invitations, joining
+from .. import invitations, joining, pending
 from ..access import workspace_view
 from ..forms import InvitationForm, JoinDecisionForm, RoleForm, TransferForm
 from ..models import Invitation, JoinRequest, Membership, Role
@@ -76,7 +76,7 @@ def member_role(request, workspace, user_id):
         messages.error(request, str(problem))
         return _members_url(workspace)
     try:
-        set_membership(workspace, membership.user, role, actor=request.user, request=request)
+        set_membership(workspace, membership.user, role, actor=request.user)
     except PermissionChangeError as exc:
         messages.error(request, str(exc))
         return _members_url(workspace)
@@ -95,7 +95,7 @@ def member_remove(request, workspace, user_id):
         return redirect("members:workspace_leave", slug=workspace.slug)
     if request.method == "POST":
         try:
-            remove_membership(workspace, membership.user, actor=request.user, request=request)
+            remove_membership(workspace, membership.user, actor=request.user)
         except PermissionChangeError as exc:
             messages.error(request, str(exc))
         else:
@@ -115,7 +115,7 @@ def ownership_transfer(request, workspace):
         if form.is_valid():
             new_owner = form.cleaned_data["new_owner"]
             try:
-                transfer_ownership(workspace, new_owner, actor=request.user, request=request)
+                transfer_ownership(workspace, new_owner, actor=request.user)
             except PermissionChangeError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -140,7 +140,6 @@ def invitation_create(request, workspace):
                     form.cleaned_data["email"],
                     form.cleaned_data["role"],
                     actor=request.user,
-                    request=request,
                 )
             except invitations.TooManyInvitations as exc:
                 return _too_many_invitations(request, form, exc)
@@ -187,7 +186,7 @@ _MAIL_FAILED = gettext_lazy(
 @require_POST
 def invitation_revoke(request, workspace, invitation_id):
     invitation = get_object_or_404(Invitation, workspace=workspace, pk=invitation_id)
-    invitations.revoke(invitation, actor=request.user, request=request)
+    pending.revoke(invitation, actor=request.user)
     messages.success(
         request, _("The invitation to %(email)s is revoked.") % {"email": invitation.email}
     )
@@ -199,7 +198,7 @@ def invitation_revoke(request, workspace, invitation_id):
 def invitation_resend(request, workspace, invitation_id):
     invitation = get_object_or_404(Invitation, workspace=workspace, pk=invitation_id)
     try:
-        invitation, mailed = invitations.resend(invitation, actor=request.user, request=request)
+        invitation, mailed = invitations.resend(invitation, actor=request.user)
     except invitations.TooManyInvitations as exc:
         form = InvitationForm(
             {"email": invitation.email, "role": invitation.role},
@@ -238,7 +237,6 @@ def join_request_decide(request, workspace, request_id):
             approve=approve,
             role=form.cleaned_data["role"] or "member",
             actor=request.user,
-            request=request,
         )
     except joining.JoinRequestError as exc:
         messages.error(request, str(exc))

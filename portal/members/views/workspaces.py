@@ -76,7 +76,6 @@ def workspace_settings(request, workspace):
             lifecycle.update_workspace(
                 workspace,
                 actor=request.user,
-                request=request,
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
             messages.success(request, _("The workspace settings are saved."))
@@ -94,7 +93,7 @@ def workspace_settings(request, workspace):
 @workspace_view(PERM_ADMINISTER, write=True)
 def workspace_archive(request, workspace):
     if request.method == "POST":
-        lifecycle.archive_workspace(workspace, actor=request.user, request=request)
+        lifecycle.archive_workspace(workspace, actor=request.user)
         messages.success(
             request, _("The workspace is archived: everything stays readable, nothing can change.")
         )
@@ -106,7 +105,7 @@ def workspace_archive(request, workspace):
 @workspace_view(PERM_ADMINISTER)
 @require_POST
 def workspace_restore(request, workspace):
-    lifecycle.restore_workspace(workspace, actor=request.user, request=request)
+    lifecycle.restore_workspace(workspace, actor=request.user)
     messages.success(request, _("The workspace is restored and open for work again."))
     return redirect(workspace)
 
@@ -119,9 +118,7 @@ def workspace_leave(request, workspace):
         return redirect(workspace)
     if request.method == "POST":
         try:
-            remove_membership(
-                workspace, request.user, actor=request.user, request=request, left=True
-            )
+            remove_membership(workspace, request.user, actor=request.user, left=True)
         except PermissionChangeError as exc:
             messages.error(request, str(exc))
             return redirect("members:member_list", slug=workspace.slug)
@@ -152,9 +149,7 @@ def join_request_create(request, slug):
     if request.method == "POST" and pending is None:
         if form.is_valid():
             try:
-                joining.request_to_join(
-                    workspace, request.user, form.cleaned_data["message"], request=request
-                )
+                joining.request_to_join(workspace, request.user, form.cleaned_data["message"])
             except joining.TooManyJoinRequests as exc:
                 # The form keeps the message so nothing typed is lost.
                 form.add_error(None, str(exc))

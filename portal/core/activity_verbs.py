@@ -1,0 +1,39 @@
+"""The verbs of a workspace's activity stream ("started a discussion",
+"submitted a monitoring report for review") and how the stream reads them.
+
+Each app registers its own from ``AppConfig.ready()`` or the module that
+records them, the same way it registers its audit actions
+(portal.core.audit_actions)::
+
+    from portal.core import activity_verbs
+    REPORT_SUBMITTED = activity_verbs.register(
+        "report_submitted", _("submitted a monitoring report for review")
+    )
+
+Verbs are plain strings stored as they are (no model choices), so a new kind
+of event needs no migration of the activity table.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+_verbs = {}
+
+
+def register(code, label):
+    """Register ``code`` and return it, so a module can name its constant by it.
+    The same code registered twice with another label would make one app's
+    events read like another's: refused."""
+    known = _verbs.get(code)
+    if known is not None and known != label:
+        raise ImproperlyConfigured(f"activity verb {code!r} is registered twice, differently")
+    _verbs[code] = label
+    return code
+
+
+def label(code):
+    """The words the stream shows; an unknown code (an app since removed) as itself."""
+    return _verbs.get(code, code)
+
+
+def codes():
+    return frozenset(_verbs)
