@@ -261,6 +261,16 @@ def withdraw_transition(report, stage_now=None):
     return TRANSITIONS["cancel_share" if stage_now == AWAITING_OFFICE else "withdraw"]
 
 
+def move_for(name, report, stage_now=None):
+    """The move behind ``name``: a key of ``TRANSITIONS``, or one of the page's
+    "share" and "withdraw" buttons, which stand for two moves each."""
+    if name == "share":
+        return share_transition()
+    if name == "withdraw":
+        return withdraw_transition(report, stage_now)
+    return TRANSITIONS[name]
+
+
 def stage(report):
     if report.audience == ReportAudience.NETWORK:
         return SHARED
@@ -550,16 +560,6 @@ class ReportAccess:
 
 NO_ACCESS = ReportAccess()
 
-# The page's workflow buttons and the transitions behind them (the "Share" and
-# "Withdraw" buttons pick theirs: share_transition, withdraw_transition).
-BUTTONS = {
-    "submit": ("submit",),
-    "review": ("review",),
-    "reopen": ("reopen",),
-    "share": ("share", "request_share"),
-    "withdraw": ("withdraw", "cancel_share"),
-}
-
 
 def may_read_case_rows(user, workspace, tokens=None):
     """The one rule for raw case rows of a workspace's reports: a person of the
@@ -599,8 +599,8 @@ def report_access(user, report, tokens=None):
         submit=allowed("submit"),
         review=review,
         reopen=allowed("reopen"),
-        share=allowed(share_transition().name),
-        withdraw=allowed(withdraw_transition(report, stage_now).name),
+        share=allowed(move_for("share", report, stage_now).name),
+        withdraw=allowed(move_for("withdraw", report, stage_now).name),
         review_needs_second_person=(
             moderate and stage_now == SUBMITTED and not review and user.pk in contributors()
         ),

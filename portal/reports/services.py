@@ -139,15 +139,6 @@ def update_report(report, *, actor, changes, revision=None):
 # --- The workflow: one function for every move of policy.TRANSITIONS ----------------
 
 
-def _resolve(name, report, stage_now):
-    # The page's "Share" and "Withdraw" buttons stand for two moves each.
-    if name == "share":
-        return policy.share_transition()
-    if name == "withdraw":
-        return policy.withdraw_transition(report, stage_now)
-    return policy.TRANSITIONS[name]
-
-
 @transaction.atomic
 def transition(report, name, *, actor, approval=None, reason=""):
     """Move ``report`` by the transition ``name`` (a key of
@@ -158,8 +149,10 @@ def transition(report, name, *, actor, approval=None, reason=""):
     if approval is not None:
         approval = _lock_pending(approval, report)
     stage_now = policy.stage(report)
-    move = _resolve(name, report, stage_now)
+    move = policy.move_for(name, report, stage_now)
     policy.decide_transition(move.name, actor, report, stage_now=stage_now).require()
+    if move.effect in (policy.APPROVE, policy.DECLINE) and approval is None:
+        approval = _lock_pending(pending_share(report), report)
     if move.scans_texts:
         check_personal_data({field: getattr(report, field) for field in REPORT_TEXT_FIELDS})
     if move.effect == policy.DECLINE:

@@ -184,7 +184,7 @@ def _current_values(report):
 
 
 def _workflow_action(button, done_message, perm):
-    """The page's workflow buttons: ``button`` names the move (policy.BUTTONS),
+    """The page's workflow buttons: ``button`` names the move (policy.move_for),
     the service asks the policy and the refusal is answered by workflow_redirect."""
 
     @workspace_view(perm, write=True)
@@ -230,7 +230,7 @@ def report_share(request, workspace, report_id):
     on a POST without the confirmation."""
     report = report_in(workspace, report_id)
     # The same decision the service takes on POST, so the page says why not.
-    policy.require(policy.share_transition().name, request.user, report)
+    policy.require(policy.move_for("share", report).name, request.user, report)
     form = ShareConfirmForm(request.POST or None, report=report)
     status = 200
     if request.method == "POST":
