@@ -271,6 +271,13 @@ def move_for(name, report, stage_now=None):
     return TRANSITIONS[name]
 
 
+def workspace_permission(name):
+    """The workspace permission behind a move's rule: what the page's decorator
+    checks before the service decides (for the members' permission matrix)."""
+    rule = move_for(name, None, REVIEWED).rule
+    return {CONTRIBUTE: PERM_CONTRIBUTE, MODERATE: PERM_MODERATE}[rule]
+
+
 def stage(report):
     if report.audience == ReportAudience.NETWORK:
         return SHARED

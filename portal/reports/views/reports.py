@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.ratelimit import consume
 from portal.members.access import workspace_view
-from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PERM_VIEW
+from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_VIEW
 
 from .. import policy, services
 from ..forms import AttachmentForm, CommentForm, ReportForm, ShareConfirmForm
@@ -183,11 +183,11 @@ def _current_values(report):
     return values
 
 
-def _workflow_action(button, done_message, perm):
+def _workflow_action(button, done_message):
     """The page's workflow buttons: ``button`` names the move (policy.move_for),
     the service asks the policy and the refusal is answered by workflow_redirect."""
 
-    @workspace_view(perm, write=True)
+    @workspace_view(policy.workspace_permission(button), write=True)
     @require_POST
     @workflow_redirect
     def action(request, workspace, report_id):
@@ -212,17 +212,13 @@ def _workflow_action(button, done_message, perm):
     return action
 
 
-report_submit = _workflow_action(
-    "submit", _("The report was submitted for review."), PERM_CONTRIBUTE
-)
-report_review = _workflow_action("review", _("The report is marked as reviewed."), PERM_MODERATE)
-report_return = _workflow_action(
-    "return", _("The report was returned to its authors as a draft."), PERM_MODERATE
-)
-report_reopen = _workflow_action("reopen", _("The report was reopened as a draft."), PERM_MODERATE)
+report_submit = _workflow_action("submit", _("The report was submitted for review."))
+report_review = _workflow_action("review", _("The report is marked as reviewed."))
+report_return = _workflow_action("return", _("The report was returned to its authors as a draft."))
+report_reopen = _workflow_action("reopen", _("The report was reopened as a draft."))
 
 
-@workspace_view(PERM_MODERATE, write=True)
+@workspace_view(policy.workspace_permission("share"), write=True)
 @workflow_redirect
 def report_share(request, workspace, report_id):
     """GET: what sharing makes visible, and to whom. POST with the box ticked:
@@ -273,9 +269,7 @@ def report_share(request, workspace, report_id):
 
 
 report_withdraw = _workflow_action(
-    "withdraw",
-    _("The report was withdrawn: only this workspace sees it now."),
-    PERM_MODERATE,
+    "withdraw", _("The report was withdrawn: only this workspace sees it now.")
 )
 
 
