@@ -250,3 +250,20 @@ def test_a_refused_service_call_leaves_an_archived_workspace_untouched():
     assert refused.value.status == FORBIDDEN
     assert not report_access(people["owner"], report).review
     assert footprint(report) == before
+
+
+@pytest.mark.parametrize("who", ["outsider", "other workspace"])
+def test_a_report_one_may_not_read_is_answered_like_a_made_up_one_on_page_and_api(client, who):
+    workspace, people = workspace_with_roles()
+    report = make_report(workspace, author=people["member"], status="reviewed")
+    client.force_login(_attacker(who, workspace, people, report))
+    made_up = MonitoringReport.objects.order_by("-pk").first().pk + 1000
+    api = f"/api/v1/workspaces/{workspace.slug}/reports"
+    for report_id in (report.pk, made_up):
+        assert client.get(f"/workspaces/{workspace.slug}/reports/{report_id}/").status_code == 404
+        response = client.get(f"{api}/{report_id}")
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+        assert client.get(f"{api}/{report_id}/cases").status_code == 404
+    assert not AuditEvent.objects.filter(
+        action=report_actions.REPORT_VIEWED, target_id=str(report.pk)
+    ).exists()
