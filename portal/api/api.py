@@ -18,6 +18,7 @@ from ninja import NinjaAPI, Query, Router
 from ninja.errors import AuthenticationError, HttpError
 
 from portal.core.audience import audiences_for
+from portal.core.policy import ActionRefused
 from portal.members import audit
 from portal.members.audience import is_network_member
 from portal.members.models import Workspace
@@ -26,7 +27,7 @@ from portal.reports import exports, services
 from portal.reports.anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS
 from portal.reports.exchange import FORMAT_NAME, FORMAT_VERSION, MEMBER_COLUMNS, record_row
 from portal.reports.models import MonitoringReport
-from portal.reports.policy import find_readable_report, workspace_case_access
+from portal.reports.policy import readable_report, workspace_case_access
 from portal.reports.releases import NoRelease, get_release, released_rows
 from portal.reports.statistics import from_release
 from portal.reports.summaries import record_count, report_totals
@@ -65,6 +66,12 @@ def unauthorised(request, exc):
     response = api.create_response(request, {"detail": _("Authentication required.")}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
+
+@api.exception_handler(ActionRefused)
+def refused(request, exc):
+    """A policy's refusal (portal.core.policy), with the status it chose."""
+    return api.create_response(request, {"detail": exc.message}, status=exc.status)
 
 
 @api.exception_handler(limits.RateLimited)
@@ -169,9 +176,7 @@ def anonymised_cases(request, response: HttpResponse, release: int | None = RELE
     in HTCDS/CTDC column names."""
     published = _release(release)
     rows = released_rows(published)
-    exports.audit_published_export(
-        published, len(rows), fmt="json", token=request.auth, request=request
-    )
+    exports.audit_published_export(published, len(rows), fmt="json", token=request.auth)
     _say_release(response, published)
     return {
         "format": FORMAT_NAME,
@@ -192,9 +197,7 @@ def anonymised_cases(request, response: HttpResponse, release: int | None = RELE
 )
 def anonymised_cases_csv(request, release: int | None = RELEASE_QUERY):
     published = _release(release)
-    export = exports.export_published(
-        fmt="csv", release=published, token=request.auth, request=request
-    )
+    export = exports.export_published(fmt="csv", release=published, token=request.auth)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store"
@@ -246,10 +249,8 @@ def _totals_out(totals):
 
 
 def _readable_report(user, slug, report_id):
-    found = find_readable_report(user, slug, report_id)
-    if found is None:
-        raise HttpError(404, _("Not found."))
-    return found
+    # A report this person may not open does not exist for them: 404, as on the page.
+    return readable_report(user, slug, report_id)
 
 
 @members.get("/workspaces", response={200: list[WorkspaceOut], **ERRORS}, summary="My workspaces")
@@ -285,7 +286,7 @@ def report_detail(request, slug: str, report_id: int):
     """Open to the workspace's members, and to network members when the report
     is shared with the network."""
     report, access = _readable_report(request.auth, slug, report_id)
-    services.record_view(report, user=request.auth, request=request)
+    services.record_view(report, user=request.auth)
     return _report_out(report, report.cases.count(), access, detail=True)
 
 

@@ -104,7 +104,7 @@ def _sha256(uploaded_file):
     return digest.hexdigest()
 
 
-def store_upload(workspace, uploaded_file, user, description="", *, notify=True, request=None):
+def store_upload(workspace, uploaded_file, user, description="", *, notify=True):
     """Check and store an upload in the workspace; record it in the audit log
     and the activity stream. Raises ValidationError with a message to show.
 

@@ -50,9 +50,7 @@ def release_meta(release):
     }
 
 
-def export_workspace(
-    workspace, *, fmt, anonymised=False, report=None, actor, request=None, via="web"
-):
+def export_workspace(workspace, *, fmt, anonymised=False, report=None, actor, via="web"):
     """The workspace's case records (or one report's), raw or anonymised.
     Anonymised: its rows of the latest release (NoRelease before the first)."""
     if fmt not in FORMATS:
@@ -89,7 +87,7 @@ def export_workspace(
     return Export(content, CONTENT_TYPES[fmt], _filename(stem, fmt), out_rows)
 
 
-def export_published(*, fmt, release=None, actor=None, token=None, request=None, via="api"):
+def export_published(*, fmt, release=None, actor=None, token=None, via="api"):
     """A release's anonymised rows (the latest unless given): what partner
     organisations receive. NoRelease before the first release."""
     release = release or get_release()
@@ -97,9 +95,7 @@ def export_published(*, fmt, release=None, actor=None, token=None, request=None,
     content = _render(
         rows, ANONYMISED_COLUMNS, fmt, anonymised=True, count=len(rows), **release_meta(release)
     )
-    audit_published_export(
-        release, len(rows), fmt=fmt, actor=actor, token=token, request=request, via=via
-    )
+    audit_published_export(release, len(rows), fmt=fmt, actor=actor, token=token, via=via)
     return Export(
         content,
         CONTENT_TYPES[fmt],
@@ -108,7 +104,7 @@ def export_published(*, fmt, release=None, actor=None, token=None, request=None,
     )
 
 
-def audit_published_export(release, rows, *, fmt, actor=None, token=None, request=None, via="api"):
+def audit_published_export(release, rows, *, fmt, actor=None, token=None, via="api"):
     details = {
         "format": fmt,
         "anonymised": True,

@@ -307,7 +307,7 @@ def next_release_allowed_at():
     return allowed if allowed > timezone.now() else None
 
 
-def publish_release(*, actor=None, epsilon=None, request=None, progress=None, force=False):
+def publish_release(*, actor=None, epsilon=None, progress=None, force=False):
     """Take a snapshot of the published records and store a new release.
     TooSoon inside the minimum interval, unless ``force`` (the office's call)."""
     epsilon = default_epsilon() if epsilon is None else epsilon

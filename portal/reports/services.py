@@ -1,21 +1,21 @@
 """Every change to a report goes through here: workflow rules, the edit history,
 the audit log and the statistics cache stay in step in one transaction.
 
-Views decide *who* may act (portal.reports.policy); these functions enforce
-*when* (the workflow) and refuse personal data whatever the caller.
+Each function asks portal.reports.policy first (who may, and may they now) and
+raises its refusal (portal.core.policy.ActionRefused; WorkflowError when the
+report's state or the four eyes forbid it), so a page, the API, a command and
+a test get the same answer. ``actor=None`` is the system: no role rules, the
+rest as for anyone. Personal data is refused whatever the caller.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core.roles import is_network_coordinator
 from portal.members import activity, audit
 
-from . import audit_actions, pii
+from . import audit_actions, pii, policy
 from . import vocabulary as vocab
-from .four_eyes import report_contributors
 from .models import (
     CaseRecord,
     ChangeKind,
@@ -28,13 +28,10 @@ from .models import (
     ShareApproval,
     ShareApprovalState,
 )
+from .policy import WorkflowError
 
 REPORT_TEXT_FIELDS = ("title", "region", "summary")
 REPORT_EDITABLE_FIELDS = ("title", "period_start", "period_end", "country", "region", "summary")
-
-
-class WorkflowError(Exception):
-    """The action does not fit the report's state (for example editing a reviewed report)."""
 
 
 class StaleEdit(WorkflowError):
@@ -68,27 +65,9 @@ def _history(report, actor, kind, *, field="", old="", new="", case_record_id=No
     )
 
 
-def _changed():
-    # Nothing leaves the network on a change any more: statistics and partner
-    # data are published as releases (portal.reports.releases), so a change (or
-    # its undoing) shows nowhere outside until the next release.
-    pass
-
-
-# Report events shown in the workspace's activity stream (labels registered in
-# ReportsConfig.ready). No title: the stream is read by the whole workspace and
-# the report page is one click away under the Reports tab.
-ACTIVITY_VERBS = {
-    ReportStatus.SUBMITTED: "report_submitted",
-    ReportStatus.REVIEWED: "report_reviewed",
-    ReportAudience.NETWORK: "report_shared",
-    ShareApprovalState.PENDING: "report_share_requested",
-    ShareApprovalState.DECLINED: "report_share_declined",
-}
-
-
-def _activity(report, actor, key):
-    verb = ACTIVITY_VERBS.get(key)
+def _activity(report, actor, verb):
+    # Labels registered in ReportsConfig.ready. No title: the stream is read by
+    # the whole workspace and the report page is one click away.
     if verb:
         activity.record(report.workspace, actor, verb, notify=False)
 
@@ -99,14 +78,6 @@ def check_personal_data(values):
         raise PersonalDataFound(findings)
 
 
-def _require_draft(report, action):
-    if report.status != ReportStatus.DRAFT:
-        raise WorkflowError(
-            _("This report is %(status)s: %(action)s is only possible on a draft.")
-            % {"status": report.get_status_display().lower(), "action": action}
-        )
-
-
 def _lock(report):
     """Reload the report with a row lock so concurrent workflow actions serialise."""
     return (
@@ -114,31 +85,31 @@ def _lock(report):
     )
 
 
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 # --- Reports ---------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_report(workspace, *, actor, request=None, **fields):
+def create_report(workspace, *, actor, **fields):
+    policy.decide_create(actor, workspace).require()
     check_personal_data({name: fields.get(name, "") for name in REPORT_TEXT_FIELDS})
     report = MonitoringReport(workspace=workspace, created_by=_user(actor), **fields)
     report.full_clean()
     report.save()
     _history(report, actor, ChangeKind.CREATED)
     audit.record(actor, audit_actions.REPORT_CREATED, target=report, workspace=workspace)
-    _changed()
     return report
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 @transaction.atomic
-def update_report(report, *, actor, changes, revision=None, request=None):
+def update_report(report, *, actor, changes, revision=None):
     """Apply ``changes`` (field -> new value) to a draft; one history row per
     changed field. ``revision`` is the revision the form was opened at."""
     report = _lock(report)
-    _require_draft(report, _("editing"))
+    policy.require("edit", actor, report)
     if revision is not None and revision != report.revision:
         raise StaleEdit(
             _(
@@ -162,12 +133,70 @@ def update_report(report, *, actor, changes, revision=None, request=None):
         report.full_clean()
         report.save()
         audit.record(actor, audit_actions.REPORT_CHANGED, target=report, fields=changed)
-        _changed()
     return report
 
 
-def _set_status(report, new_status, *, actor, request):
+# --- The workflow: one function for every move of policy.TRANSITIONS ----------------
+
+
+@transaction.atomic
+def transition(report, name, *, actor, approval=None, reason=""):
+    """Move ``report`` by the transition ``name`` (a key of
+    ``policy.TRANSITIONS``, or the buttons "share" and "withdraw") after the
+    policy allows it; everything it changes is written in this transaction.
+    ``approval``: the office's request being decided (approve, decline)."""
+    report = _lock(report)
+    if approval is not None:
+        approval = _lock_pending(approval, report)
+    stage_now = policy.stage(report)
+    move = policy.move_for(name, report, stage_now)
+    policy.decide_transition(move.name, actor, report, stage_now=stage_now).require()
+    if move.effect in (policy.APPROVE, policy.DECLINE) and approval is None:
+        approval = _lock_pending(pending_share(report), report)
+    if move.scans_texts:
+        check_personal_data({field: getattr(report, field) for field in REPORT_TEXT_FIELDS})
+    if move.effect == policy.DECLINE:
+        # The reason is read by the whole workspace: the same guard as comments.
+        check_personal_data({"reason": reason})
+    return _apply(report, move, actor, stage_now, approval=approval, reason=reason)
+
+
+def _apply(report, move, actor, stage_now, *, approval=None, reason=""):
+    """What ``move`` changes; the policy has allowed it."""
+    first = move.leaving.get(stage_now)
+    if first:
+        _apply(report, policy.TRANSITIONS[first], actor, stage_now)
+    effect = move.effect
+    result = report
+    if effect == policy.SET_STATUS:
+        _set_status(report, move, actor)
+    elif effect in (policy.TO_NETWORK, policy.TO_WORKSPACE):
+        _set_audience(report, move, actor)
+    elif effect == policy.REQUEST_APPROVAL:
+        approval = ShareApproval.objects.create(report=report, requested_by=_user(actor))
+        _history(report, actor, ChangeKind.SHARE_REQUESTED)
+        _activity(report, actor, move.activity_verb)
+        audit.record(
+            actor,
+            move.audit_action,
+            target=report,
+            approval=approval.pk,
+            cases=report.cases.count(),
+        )
+    elif effect == policy.CANCEL_APPROVAL:
+        _decide_approval(pending_share(report), ShareApprovalState.CANCELLED, move, actor)
+    elif effect == policy.APPROVE:
+        _decide_approval(approval, ShareApprovalState.APPROVED, move, actor)
+    elif effect == policy.DECLINE:
+        result = _decide_approval(approval, ShareApprovalState.DECLINED, move, actor, reason=reason)
+    if move.then:
+        _apply(report, policy.TRANSITIONS[move.then], actor, move.target)
+    return result
+
+
+def _set_status(report, move, actor):
     old_status = report.status
+    new_status = move.target
     report.status = new_status
     now = timezone.now()
     if new_status == ReportStatus.SUBMITTED:
@@ -178,89 +207,41 @@ def _set_status(report, new_status, *, actor, request):
     report.revision += 1
     report.save()
     _history(report, actor, ChangeKind.STATUS, field="status", old=old_status, new=new_status)
-    _activity(report, actor, new_status)
-    audit.record(
-        actor,
-        audit_actions.REPORT_STATUS_CHANGED,
-        target=report,
-        previous=old_status,
-        status=new_status,
+    _activity(report, actor, move.activity_verb)
+    audit.record(actor, move.audit_action, target=report, previous=old_status, status=new_status)
+
+
+def _set_audience(report, move, actor):
+    audience = (
+        ReportAudience.NETWORK if move.effect == policy.TO_NETWORK else ReportAudience.WORKSPACE
     )
-    _changed()
-    return report
-
-
-@transaction.atomic
-def submit_report(report, *, actor, request=None):
-    """Draft -> submitted. The texts are checked again: the guard may have learnt
-    a pattern since they were saved."""
-    report = _lock(report)
-    _require_draft(report, _("submitting"))
-    check_personal_data({name: getattr(report, name) for name in REPORT_TEXT_FIELDS})
-    return _set_status(report, ReportStatus.SUBMITTED, actor=actor, request=request)
-
-
-def _four_eyes_refusal():
-    # A function, not a module constant: gettext at import time would freeze the
-    # message in the language active then, whoever reads it later.
-    return _(
-        "You wrote or changed this report or its case records, so you cannot review it: "
-        "another manager or the owner of the workspace must review it."
-    )
-
-
-@transaction.atomic
-def review_report(report, *, actor, request=None):
-    """Submitted -> reviewed, by a second person: never by someone who created
-    or changed the report or its case records (portal.reports.four_eyes)."""
-    report = _lock(report)
-    if report.status != ReportStatus.SUBMITTED:
-        raise WorkflowError(_("Only a submitted report can be marked as reviewed."))
-    if _user(actor) is None:
-        raise WorkflowError(_("A review needs a person who signs for it."))
-    if actor.pk in report_contributors(report):
-        raise WorkflowError(_four_eyes_refusal())
-    return _set_status(report, ReportStatus.REVIEWED, actor=actor, request=request)
-
-
-@transaction.atomic
-def return_to_draft(report, *, actor, request=None):
-    """A reviewer sends a submitted report back for changes."""
-    report = _lock(report)
-    if report.status != ReportStatus.SUBMITTED:
-        raise WorkflowError(_("Only a submitted report can be returned for changes."))
-    return _set_status(report, ReportStatus.DRAFT, actor=actor, request=request)
-
-
-@transaction.atomic
-def reopen_report(report, *, actor, request=None):
-    """Reviewed -> draft for corrections. A shared report is withdrawn from the
-    network first: the network only ever sees reviewed reports."""
-    report = _lock(report)
-    if report.status != ReportStatus.REVIEWED:
-        raise WorkflowError(_("Only a reviewed report can be reopened."))
-    if report.audience == ReportAudience.NETWORK:
-        _set_audience(report, ReportAudience.WORKSPACE, actor=actor, request=request)
-    _cancel_pending_share(report, actor=actor, request=request)
-    return _set_status(report, ReportStatus.DRAFT, actor=actor, request=request)
-
-
-def _set_audience(report, audience, *, actor, request):
     old = report.audience
     report.audience = audience
     report.shared_at = timezone.now() if audience == ReportAudience.NETWORK else None
     report.revision += 1
     report.save()
     _history(report, actor, ChangeKind.AUDIENCE, field="audience", old=old, new=audience)
-    _activity(report, actor, audience)
-    action = (
-        audit_actions.REPORT_SHARED
-        if audience == ReportAudience.NETWORK
-        else audit_actions.REPORT_WITHDRAWN
-    )
-    audit.record(actor, action, target=report, audience=audience)
-    _changed()
-    return report
+    _activity(report, actor, move.activity_verb)
+    audit.record(actor, move.audit_action, target=report, audience=audience)
+
+
+def _decide_approval(approval, state, move, actor, *, reason=""):
+    approval.state = state
+    approval.decided_by = _user(actor)
+    approval.decided_at = timezone.now()
+    fields = ["state", "decided_by", "decided_at"]
+    if state == ShareApprovalState.DECLINED:
+        approval.reason = reason
+        approval.full_clean()
+        fields.append("reason")
+    approval.save(update_fields=fields)
+    kind = policy.HISTORY_KINDS.get(move.effect)
+    if kind:
+        _history(approval.report, actor, kind)
+    _activity(approval.report, actor, move.activity_verb)
+    # A declined request keeps its reason; the audit log keeps ids only.
+    audit.record(actor, move.audit_action, target=approval.report, approval=approval.pk)
+    return approval
 
 
 def pending_share(report):
@@ -268,132 +249,65 @@ def pending_share(report):
     return ShareApproval.objects.pending().filter(report_id=report.pk).first()
 
 
-def require_shareable(report):
-    """What must hold, at request and at approval, for the network to get it."""
-    if report.status != ReportStatus.REVIEWED:
-        raise WorkflowError(_("Only a reviewed report can be shared with the network."))
-    if report.audience == ReportAudience.NETWORK:
-        raise WorkflowError(_("This report is already shared with the network."))
-    # Defence in depth: review_report refuses contributors already, but a
-    # report reviewed before that rule, or by a since-deleted account, must
-    # be reviewed again by a second person before it leaves the workspace.
-    if report.reviewed_by_id is None or report.reviewed_by_id in report_contributors(report):
-        raise WorkflowError(
-            _(
-                "This report was not reviewed by a second person. Reopen it and have "
-                "someone who did not write or change it review it before sharing."
-            )
-        )
-
-
-@transaction.atomic
-def share_report(report, *, actor, request=None):
-    """Reviewed -> shared with the network; or, when the office must approve
-    (PORTAL_SHARING_REQUIRES_OFFICE_APPROVAL), -> waiting for the office, still
-    seen by the workspace only. Returns the report."""
-    report = _lock(report)
-    require_shareable(report)
-    if pending_share(report) is not None:
-        raise WorkflowError(_("This report is already waiting for the office's approval."))
-    if settings.PORTAL_SHARING_REQUIRES_OFFICE_APPROVAL:
-        approval = ShareApproval.objects.create(report=report, requested_by=_user(actor))
-        _history(report, actor, ChangeKind.SHARE_REQUESTED)
-        _activity(report, actor, ShareApprovalState.PENDING)
-        audit.record(
-            actor,
-            audit_actions.REPORT_SHARE_REQUESTED,
-            target=report,
-            approval=approval.pk,
-            cases=report.cases.count(),
-        )
-        return report
-    return _set_audience(report, ReportAudience.NETWORK, actor=actor, request=request)
-
-
-def _cancel_pending_share(report, *, actor, request):
-    approval = pending_share(report)
-    if approval is None:
-        return None
-    approval.state = ShareApprovalState.CANCELLED
-    approval.decided_by = _user(actor)
-    approval.decided_at = timezone.now()
-    approval.save(update_fields=["state", "decided_by", "decided_at"])
-    _history(report, actor, ChangeKind.SHARE_CANCELLED)
-    audit.record(actor, audit_actions.REPORT_SHARE_CANCELLED, target=report, approval=approval.pk)
-    return approval
-
-
-@transaction.atomic
-def withdraw_report(report, *, actor, request=None):
-    """Take a report off the network, or take back its request to the office."""
-    report = _lock(report)
-    if report.audience != ReportAudience.NETWORK:
-        if _cancel_pending_share(report, actor=actor, request=request) is not None:
-            return report
-        raise WorkflowError(_("This report is not shared with the network."))
-    return _set_audience(report, ReportAudience.WORKSPACE, actor=actor, request=request)
-
-
-def _lock_pending(approval):
-    locked = (
-        ShareApproval.objects.select_for_update()
-        .select_related("report__workspace")
-        .get(pk=approval.pk)
-    )
-    if locked.state != ShareApprovalState.PENDING:
+def _lock_pending(approval, report):
+    locked = ShareApproval.objects.select_for_update().get(pk=approval.pk)
+    if locked.state != ShareApprovalState.PENDING or locked.report_id != report.pk:
         raise WorkflowError(_("This request has already been decided or cancelled."))
+    locked.report = report
     return locked
 
 
-def _require_coordinator(actor, report):
-    if not is_network_coordinator(actor):
-        raise WorkflowError(_("Only a network coordinator of the office can decide on sharing."))
-    if actor.pk in report_contributors(report):
-        raise WorkflowError(
-            _("You wrote or changed this report, so another coordinator must decide.")
-        )
+def submit_report(report, *, actor):
+    """Draft -> submitted."""
+    return transition(report, "submit", actor=actor)
 
 
-@transaction.atomic
-def approve_share(approval, *, actor, request=None):
+def review_report(report, *, actor):
+    """Submitted -> reviewed, by a second person: never by someone who created
+    or changed the report or its case records (portal.reports.four_eyes)."""
+    return transition(report, "review", actor=actor)
+
+
+def return_to_draft(report, *, actor):
+    """A reviewer sends a submitted report back for changes."""
+    return transition(report, "return", actor=actor)
+
+
+def reopen_report(report, *, actor):
+    """Reviewed -> draft for corrections. A shared report is withdrawn from the
+    network first, a request to the office cancelled: the network only ever
+    sees reviewed reports."""
+    return transition(report, "reopen", actor=actor)
+
+
+def share_report(report, *, actor):
+    """Reviewed -> shared with the network; or, when the office must approve
+    (PORTAL_SHARING_REQUIRES_OFFICE_APPROVAL), -> waiting for the office, still
+    seen by the workspace only. Returns the report."""
+    return transition(report, "share", actor=actor)
+
+
+def withdraw_report(report, *, actor):
+    """Take a report off the network, or take back its request to the office."""
+    return transition(report, "withdraw", actor=actor)
+
+
+def approve_share(approval, *, actor):
     """The office lets a waiting report reach the network."""
-    report = _lock(approval.report)
-    approval = _lock_pending(approval)
-    _require_coordinator(actor, report)
-    require_shareable(report)
-    approval.state = ShareApprovalState.APPROVED
-    approval.decided_by = actor
-    approval.decided_at = timezone.now()
-    approval.save(update_fields=["state", "decided_by", "decided_at"])
-    audit.record(actor, audit_actions.REPORT_SHARE_APPROVED, target=report, approval=approval.pk)
-    return _set_audience(report, ReportAudience.NETWORK, actor=actor, request=request)
+    return transition(approval.report, "approve_share", actor=actor, approval=approval)
 
 
-@transaction.atomic
-def decline_share(approval, *, actor, reason, request=None):
+def decline_share(approval, *, actor, reason):
     """The office keeps a waiting report inside its workspace, saying why."""
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("Say why sharing is declined: the workspace reads the reason."))
-    report = _lock(approval.report)
-    approval = _lock_pending(approval)
-    _require_coordinator(actor, report)
-    # The reason is read by the whole workspace: the same guard as comments.
-    check_personal_data({"reason": reason})
-    approval.state = ShareApprovalState.DECLINED
-    approval.decided_by = actor
-    approval.decided_at = timezone.now()
-    approval.reason = reason
-    approval.full_clean()
-    approval.save(update_fields=["state", "decided_by", "decided_at", "reason"])
-    _history(report, actor, ChangeKind.SHARE_DECLINED)
-    _activity(report, actor, ShareApprovalState.DECLINED)
-    # The reason stays on the request; the audit log keeps ids only.
-    audit.record(actor, audit_actions.REPORT_SHARE_DECLINED, target=report, approval=approval.pk)
-    return approval
+    return transition(
+        approval.report, "decline_share", actor=actor, approval=approval, reason=reason
+    )
 
 
-def record_view(report, *, user, request=None):
+def record_view(report, *, user):
     audit.record(user, audit_actions.REPORT_VIEWED, target=report)
 
 
@@ -411,9 +325,9 @@ def case_snapshot(record):
 
 
 @transaction.atomic
-def add_case(report, *, actor, values, request=None):
+def add_case(report, *, actor, values):
     report = _lock(report)
-    _require_draft(report, _("adding case records"))
+    policy.require("change_cases", actor, report)
     record = CaseRecord(report=report, **values)
     record.full_clean()
     record.save()
@@ -424,9 +338,9 @@ def add_case(report, *, actor, values, request=None):
 
 
 @transaction.atomic
-def update_case(record, *, actor, values, request=None):
+def update_case(record, *, actor, values):
     report = _lock(record.report)
-    _require_draft(report, _("changing case records"))
+    policy.require("change_cases", actor, report)
     # The history compares with what is stored, not with ``record``: a bound
     # ModelForm has already written the new values onto the instance it was given.
     before = case_snapshot(CaseRecord.objects.select_for_update().get(pk=record.pk))
@@ -459,9 +373,9 @@ def update_case(record, *, actor, values, request=None):
 
 
 @transaction.atomic
-def delete_case(record, *, actor, request=None):
+def delete_case(record, *, actor):
     report = _lock(record.report)
-    _require_draft(report, _("deleting case records"))
+    policy.require("change_cases", actor, report)
     pk = record.pk
     record.delete()
     _history(report, actor, ChangeKind.CASE_DELETED, case_record_id=pk)
@@ -472,15 +386,14 @@ def delete_case(record, *, actor, request=None):
 def _touch(report):
     """Case records feed the report's search document and the statistics."""
     report.save(update_fields=["updated_at"])
-    _changed()
 
 
 @transaction.atomic
-def import_cases(report, records, *, actor, file_format, replace=False, via="web", request=None):
+def import_cases(report, records, *, actor, file_format, replace=False, via="web"):
     """Store validated records (``CaseRecord`` instances without a report) in one
     transaction: all of them or, if anything fails, none."""
     report = _lock(report)
-    _require_draft(report, _("importing case records"))
+    policy.require("change_cases", actor, report)
     before = report.cases.count()
     if replace:
         report.cases.all().delete()
@@ -506,7 +419,8 @@ def import_cases(report, records, *, actor, file_format, replace=False, via="web
 
 
 @transaction.atomic
-def add_comment(report, *, actor, body, request=None):
+def add_comment(report, *, actor, body):
+    policy.require("comment", actor, report)
     check_personal_data({"body": body})
     return ReportComment.objects.create(
         report=report, author=_user(actor), author_name=_actor_name(actor), body=body
@@ -514,8 +428,9 @@ def add_comment(report, *, actor, body, request=None):
 
 
 @transaction.atomic
-def delete_comment(comment, *, actor, request=None):
+def delete_comment(comment, *, actor):
     report = comment.report
+    policy.decide_delete_comment(actor, comment).require()
     comment.delete()
     _history(report, actor, ChangeKind.COMMENT_DELETED)
 
@@ -523,27 +438,27 @@ def delete_comment(comment, *, actor, request=None):
 # --- Attachments -----------------------------------------------------------------
 
 
-def attach_upload(report, uploaded_file, *, actor, description="", request=None):
+def attach_upload(report, uploaded_file, *, actor, description=""):
     """Store an upload as a workspace file (checked, audited by the members'
     files module) and attach it to a draft report."""
     from portal.members.files import store_upload
 
-    _require_draft(report, _("attaching files"))
+    policy.require("attach", actor, report)
     # File names and descriptions are read by everyone in the workspace.
     check_personal_data({"file": uploaded_file.name or "", "description": description})
-    stored = store_upload(report.workspace, uploaded_file, actor, description, request=request)
+    stored = store_upload(report.workspace, uploaded_file, actor, description)
     try:
-        return attach_file(report, stored, actor=actor, request=request)
+        return attach_file(report, stored, actor=actor)
     except Exception:
         stored.delete()
         raise
 
 
 @transaction.atomic
-def attach_file(report, stored, *, actor, request=None):
+def attach_file(report, stored, *, actor):
     """Attach a file already in the report's workspace."""
     report = _lock(report)
-    _require_draft(report, _("attaching files"))
+    policy.require("attach", actor, report)
     if stored.workspace_id != report.workspace_id:
         raise WorkflowError(_("Only files of this workspace can be attached."))
     attachment, created = ReportAttachment.objects.get_or_create(
@@ -568,10 +483,10 @@ def reports_keeping_file(stored):
 
 
 @transaction.atomic
-def detach_file(attachment, *, actor, request=None):
+def detach_file(attachment, *, actor):
     """Take a file off a draft report; it stays among the workspace's files."""
     report = _lock(attachment.report)
-    _require_draft(report, _("detaching files"))
+    policy.require("detach", actor, report)
     file_id = attachment.file_id
     attachment.delete()
     _history(report, actor, ChangeKind.ATTACHMENT_REMOVED, field="attachment", old=file_id)

@@ -473,3 +473,16 @@ def test_the_command_refuses_a_broken_excel_file_and_creates_no_report(tmp_path,
         call_command("import_cases", str(path), "--workspace", workspace.slug)
     assert MonitoringReport.objects.count() == reports
     assert not CaseRecord.objects.exists()
+
+
+def test_the_command_imports_nothing_in_the_name_of_an_observer(tmp_path):
+    workspace, people = workspace_with_roles()
+    path = tmp_path / "cases.csv"
+    path.write_bytes(csv_bytes(*GOOD_ROWS))
+    with pytest.raises(CommandError, match="does not allow"):
+        call_command(
+            "import_cases", str(path), "--workspace", workspace.slug,
+            "--as", people["observer"].email, stdout=io.StringIO(),
+        )  # fmt: skip
+    assert not MonitoringReport.objects.filter(workspace=workspace).exists()
+    assert not CaseRecord.objects.filter(report__workspace=workspace).exists()

@@ -3,15 +3,43 @@ under /workspaces/<slug>/reports/ with ids gets the object it needs, in the
 state where the action is possible, so "allowed" really acts and "refused"
 really has something to refuse."""
 
+import functools
+
 from portal.reports import services
+from portal.reports.models import ReportComment
 from tests.factories import make_file, upload
-from tests.members.url_builders import Built, builder
+from tests.members.url_builders import Built
+from tests.members.url_builders import builder as members_builder
 from tests.reports.factories import add_cases, make_report
 
 CSV = (
     b"yearOfRegistration,gender,ageBroad,citizenship,CountryOfExploitation,isForcedLabour\n"
     b"2023,Male,24--26,KG,RU,1\n"
 )
+
+
+def builder(url_name):
+    """Registers a builder that makes its objects as they were before the
+    matrix archived the workspace: the services refuse writes to an archived
+    workspace, and the matrix asks what an archived workspace's reports allow."""
+
+    def register(function):
+        @functools.wraps(function)
+        def build(ctx):
+            archived_at = ctx.workspace.archived_at
+            if archived_at is not None:
+                ctx.workspace.archived_at = None
+                ctx.workspace.save(update_fields=["archived_at"])
+            try:
+                return function(ctx)
+            finally:
+                if archived_at is not None:
+                    ctx.workspace.archived_at = archived_at
+                    ctx.workspace.save(update_fields=["archived_at"])
+
+        return members_builder(url_name)(build)
+
+    return register
 
 
 def _report(ctx, **kwargs):
@@ -66,7 +94,10 @@ def _shared(ctx):
 @builder("reports:comment_delete")
 def _comment(ctx):
     report = _report(ctx)
-    comment = services.add_comment(report, actor=ctx.actor, body="A matrix comment.")
+    comment = services.add_comment(report, actor=ctx.owner, body="A matrix comment.")
+    # Written by the person asking (authors may take back their words whatever
+    # their role now), which the services allow only to contributors.
+    ReportComment.objects.filter(pk=comment.pk).update(author=ctx.actor, author_name=str(ctx.actor))
     return Built({"report_id": report.pk, "comment_id": comment.pk})
 
 

@@ -10,7 +10,7 @@ from portal.core.countries import country_choices
 from portal.members.access import workspace_view
 from portal.members.models.workspaces import PERM_CONTRIBUTE
 
-from .. import services
+from .. import policy, services
 from .. import vocabulary as vocab
 from ..exchange import to_csv
 from ..forms import CaseRecordForm, ImportForm
@@ -32,22 +32,19 @@ def _report_with_rows(request, workspace, report_id):
     return report
 
 
-def _require_draft(report):
-    if not report.is_draft:
-        raise services.WorkflowError(
-            _("This report is %(status)s: its case records can no longer be changed.")
-            % {"status": report.get_status_display().lower()}
-        )
+def _require_draft(request, report):
+    # Before the form: the page says why, the service would refuse the same.
+    policy.require("change_cases", request.user, report)
 
 
 @workspace_view(PERM_CONTRIBUTE, write=True)
 @workflow_redirect
 def case_create(request, workspace, report_id):
     report = _report_with_rows(request, workspace, report_id)
-    _require_draft(report)
+    _require_draft(request, report)
     form = CaseRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_case(report, actor=request.user, values=form.values(), request=request)
+        services.add_case(report, actor=request.user, values=form.values())
         messages.success(request, _("The case record was added."))
         if "add_another" in request.POST:
             return redirect("reports:case_create", slug=workspace.slug, report_id=report.pk)
@@ -65,10 +62,10 @@ def case_create(request, workspace, report_id):
 def case_edit(request, workspace, report_id, case_id):
     report = _report_with_rows(request, workspace, report_id)
     record = get_object_or_404(CaseRecord, report=report, pk=case_id)
-    _require_draft(report)
+    _require_draft(request, report)
     form = CaseRecordForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
-        services.update_case(record, actor=request.user, values=form.values(), request=request)
+        services.update_case(record, actor=request.user, values=form.values())
         messages.success(request, _("The case record was saved."))
         return redirect(f"{report.get_absolute_url()}#cases")
     return render_in_workspace(
@@ -84,9 +81,9 @@ def case_edit(request, workspace, report_id, case_id):
 def case_delete(request, workspace, report_id, case_id):
     report = _report_with_rows(request, workspace, report_id)
     record = get_object_or_404(CaseRecord, report=report, pk=case_id)
-    _require_draft(report)
+    _require_draft(request, report)
     if request.method == "POST":
-        services.delete_case(record, actor=request.user, request=request)
+        services.delete_case(record, actor=request.user)
         messages.success(request, _("The case record was deleted."))
         return redirect(f"{report.get_absolute_url()}#cases")
     return render_in_workspace(
@@ -132,7 +129,7 @@ def case_import(request, workspace, report_id):
         )
         response["Content-Disposition"] = 'attachment; filename="case-records-template.csv"'
         return response
-    _require_draft(report)
+    _require_draft(request, report)
     context = {
         "workspace": workspace,
         "report": report,
@@ -165,7 +162,6 @@ def case_import(request, workspace, report_id):
                         actor=request.user,
                         file_format=parsed.file_format,
                         replace=form.cleaned_data["replace"],
-                        request=request,
                     )
                     count = len(parsed.records)
                     # Two sentences, each with its own count, so each gets the right plural.

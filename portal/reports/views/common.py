@@ -1,16 +1,18 @@
 from functools import wraps
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from portal.core.policy import NOT_FOUND, ActionRefused
 from portal.members.access import RULE_WORKSPACE, members_area_gate, workspace_perms
 from portal.members.models import Membership
 from portal.members.models.workspaces import PERM_VIEW
 
 from ..models import MonitoringReport
-from ..policy import find_readable_report
-from ..services import WorkflowError
+from ..policy import WorkflowError
+from ..policy import readable_report as find_readable_report
 
 
 def report_in(workspace, report_id):
@@ -29,10 +31,10 @@ def readable_report(view):
         gate = members_area_gate(request)
         if gate is not None:
             return gate
-        found = find_readable_report(request.user, slug, report_id)
-        if found is None:
-            raise Http404("No such report.")
-        report, access = found
+        try:
+            report, access = find_readable_report(request.user, slug, report_id)
+        except ActionRefused:
+            raise Http404("No such report.") from None
         if access.member:
             # What workspace_view provides, for the workspace's tabs and header.
             request.workspace = report.workspace
@@ -57,19 +59,31 @@ def render_in_workspace(request, template, context, status=200):
     return render(request, template, {"tab": "reports", **context}, status=status)
 
 
+def raise_refusal(refused):
+    """A policy's refusal as Django's error pages answer it (404 or 403, with
+    its message)."""
+    if refused.status == NOT_FOUND:
+        raise Http404(refused.message) from refused
+    raise PermissionDenied(refused.message) from refused
+
+
 def workflow_redirect(view):
-    """A workflow refusal (wrong state, stale form) becomes a message on the
-    report page rather than an error page: the person sees why and what now."""
+    """Answers the policy's refusals (portal.core.policy.ActionRefused) raised
+    by the view or its services. A workflow refusal (wrong state, four eyes,
+    stale form) becomes a message on the report page rather than an error
+    page: the person sees why and what now. Others are a 403 or a 404."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except WorkflowError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, exc.message)
             workspace = kwargs.get("workspace") or request.workspace
             return redirect(
                 "reports:detail", slug=workspace.slug, report_id=kwargs.get("report_id")
             )
+        except ActionRefused as exc:
+            raise_refusal(exc)
 
     return wrapper

@@ -63,7 +63,6 @@ def export_download(request, workspace, variant, fmt):
             anonymised=VARIANTS[variant],
             report=report,
             actor=request.user,
-            request=request,
         )
     except NoRelease:
         messages.error(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.audience import audiences_for
+from portal.core.policy import ActionRefused
 from portal.core.roles import is_network_coordinator
 from portal.members.access import members_area_view
 
@@ -14,6 +15,7 @@ from ..forms import DeclineShareForm
 from ..models import MonitoringReport, ShareApproval
 from ..policy import can_decide_share, workspace_case_access
 from ..summaries import record_count_text
+from .common import raise_refusal
 
 
 @members_area_view(network_only=True)
@@ -88,7 +90,9 @@ def _decide(request, approval_id, decide):
     try:
         decide(approval)
     except services.WorkflowError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
+    except ActionRefused as exc:
+        raise_refusal(exc)
     return redirect("network_reports:approvals")
 
 
@@ -96,7 +100,7 @@ def _decide(request, approval_id, decide):
 @require_POST
 def share_approve(request, approval_id):
     def approve(approval):
-        services.approve_share(approval, actor=request.user, request=request)
+        services.approve_share(approval, actor=request.user)
         messages.success(
             request,
             _("“%(title)s” is now shared with the network.") % {"title": approval.report.title},
@@ -116,9 +120,7 @@ def share_decline(request, approval_id):
         return _approvals_page(request, status=400, failed=approval.pk, decline_form=form)
 
     def decline(approval):
-        services.decline_share(
-            approval, actor=request.user, reason=form.cleaned_data["reason"], request=request
-        )
+        services.decline_share(approval, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(
             request,
             _("Sharing “%(title)s” was declined; its workspace reads your reason.")

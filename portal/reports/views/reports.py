@@ -1,7 +1,7 @@
 import math
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from portal.core.pagination import paginate
 from portal.core.ratelimit import consume
 from portal.members.access import workspace_view
-from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PERM_VIEW
+from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_VIEW
 
-from .. import services
+from .. import policy, services
 from ..forms import AttachmentForm, CommentForm, ReportForm, ShareConfirmForm
 from ..history import history_for
 from ..models import (
@@ -64,9 +64,7 @@ def report_list(request, workspace):
 def report_create(request, workspace):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        report = services.create_report(
-            workspace, actor=request.user, request=request, **form.changes()
-        )
+        report = services.create_report(workspace, actor=request.user, **form.changes())
         messages.success(request, _("The report was created as a draft."))
         return redirect(report)
     status = 400 if form.is_bound else 200
@@ -139,7 +137,7 @@ def _detail_page(request, report, access, status=200, **forms):
 
 @readable_report
 def report_detail(request, report, access):
-    services.record_view(report, user=request.user, request=request)
+    services.record_view(report, user=request.user)
     return _detail_page(request, report, access)
 
 
@@ -147,11 +145,7 @@ def report_detail(request, report, access):
 @workflow_redirect
 def report_edit(request, workspace, report_id):
     report = report_in(workspace, report_id)
-    if not report.is_draft:
-        raise services.WorkflowError(
-            _("This report is %(status)s and can no longer be edited.")
-            % {"status": report.get_status_display().lower()}
-        )
+    policy.require("edit", request.user, report)
     if request.method == "POST":
         form = ReportForm(request.POST, instance=report)
     elif request.GET.get("check"):
@@ -167,7 +161,6 @@ def report_edit(request, workspace, report_id):
                 actor=request.user,
                 changes=form.changes(),
                 revision=form.cleaned_data.get("revision"),
-                request=request,
             )
         except services.StaleEdit as exc:
             form.add_error(None, str(exc))
@@ -190,14 +183,17 @@ def _current_values(report):
     return values
 
 
-def _workflow_action(service, done_message, perm):
-    @workspace_view(perm, write=True)
+def _workflow_action(button, done_message):
+    """The page's workflow buttons: ``button`` names the move (policy.move_for),
+    the service asks the policy and the refusal is answered by workflow_redirect."""
+
+    @workspace_view(policy.workspace_permission(button), write=True)
     @require_POST
     @workflow_redirect
     def action(request, workspace, report_id):
         report = report_in(workspace, report_id)
         try:
-            service(report, actor=request.user, request=request)
+            services.transition(report, button, actor=request.user)
         except services.PersonalDataFound:
             messages.error(
                 request,
@@ -216,36 +212,21 @@ def _workflow_action(service, done_message, perm):
     return action
 
 
-report_submit = _workflow_action(
-    services.submit_report, _("The report was submitted for review."), PERM_CONTRIBUTE
-)
-report_review = _workflow_action(
-    services.review_report, _("The report is marked as reviewed."), PERM_MODERATE
-)
-report_return = _workflow_action(
-    services.return_to_draft, _("The report was returned to its authors as a draft."), PERM_MODERATE
-)
-report_reopen = _workflow_action(
-    services.reopen_report, _("The report was reopened as a draft."), PERM_MODERATE
-)
+report_submit = _workflow_action("submit", _("The report was submitted for review."))
+report_review = _workflow_action("review", _("The report is marked as reviewed."))
+report_return = _workflow_action("return", _("The report was returned to its authors as a draft."))
+report_reopen = _workflow_action("reopen", _("The report was reopened as a draft."))
 
 
-@workspace_view(PERM_MODERATE, write=True)
+@workspace_view(policy.workspace_permission("share"), write=True)
 @workflow_redirect
 def report_share(request, workspace, report_id):
     """GET: what sharing makes visible, and to whom. POST with the box ticked:
     share (or ask the office, when it must approve). Nothing changes on GET or
     on a POST without the confirmation."""
     report = report_in(workspace, report_id)
-    access = report_access(request.user, report)
-    if not access.share:
-        # The service says precisely why (state, four eyes, waiting for the office).
-        services.require_shareable(report)
-        if access.share_pending:
-            raise services.WorkflowError(
-                _("This report is already waiting for the office's approval.")
-            )
-        raise PermissionDenied(_("Only a manager or the owner of the workspace can share reports."))
+    # The same decision the service takes on POST, so the page says why not.
+    policy.require(policy.move_for("share", report).name, request.user, report)
     form = ShareConfirmForm(request.POST or None, report=report)
     status = 200
     if request.method == "POST":
@@ -253,7 +234,7 @@ def report_share(request, workspace, report_id):
         if form.is_valid():
             outcome = consume("report.share", key=request.user.pk)
             if outcome.allowed:
-                report = services.share_report(report, actor=request.user, request=request)
+                report = services.share_report(report, actor=request.user)
                 if services.pending_share(report) is not None:
                     messages.success(
                         request,
@@ -288,9 +269,7 @@ def report_share(request, workspace, report_id):
 
 
 report_withdraw = _workflow_action(
-    services.withdraw_report,
-    _("The report was withdrawn: only this workspace sees it now."),
-    PERM_MODERATE,
+    "withdraw", _("The report was withdrawn: only this workspace sees it now.")
 )
 
 
@@ -300,9 +279,7 @@ def comment_add(request, workspace, report_id):
     report = report_in(workspace, report_id)
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.add_comment(
-            report, actor=request.user, body=form.cleaned_data["body"], request=request
-        )
+        services.add_comment(report, actor=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your comment was added."))
         return redirect(f"{report.get_absolute_url()}#comments")
     # Show the report again with the comment as typed and what to fix.
@@ -312,12 +289,11 @@ def comment_add(request, workspace, report_id):
 
 @workspace_view(PERM_VIEW, write=True)
 @require_POST
+@workflow_redirect
 def comment_delete(request, workspace, report_id, comment_id):
     report = report_in(workspace, report_id)
     comment = get_object_or_404(ReportComment, report=report, pk=comment_id)
-    if not can_delete_comment(request.user, comment, report_access(request.user, report)):
-        raise PermissionDenied(_("Only the author or a manager can remove this comment."))
-    services.delete_comment(comment, actor=request.user, request=request)
+    services.delete_comment(comment, actor=request.user)
     messages.success(request, _("The comment was removed."))
     return redirect(f"{report.get_absolute_url()}#comments")
 
@@ -327,8 +303,7 @@ def comment_delete(request, workspace, report_id, comment_id):
 @workflow_redirect
 def attachment_add(request, workspace, report_id):
     report = report_in(workspace, report_id)
-    if not report.is_draft:
-        raise services.WorkflowError(_("Files can be attached to a draft report only."))
+    policy.require("attach", request.user, report)
     form = AttachmentForm(request.POST, request.FILES, workspace=workspace, report=report)
     if form.is_valid():
         try:
@@ -338,12 +313,9 @@ def attachment_add(request, workspace, report_id):
                     form.cleaned_data["file"],
                     actor=request.user,
                     description=form.cleaned_data["description"],
-                    request=request,
                 )
             else:
-                services.attach_file(
-                    report, form.cleaned_data["existing"], actor=request.user, request=request
-                )
+                services.attach_file(report, form.cleaned_data["existing"], actor=request.user)
         except ValidationError as exc:  # refused by the workspace's file rules
             form.add_error("file", exc)
         except services.PersonalDataFound as exc:
@@ -364,7 +336,7 @@ def attachment_add(request, workspace, report_id):
 def attachment_remove(request, workspace, report_id, attachment_id):
     report = report_in(workspace, report_id)
     attachment = get_object_or_404(ReportAttachment, report=report, pk=attachment_id)
-    services.detach_file(attachment, actor=request.user, request=request)
+    services.detach_file(attachment, actor=request.user)
     messages.success(
         request, _("The file was taken off the report; it stays in the workspace's files.")
     )

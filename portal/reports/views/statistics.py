@@ -132,7 +132,7 @@ def publish_page(request):
     status = 200
     if request.method == "POST":
         try:
-            release = publish_release(actor=request.user, request=request)
+            release = publish_release(actor=request.user)
         except TooSoon:
             # Two coordinators at once, or a second click: the page says when.
             status = 409

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.core.countries import COUNTRY_CODES
+from portal.core.policy import ActionRefused
 from portal.members.models import Workspace
 from portal.reports import services
 from portal.reports.imports import ImportFileError, parse_cases
@@ -77,8 +78,10 @@ class Command(BaseCommand):
                     replace=replace,
                     via="command",
                 )
-        except services.WorkflowError as exc:
-            raise CommandError(str(exc)) from exc
+        except ActionRefused as exc:
+            # A report no longer in draft, or a named person whose role may not
+            # import there: the policy's answer, as the page gives it.
+            raise CommandError(exc.message) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {len(parsed.records)} case records into report #{target.pk} "
