@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.template.loader import get_template
 
-from portal.core import audit_actions
+from portal.core import activity_verbs, audit_actions
 from portal.core.policy import CONFLICT, FORBIDDEN, NOT_FOUND, ActionRefused
 from portal.members.lifecycle import archive_workspace
 from portal.members.models import AuditEvent
@@ -97,12 +97,7 @@ def post_button(client, report, button):
 
 
 def _verb_label(code):
-    # Where the activity verbs live may move to portal.core; ask whichever holds them.
-    try:
-        from portal.core.activity import verb_label
-    except ImportError:
-        from portal.members.activity import verb_label
-    return str(verb_label(code))
+    return str(activity_verbs.label(code))
 
 
 # --- The table itself ------------------------------------------------------------------
