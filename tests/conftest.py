@@ -147,19 +147,37 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
     database (an interrupted run leaves none), written back at the end once
     the database holds exactly what the migrations made."""
     if not request.config.getvalue("reuse_db"):
+        _create_cache_tables(django_db_blocker)
         yield
         return
     with django_db_blocker.unblock():
         _write_stamp(None)
+    _create_cache_tables(django_db_blocker)
     yield
     with django_db_blocker.unblock():
         if _transactional_tests_ran:
             if not hasattr(connection, "_test_serialized_contents"):
                 return  # flushed, and no copy to restore: built again next time
             # What serialized_rollback does before each such test, once more.
-            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            # reset_sequences=False: the restored rows keep their ids, and the
+            # sequences must stay past them.
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
             connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
         _write_stamp(_migrations_key())
+
+
+def _create_cache_tables(django_db_blocker):
+    """The tables of the database caches: the tests that use them
+    (`database_caches`) switch them on after the database was set up with the
+    in-memory ones."""
+    with django_db_blocker.unblock(), override_settings(CACHES=settings.DATABASE_CACHES):
+        call_command("createcachetable", verbosity=0)
 
 
 def _is_transactional(item):
@@ -179,12 +197,23 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache(db):
+def _clear_cache():
     """Rate-limit counters, cached pages and renditions live in caches; start
-    each test clean."""
+    each test clean. They are in memory in tests (portal/settings/test.py), so
+    this costs no query and no test needs the database for it."""
     for alias in settings.CACHES:
         caches[alias].clear()
-    yield
+
+
+@pytest.fixture
+def database_caches(db):
+    """The production caches on the database (settings.DATABASE_CACHES), for
+    tests about the database cache itself or that count a page's queries,
+    emptied first."""
+    with override_settings(CACHES=settings.DATABASE_CACHES):
+        for alias in settings.CACHES:
+            caches[alias].clear()
+        yield
 
 
 @contextmanager
