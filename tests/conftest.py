@@ -2,15 +2,18 @@
 Elasticsearch (`make test` starts both); a missing service stops the run at once
 instead of skipping tests."""
 
+import hashlib
+import importlib.metadata
 import io
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg2
 import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
 from portal.search.client import get_client, server_version
@@ -62,13 +65,155 @@ def pytest_report_header(config):
     return [f"services: postgresql {pg}, elasticsearch {es}"]
 
 
+# --- A test database kept between runs (pyproject: --reuse-db) -----------------------
+# pytest-django's --reuse-db keeps the database and Django still applies new
+# migrations to it, but it would not notice an edited or removed migration, nor
+# that the last run ended with a transactional test (which flushes every table,
+# the rows the data migrations made included), nor an interrupted run. So the
+# database carries a stamp: the migrations it was built from, written only when
+# a run leaves it as the migrations made it. Without a matching stamp it is
+# built again, as with --create-db.
+
+ROOT = Path(__file__).resolve().parents[1]
+_STAMP_TABLE = "pytest_reuse_stamp"
+_transactional_tests_ran = False
+
+
+def _migrations_key():
+    digest = hashlib.sha256()
+    # Third-party apps' migrations change only with their versions.
+    installed = sorted(
+        f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
+    )
+    digest.update("\n".join(installed).encode())
+    for path in sorted(ROOT.glob("portal/**/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _test_db_connect():
+    db = settings.DATABASES["default"]
+    return psycopg2.connect(
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname=connection.creation._get_test_db_name(),
+        connect_timeout=5,
+    )
+
+
+def _stamp():
+    try:
+        conn = _test_db_connect()
+    except psycopg2.OperationalError:
+        return None  # no test database yet
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s)", [_STAMP_TABLE])
+            if cursor.fetchone()[0] is None:
+                return None
+            cursor.execute(f"SELECT key FROM {_STAMP_TABLE}")  # noqa: S608 (a constant)
+            row = cursor.fetchone()
+            return row[0] if row else None
+    finally:
+        conn.close()
+
+
+def _write_stamp(key):
+    """Stamp the test database (``key``), or remove the stamp (None)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {_STAMP_TABLE} (key text)")
+        cursor.execute(f"DELETE FROM {_STAMP_TABLE}")  # noqa: S608 (a constant)
+        if key is not None:
+            cursor.execute(f"INSERT INTO {_STAMP_TABLE} VALUES (%s)", [key])  # noqa: S608
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_modify_db_settings):
+    """Build the test database again unless --reuse-db finds it as the
+    current migrations left it (see above)."""
+    if request.config.getvalue("create_db"):
+        return True
+    if not request.config.getvalue("reuse_db"):
+        return False
+    return _stamp() != _migrations_key()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's setup, then the stamp: removed while the run uses the
+    database (an interrupted run leaves none), written back at the end once
+    the database holds exactly what the migrations made."""
+    if not request.config.getvalue("reuse_db"):
+        _create_cache_tables(django_db_blocker)
+        yield
+        return
+    with django_db_blocker.unblock():
+        _write_stamp(None)
+    _create_cache_tables(django_db_blocker)
+    yield
+    with django_db_blocker.unblock():
+        if _transactional_tests_ran:
+            if not hasattr(connection, "_test_serialized_contents"):
+                return  # flushed, and no copy to restore: built again next time
+            # What serialized_rollback does before each such test, once more.
+            # reset_sequences=False: the restored rows keep their ids, and the
+            # sequences must stay past them.
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+        _write_stamp(_migrations_key())
+
+
+def _create_cache_tables(django_db_blocker):
+    """The tables of the database caches: the tests that use them
+    (`database_caches`) switch them on after the database was set up with the
+    in-memory ones."""
+    with django_db_blocker.unblock(), override_settings(CACHES=settings.DATABASE_CACHES):
+        call_command("createcachetable", verbosity=0)
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return (
+        "transactional_db" in item.fixturenames
+        or "live_server" in item.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction", False))
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    global _transactional_tests_ran
+    if _is_transactional(item):
+        _transactional_tests_ran = True
+
+
 @pytest.fixture(autouse=True)
-def _clear_cache(db):
+def _clear_cache():
     """Rate-limit counters, cached pages and renditions live in caches; start
-    each test clean."""
+    each test clean. They are in memory in tests (portal/settings/test.py), so
+    this costs no query and no test needs the database for it."""
     for alias in settings.CACHES:
         caches[alias].clear()
-    yield
+
+
+@pytest.fixture
+def database_caches(db):
+    """The production caches on the database (settings.DATABASE_CACHES), for
+    tests about the database cache itself or that count a page's queries,
+    emptied first."""
+    with override_settings(CACHES=settings.DATABASE_CACHES):
+        for alias in settings.CACHES:
+            caches[alias].clear()
+        yield
 
 
 @contextmanager
@@ -82,12 +227,7 @@ def module_data(request, django_db_blocker):
     for item in request.session.items:
         if item.module is not request.module:
             continue
-        marker = item.get_closest_marker("django_db")
-        if (
-            "transactional_db" in item.fixturenames
-            or "live_server" in item.fixturenames
-            or (marker is not None and marker.kwargs.get("transaction"))
-        ):
+        if _is_transactional(item):
             raise pytest.UsageError(f"{item.nodeid} is transactional: it cannot share module data")
     with django_db_blocker.unblock():
         outer = transaction.atomic()

@@ -21,9 +21,27 @@ SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="test-portal")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# The same three caches as production, on the real database where base.py
-# puts them there (tests clear them all between tests).
+# In-memory caches: a rate-limit counter or a cached page costs no query, and
+# clearing them before every test is free. Tests about the database cache
+# itself (page cache, rate limits, query counts) switch to the production
+# setup with the `database_caches` fixture (tests/conftest.py).
 CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "test-default",
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "test-pages",
+    },
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "test-renditions",
+    },
+}
+# What production uses (portal/settings/base.py), for the tests above.
+DATABASE_CACHES = {
+    **CACHES,
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_cache",
@@ -31,10 +49,7 @@ CACHES = {
     "pages": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_page_cache",
-    },
-    "renditions": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "test-renditions",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
 TASKS = {

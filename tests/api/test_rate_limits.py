@@ -15,7 +15,7 @@ from portal.reports import audit_actions as report_actions
 from tests.api.conftest import bearer, make_token
 from tests.reports.factories import network_user, publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_caches")]
 
 ATTACKER = "203.0.113.66"
 PARTNER = "198.51.100.20"

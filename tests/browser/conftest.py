@@ -2,6 +2,7 @@
 pytest-django's live server. Each test saves screenshots under
 test-artifacts/browser/ (ignored by git) for a person to look at."""
 
+import asyncio
 import os
 import re
 import uuid
@@ -36,27 +37,61 @@ PHONE = {
 }
 
 
-def _browser(tmp_path, options):
-    """A Chromium with a fresh profile. Started per test, after the database
-    fixtures: while Playwright's event loop runs, Django hands out different
-    connection objects (asgiref's Local follows the loop), and the copy of the
-    initial data that serialized_rollback restores lives on the first ones."""
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            locale="ru-RU",
-            **options,
+_RUNNING = {}
+
+
+def _chromium():
+    """One Chromium for the whole run (starting one per test cost seconds
+    each), started by the first browser test after its database fixtures;
+    each test gets a fresh context of its own (no cookies, storage or cache
+    from another test)."""
+    if "browser" not in _RUNNING:
+        manager = sync_playwright()
+        playwright = manager.start()
+        _RUNNING.update(
+            loop=manager._loop,
+            playwright=playwright,
+            browser=playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            ),
         )
-        try:
-            yield context.pages[0] if context.pages else context.new_page()
-        finally:
-            context.close()
-            # Close the connections the test opened inside the loop, or the
-            # test database cannot be dropped at the end of the run.
-            connections.close_all()
+    else:
+        _mark_loop(running=True)
+    return _RUNNING["browser"]
+
+
+def _mark_loop(*, running):
+    """Playwright's sync API leaves its event loop marked as running in this
+    thread between its calls. While it is, Django hands out other connection
+    objects (asgiref's Local follows the loop), without the copy of the
+    initial data that serialized_rollback restores, and refuses the database
+    fixtures' own queries. So the loop is marked running only inside a browser
+    test, after its database fixtures, as when Playwright was started per test."""
+    asyncio._set_running_loop(_RUNNING["loop"] if running else None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _stop_chromium():
+    yield
+    if _RUNNING:
+        _mark_loop(running=True)
+        _RUNNING["browser"].close()
+        _RUNNING["playwright"].stop()
+        _mark_loop(running=False)
+        _RUNNING.clear()
+
+
+def _browser(tmp_path, options):
+    """A fresh browser context (like a new profile) in the run's Chromium."""
+    context = _chromium().new_context(locale="ru-RU", **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+        # Close the connections the test opened inside the loop, or the
+        # test database cannot be dropped at the end of the run.
+        connections.close_all()
+        _mark_loop(running=False)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,9 @@ import pytest
 from portal.core import ratelimit
 from portal.core.ratelimit import Rate, consume, parse_rates
 
+# The counters in the shared database cache, as in production.
+pytestmark = pytest.mark.usefixtures("database_caches")
+
 
 def test_rates_are_read_the_way_allauth_writes_them():
     assert parse_rates("10/m, 100/h,5/5m,1/d") == (

@@ -11,7 +11,8 @@ from portal.home import cache
 from tests.factories import OrganisationFactory, UserFactory
 from tests.home.builders import add_hotline, add_news, publish
 
-pytestmark = pytest.mark.django_db
+# The page cache on the database, as in production (counts its rows and queries).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_caches")]
 
 
 def page_keys():

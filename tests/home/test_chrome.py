@@ -70,6 +70,7 @@ def test_navigation_lists_the_sections_shown_in_menus_in_the_page_language(clien
     assert "/ru/" not in nav
 
 
+@pytest.mark.usefixtures("database_caches")  # the cache read is a query in production
 def test_chrome_costs_one_cache_read_once_built(rf, hotlines, site):
     request = rf.get("/ru/")
     get_chrome(request)

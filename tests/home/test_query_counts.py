@@ -42,10 +42,10 @@ MAX_QUERIES = {
 
 @pytest.fixture
 def no_page_cache(settings):
-    # The production cache layout: renditions in a per-process cache (test
-    # settings put every alias in the database).
+    # The production cache layout: the default cache on the database,
+    # renditions in a per-process cache.
     caches = {
-        **settings.CACHES,
+        **settings.DATABASE_CACHES,
         "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     with override_settings(PORTAL_PAGE_CACHE_SECONDS=0, CACHES=caches):

@@ -21,7 +21,7 @@ def private_media(tmp_path, settings):
 
 
 @pytest.fixture
-def org():
+def org(db):
     return OrganisationFactory(verified=True)
 
 

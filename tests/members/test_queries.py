@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory, add_member, make_comment, make_discussion, make_file
 
-pytestmark = pytest.mark.django_db
+# Budgets measured with the production caches (on the database).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_caches")]
 
 # Upper bounds; the figures measured are printed by the test.
 MAX_QUERIES = {"overview": 20, "members": 20}

@@ -2,11 +2,15 @@
 types words of the get-help page or the campaign in their language finds it,
 on the real Elasticsearch node and on the database fallback."""
 
+import uuid
+
 import pytest
+from django.test import override_settings
 
 from portal.search import index, spelling
-from portal.search.client import get_client
+from portal.search.client import circuit, get_client
 from portal.search.rebuild import rebuild
+from tests.conftest import module_data
 from tests.home.builders import make_site, paragraph, translate
 
 pytestmark = pytest.mark.django_db
@@ -31,16 +35,44 @@ TEXTS = {
 }
 
 
+@pytest.fixture(scope="module")
+def _module_pages(request, django_db_setup, django_db_blocker):
+    """The pages in three languages and their index, built once for the module
+    (each test only searches them): rows in the module's transaction (see
+    tests/conftest.py module_data), documents under the module's own alias,
+    removed at the end."""
+    from django.conf import settings
+
+    prefix = f"{settings.SEARCH_INDEX_PREFIX}-m{uuid.uuid4().hex[:10]}"
+    with module_data(request, django_db_blocker), override_settings(SEARCH_INDEX_PREFIX=prefix):
+        circuit.reset()
+        try:
+            with django_db_blocker.unblock():
+                site = make_site()
+                made = {}
+                for code, (title, body, _words) in TEXTS.items():
+                    translate(site.home, code, title=title)
+                    made[code] = translate(site.get_help, code, title=title, body=paragraph(body))
+                rebuild(force=True)
+            get_client().indices.refresh(index=index.alias_name())
+            yield prefix, {code: page.url for code, page in made.items()}
+        finally:
+            client = get_client()
+            names = client.indices.get(
+                index=f"{prefix}-*,{prefix}", allow_no_indices=True, ignore_unavailable=True
+            )
+            for name in names:
+                client.options(ignore_status=404).indices.delete(index=name)
+            circuit.reset()
+
+
 @pytest.fixture
-def pages(es_prefix):
-    site = make_site()
-    made = {}
-    for code, (title, body, _words) in TEXTS.items():
-        translate(site.home, code, title=title)
-        made[code] = translate(site.get_help, code, title=title, body=paragraph(body))
-    rebuild(force=True)
-    get_client().indices.refresh(index=index.alias_name())
-    return made
+def pages(_module_pages, settings):
+    """code -> the address of the get-help page in that language."""
+    prefix, urls = _module_pages
+    settings.SEARCH_INDEX_PREFIX = prefix
+    circuit.reset()
+    return urls
 
 
 @pytest.fixture(params=["elasticsearch", "database"])
@@ -57,7 +89,7 @@ def test_words_of_a_local_language_find_its_page(client, pages, backend, code):
     results = response.context["results"]
     assert response.status_code == 200
     assert results.backend == backend
-    assert [hit.url for hit in results.hits] == [pages[code].url]
+    assert [hit.url for hit in results.hits] == [pages[code]]
     assert results.hits[0].language == code
 
 
@@ -66,7 +98,7 @@ def test_the_language_facet_offers_the_local_language(client, pages, backend, co
     response = client.get("/search/", {"q": TEXTS[code][2], "language": code})
     results = response.context["results"]
     assert response.status_code == 200
-    assert [hit.url for hit in results.hits] == [pages[code].url]
+    assert [hit.url for hit in results.hits] == [pages[code]]
 
 
 @pytest.mark.parametrize("typed", ["qo'ng'iroq", "qo‘ng‘iroq", "qoʻngʻiroq", "QO'NG'IROQ"])
@@ -76,7 +108,7 @@ def test_uzbek_words_are_found_whatever_apostrophe_the_keyboard_has(client, page
     response = client.get("/search/", {"q": typed})
     results = response.context["results"]
     assert results.backend == backend
-    assert [hit.url for hit in results.hits] == [pages["uz"].url]
+    assert [hit.url for hit in results.hits] == [pages["uz"]]
 
 
 def test_uzbek_text_typed_with_plain_apostrophes_is_indexed_in_the_standard_spelling():

@@ -9,17 +9,20 @@ then opened as that person: it must answer 200 (no hit the page would refuse),
 and every object the person can open must be among the hits.
 """
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from portal.core.roles import NETWORK_COORDINATORS
 from portal.members import discussions, files
 from portal.members.permissions import remove_membership
 from portal.search import index
-from portal.search.client import get_client
+from portal.search.client import circuit, get_client
 from portal.search.rebuild import rebuild
+from tests.conftest import module_data
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_workspace
 from tests.reports.factories import make_report, network_user
 
@@ -41,8 +44,41 @@ def _file(workspace, user, name):
     return files.store_upload(workspace, upload, user, description=f"{WORD} notes", notify=False)
 
 
+@pytest.fixture(scope="module")
+def _module_world(request, django_db_setup, django_db_blocker):
+    """The world and its index, built once for the module (the tests read it;
+    their own changes to rows are rolled back after each): rows in the
+    module's transaction (tests/conftest.py module_data), documents under the
+    module's own alias, removed at the end."""
+    from django.conf import settings
+
+    prefix = f"{settings.SEARCH_INDEX_PREFIX}-m{uuid.uuid4().hex[:10]}"
+    with module_data(request, django_db_blocker), override_settings(SEARCH_INDEX_PREFIX=prefix):
+        circuit.reset()
+        try:
+            with django_db_blocker.unblock():
+                built = _build_world()
+            yield prefix, built
+        finally:
+            client = get_client()
+            names = client.indices.get(
+                index=f"{prefix}-*,{prefix}", allow_no_indices=True, ignore_unavailable=True
+            )
+            for name in names:
+                client.options(ignore_status=404).indices.delete(index=name)
+            circuit.reset()
+
+
 @pytest.fixture
-def world(es_prefix):
+def world(_module_world, settings):
+    prefix, built = _module_world
+    settings.SEARCH_INDEX_PREFIX = prefix
+    circuit.reset()
+    # The test's own copy of the workspace object (rows are shared).
+    return {**built, "osh": type(built["osh"]).objects.get(pk=built["osh"].pk)}
+
+
+def _build_world():
     osh_owner = network_user()
     osh = make_workspace(owner=osh_owner, slug="osh-watch", name=f"Osh {WORD} watch")
     osh_member = add_member(osh, network_user(), "member")
