@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from portal.search.client import get_client, server_version
+from tests.search_indices import remove_indices
 
 
 def _postgres_version():
@@ -256,10 +257,4 @@ def _remove_this_runs_indices():
     (SEARCH_INDEX_PREFIX); remove it and its indices when the run ends, so runs
     leave nothing behind on a shared node."""
     yield
-    prefix = settings.SEARCH_INDEX_PREFIX
-    client = get_client()
-    names = client.indices.get(
-        index=f"{prefix},{prefix}-*", allow_no_indices=True, ignore_unavailable=True
-    )
-    for name in names:
-        client.options(ignore_status=404).indices.delete(index=name)
+    remove_indices(settings.SEARCH_INDEX_PREFIX)

@@ -5,7 +5,6 @@ test-artifacts/browser/ (ignored by git) for a person to look at."""
 import asyncio
 import os
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from portal.search import index
-from portal.search.client import circuit, get_client
+from tests.search_indices import private_alias
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -143,11 +142,7 @@ def journey(request, live_server, screenshot):
 def search_index(settings, transactional_db):
     """A private index on the real node, so what a test publishes is found
     and nothing is left behind for the next test."""
-    settings.SEARCH_INDEX_PREFIX = f"{settings.SEARCH_INDEX_PREFIX}-b{uuid.uuid4().hex[:10]}"
-    circuit.reset()
-    index.ensure_index()
-    yield
-    client = get_client()
-    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-*"):
-        client.options(ignore_status=404).indices.delete(index=name)
-    circuit.reset()
+    with private_alias("b") as prefix:
+        settings.SEARCH_INDEX_PREFIX = prefix
+        index.ensure_index()
+        yield

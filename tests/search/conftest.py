@@ -6,16 +6,15 @@ never see each other's documents nor anyone else's. The registry holds exactly
 the test sources during a test (registry.only), whatever the apps register.
 """
 
-import uuid
-
 import pytest
 from wagtail.models import Page, Site
 
 from portal.core.audience import workspace_token
 from portal.members.models import Workspace
 from portal.search import index
-from portal.search.client import circuit, get_client
+from portal.search.client import get_client
 from portal.search.registry import PageSource, SearchEntry, SearchSource, registry
+from tests.search_indices import private_alias
 
 
 class WorkspaceNoteSource(SearchSource):
@@ -51,18 +50,9 @@ class AnyPageSource(PageSource):
 @pytest.fixture
 def es_prefix(settings):
     """A fresh alias name for this test; everything made under it is removed."""
-    prefix = f"{settings.SEARCH_INDEX_PREFIX}-t{uuid.uuid4().hex[:10]}"
-    # The real node, whatever URL the test points the code at meanwhile.
-    client = get_client()
-    circuit.reset()
-    settings.SEARCH_INDEX_PREFIX = prefix
-    yield prefix
-    names = client.indices.get(
-        index=f"{prefix}-*,{prefix}", allow_no_indices=True, ignore_unavailable=True
-    )
-    for name in names:
-        client.options(ignore_status=404).indices.delete(index=name)
-    circuit.reset()
+    with private_alias("t") as prefix:
+        settings.SEARCH_INDEX_PREFIX = prefix
+        yield prefix
 
 
 @pytest.fixture

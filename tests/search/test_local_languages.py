@@ -2,8 +2,6 @@
 types words of the get-help page or the campaign in their language finds it,
 on the real Elasticsearch node and on the database fallback."""
 
-import uuid
-
 import pytest
 from django.test import override_settings
 
@@ -12,6 +10,7 @@ from portal.search.client import circuit, get_client
 from portal.search.rebuild import rebuild
 from tests.conftest import module_data
 from tests.home.builders import make_site, paragraph, translate
+from tests.search_indices import private_alias
 
 pytestmark = pytest.mark.django_db
 
@@ -41,29 +40,21 @@ def _module_pages(request, django_db_setup, django_db_blocker):
     (each test only searches them): rows in the module's transaction (see
     tests/conftest.py module_data), documents under the module's own alias,
     removed at the end."""
-    from django.conf import settings
 
-    prefix = f"{settings.SEARCH_INDEX_PREFIX}-m{uuid.uuid4().hex[:10]}"
-    with module_data(request, django_db_blocker), override_settings(SEARCH_INDEX_PREFIX=prefix):
-        circuit.reset()
-        try:
-            with django_db_blocker.unblock():
-                site = make_site()
-                made = {}
-                for code, (title, body, _words) in TEXTS.items():
-                    translate(site.home, code, title=title)
-                    made[code] = translate(site.get_help, code, title=title, body=paragraph(body))
-                rebuild(force=True)
-            get_client().indices.refresh(index=index.alias_name())
-            yield prefix, {code: page.url for code, page in made.items()}
-        finally:
-            client = get_client()
-            names = client.indices.get(
-                index=f"{prefix}-*,{prefix}", allow_no_indices=True, ignore_unavailable=True
-            )
-            for name in names:
-                client.options(ignore_status=404).indices.delete(index=name)
-            circuit.reset()
+    with (
+        private_alias("m") as prefix,
+        module_data(request, django_db_blocker),
+        override_settings(SEARCH_INDEX_PREFIX=prefix),
+    ):
+        with django_db_blocker.unblock():
+            site = make_site()
+            made = {}
+            for code, (title, body, _words) in TEXTS.items():
+                translate(site.home, code, title=title)
+                made[code] = translate(site.get_help, code, title=title, body=paragraph(body))
+            rebuild(force=True)
+        get_client().indices.refresh(index=index.alias_name())
+        yield prefix, {code: page.url for code, page in made.items()}
 
 
 @pytest.fixture

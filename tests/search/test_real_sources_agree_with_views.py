@@ -9,8 +9,6 @@ then opened as that person: it must answer 200 (no hit the page would refuse),
 and every object the person can open must be among the hits.
 """
 
-import uuid
-
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +23,7 @@ from portal.search.rebuild import rebuild
 from tests.conftest import module_data
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_workspace
 from tests.reports.factories import make_report, network_user
+from tests.search_indices import private_alias
 
 
 def coordinator():
@@ -50,23 +49,15 @@ def _module_world(request, django_db_setup, django_db_blocker):
     their own changes to rows are rolled back after each): rows in the
     module's transaction (tests/conftest.py module_data), documents under the
     module's own alias, removed at the end."""
-    from django.conf import settings
 
-    prefix = f"{settings.SEARCH_INDEX_PREFIX}-m{uuid.uuid4().hex[:10]}"
-    with module_data(request, django_db_blocker), override_settings(SEARCH_INDEX_PREFIX=prefix):
-        circuit.reset()
-        try:
-            with django_db_blocker.unblock():
-                built = _build_world()
-            yield prefix, built
-        finally:
-            client = get_client()
-            names = client.indices.get(
-                index=f"{prefix}-*,{prefix}", allow_no_indices=True, ignore_unavailable=True
-            )
-            for name in names:
-                client.options(ignore_status=404).indices.delete(index=name)
-            circuit.reset()
+    with (
+        private_alias("m") as prefix,
+        module_data(request, django_db_blocker),
+        override_settings(SEARCH_INDEX_PREFIX=prefix),
+    ):
+        with django_db_blocker.unblock():
+            built = _build_world()
+        yield prefix, built
 
 
 @pytest.fixture
