@@ -35,5 +35,9 @@ info "pytest"
 # runs (new migrations are still applied), but an edited or removed migration,
 # or rows left by an interrupted run, would go unnoticed; here the database is
 # always built from the migrations.
-"$BIN/pytest" --durations=25 --create-db "$@"
+# -n: one pytest-xdist worker per CPU (PYTEST_WORKERS=N to choose, 0 for
+# none), each with its own test database, search alias, media folders and
+# Chromium; --dist loadfile keeps a module's tests, and its module-wide data,
+# on one worker.
+"$BIN/pytest" -n "${PYTEST_WORKERS:-auto}" --dist loadfile --durations=25 --create-db "$@"
 info "make test finished in $(( $(date +%s) - started ))s"

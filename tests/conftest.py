@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 
 from portal.search.client import get_client, server_version
 from tests.search_indices import remove_indices
@@ -69,15 +69,12 @@ def pytest_report_header(config):
 # --- A test database kept between runs (pyproject: --reuse-db) -----------------------
 # pytest-django's --reuse-db keeps the database and Django still applies new
 # migrations to it, but it would not notice an edited or removed migration, nor
-# that the last run ended with a transactional test (which flushes every table,
-# the rows the data migrations made included), nor an interrupted run. So the
-# database carries a stamp: the migrations it was built from, written only when
-# a run leaves it as the migrations made it. Without a matching stamp it is
-# built again, as with --create-db.
+# an interrupted run. So the database carries a stamp: the migrations it was
+# built from, written only when a run leaves it as the migrations made it.
+# Without a matching stamp it is built again, as with --create-db.
 
 ROOT = Path(__file__).resolve().parents[1]
 _STAMP_TABLE = "pytest_reuse_stamp"
-_transactional_tests_ran = False
 
 
 def _migrations_key():
@@ -144,41 +141,84 @@ def django_db_createdb(request, django_db_modify_db_settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, request):
-    """pytest-django's setup, then the stamp: removed while the run uses the
-    database (an interrupted run leaves none), written back at the end once
-    the database holds exactly what the migrations made."""
-    if not request.config.getvalue("reuse_db"):
-        _create_cache_tables(django_db_blocker)
-        yield
-        return
+    """pytest-django's setup, the cache tables, a copy of the rows the
+    migrations made (see _restore_initial_rows), then the stamp: removed while
+    the run uses the database (an interrupted run leaves none), written back
+    at the end, when the database again holds what the migrations made."""
+    reuse = request.config.getvalue("reuse_db")
     with django_db_blocker.unblock():
-        _write_stamp(None)
-    _create_cache_tables(django_db_blocker)
+        if reuse:
+            _write_stamp(None)
+        _create_cache_tables()
+        _copy_initial_rows()
     yield
-    with django_db_blocker.unblock():
-        if _transactional_tests_ran:
-            if not hasattr(connection, "_test_serialized_contents"):
-                return  # flushed, and no copy to restore: built again next time
-            # What serialized_rollback does before each such test, once more.
-            # reset_sequences=False: the restored rows keep their ids, and the
-            # sequences must stay past them.
-            call_command(
-                "flush",
-                verbosity=0,
-                interactive=False,
-                reset_sequences=False,
-                inhibit_post_migrate=True,
-            )
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-        _write_stamp(_migrations_key())
+    if reuse:
+        with django_db_blocker.unblock():
+            _write_stamp(_migrations_key())
 
 
-def _create_cache_tables(django_db_blocker):
+def _create_cache_tables():
     """The tables of the database caches: the tests that use them
     (`database_caches`) switch them on after the database was set up with the
     in-memory ones."""
-    with django_db_blocker.unblock(), override_settings(CACHES=settings.DATABASE_CACHES):
+    with override_settings(CACHES=settings.DATABASE_CACHES):
         call_command("createcachetable", verbosity=0)
+
+
+# --- Transactional tests leave the rows the migrations made --------------------------
+# A transactional test (browser tests, on-commit hooks) commits, so Django
+# empties every table after it, the rows the data migrations made included
+# (groups, permissions, Wagtail's root page and locales), and pytest-django
+# runs such tests last so the others never see the emptied database. That
+# order does not hold under pytest-xdist, and serialized_rollback (Django's
+# answer) re-reads a JSON dump of the whole database before each such test.
+# Instead the migrations' rows are copied once per run into a schema of
+# their own, and every transactional test ends by emptying the tables and
+# copying them back: a few SQL statements, and every test, on any worker, in
+# any order, starts from what the migrations made.
+
+_INITIAL_SCHEMA = "pytest_initial_rows"
+_INITIAL_TABLES = []
+
+
+def _model_tables():
+    return connection.introspection.django_table_names(only_existing=True, include_views=False)
+
+
+def _copy_initial_rows():
+    quote = connection.ops.quote_name
+    _INITIAL_TABLES.clear()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {_INITIAL_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {_INITIAL_SCHEMA}")
+        for table in sorted(_model_tables()):
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")  # noqa: S608
+            if cursor.fetchone()[0]:
+                cursor.execute(
+                    f"CREATE TABLE {_INITIAL_SCHEMA}.{quote(table)} AS TABLE {quote(table)}"
+                )
+                _INITIAL_TABLES.append(table)
+
+
+def _restore_initial_rows(self):
+    """Takes the place of TransactionTestCase._fixture_teardown (a flush)."""
+    quote = connection.ops.quote_name
+    for alias in self._databases_names(include_mirrors=False):
+        if alias != "default":
+            raise NotImplementedError("the suite has one database")
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Django's foreign keys are deferrable: checked at commit, once
+            # every table holds its rows again.
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in sorted(_model_tables()))}")
+            for table in _INITIAL_TABLES:
+                cursor.execute(
+                    f"INSERT INTO {quote(table)} "  # noqa: S608 (table names from the schema)
+                    f"SELECT * FROM {_INITIAL_SCHEMA}.{quote(table)}"
+                )
+
+
+TransactionTestCase._fixture_teardown = _restore_initial_rows
 
 
 def _is_transactional(item):
@@ -188,13 +228,6 @@ def _is_transactional(item):
         or "live_server" in item.fixturenames
         or (marker is not None and marker.kwargs.get("transaction", False))
     )
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    global _transactional_tests_ran
-    if _is_transactional(item):
-        _transactional_tests_ran = True
 
 
 @pytest.fixture(autouse=True)

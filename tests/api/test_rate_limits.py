@@ -223,9 +223,7 @@ def test_the_openapi_document_says_every_route_may_answer_429_with_retry_after(c
         assert schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["required"] == ["detail"]
 
 
-# serialized_rollback: the flush after this test would otherwise take the data
-# migrations wrote (the Wagtail root page) from the transactional tests after it.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_refusals_from_one_address_share_one_audit_row_and_count_all(settings):
     """Two workers meeting the first refusal of a window at once must not
     write two audit rows nor lose a count (the unique window settles it)."""

@@ -17,7 +17,7 @@ from tests.home.builders import add_news, make_image, make_site
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 # Collects the browser's own report of each blocked load or inline script.

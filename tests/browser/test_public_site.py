@@ -8,7 +8,7 @@ from tests.home.builders import add_hotline, add_news, add_resource, make_site, 
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -13,7 +13,7 @@ from portal.search.views import QUERY_REJECTED
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 TITLE = 'Shelter "Ömür" in Osh (24/7)'

@@ -11,7 +11,7 @@ from tests.reports.factories import add_cases, make_report, network_user
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -11,7 +11,7 @@ from portal.members.models import Membership
 from portal.members.permissions import PermissionChangeError, remove_membership, set_membership
 from tests.factories import UserFactory, add_member, make_workspace
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def demote(workspace, user):

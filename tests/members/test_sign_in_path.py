@@ -440,7 +440,7 @@ def test_wagtails_password_reset_is_off_allauths_is_the_one(client):
     assert client.get(reverse("account_reset_password")).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # on-commit signal
+@pytest.mark.django_db(transaction=True)  # on-commit signal
 def test_setting_up_the_authenticator_counts_as_passing_it_in_that_session(
     people, client, settings
 ):

@@ -13,7 +13,7 @@ from tests.factories import UserFactory, make_workspace
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 # Wagtail's admin brand (WAGTAIL_SITE_NAME) and keyboard keys in its help.

@@ -16,7 +16,7 @@ from tests.home.builders import add_hotline, add_news, make_site, translate
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 TITLE = "Горячая линия в Худжанде работает без выходных"

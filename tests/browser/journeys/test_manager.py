@@ -25,7 +25,7 @@ from tests.factories import OrganisationFactory, UserFactory, add_member, make_w
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 TITLE = "Мониторинг строек, первый квартал"

@@ -15,7 +15,7 @@ from tests.reports.factories import add_cases, make_report
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 # The upload form names the file types it takes: extensions and product names

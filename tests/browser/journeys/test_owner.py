@@ -13,7 +13,7 @@ from tests.factories import add_member, make_invitation, make_workspace
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -23,7 +23,7 @@ from tests.reports.factories import add_cases, make_report, publish
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
