@@ -17,6 +17,8 @@ from django.db import connection, transaction
 from django.test import TransactionTestCase, override_settings
 
 from portal.search.client import get_client, server_version
+from portal.search.rebuild import rebuild
+from tests import db_rows
 from tests.search_indices import remove_indices
 
 
@@ -181,41 +183,21 @@ _INITIAL_SCHEMA = "pytest_initial_rows"
 _INITIAL_TABLES = []
 
 
-def _model_tables():
-    return connection.introspection.django_table_names(only_existing=True, include_views=False)
-
-
 def _copy_initial_rows():
-    quote = connection.ops.quote_name
-    _INITIAL_TABLES.clear()
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP SCHEMA IF EXISTS {_INITIAL_SCHEMA} CASCADE")
-        cursor.execute(f"CREATE SCHEMA {_INITIAL_SCHEMA}")
-        for table in sorted(_model_tables()):
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")  # noqa: S608
-            if cursor.fetchone()[0]:
-                cursor.execute(
-                    f"CREATE TABLE {_INITIAL_SCHEMA}.{quote(table)} AS TABLE {quote(table)}"
-                )
-                _INITIAL_TABLES.append(table)
+    _INITIAL_TABLES[:] = db_rows.copy_rows(_INITIAL_SCHEMA)
+
+
+def restore_initial_rows():
+    """Every table as the migrations left it (committed unless inside a
+    transaction)."""
+    db_rows.restore_rows(_INITIAL_SCHEMA, _INITIAL_TABLES)
 
 
 def _restore_initial_rows(self):
     """Takes the place of TransactionTestCase._fixture_teardown (a flush)."""
-    quote = connection.ops.quote_name
-    for alias in self._databases_names(include_mirrors=False):
-        if alias != "default":
-            raise NotImplementedError("the suite has one database")
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Django's foreign keys are deferrable: checked at commit, once
-            # every table holds its rows again.
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in sorted(_model_tables()))}")
-            for table in _INITIAL_TABLES:
-                cursor.execute(
-                    f"INSERT INTO {quote(table)} "  # noqa: S608 (table names from the schema)
-                    f"SELECT * FROM {_INITIAL_SCHEMA}.{quote(table)}"
-                )
+    if self._databases_names(include_mirrors=False) != ["default"]:
+        raise NotImplementedError("the suite has one database")
+    restore_initial_rows()
 
 
 TransactionTestCase._fixture_teardown = _restore_initial_rows
@@ -263,6 +245,9 @@ def module_data(request, django_db_blocker):
             continue
         if _is_transactional(item):
             raise pytest.UsageError(f"{item.nodeid} is transactional: it cannot share module data")
+        if "demo_rows" in item.fixturenames:
+            # Loaded and copied with commits: before the module's transaction.
+            request.getfixturevalue("demo_rows")
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -274,14 +259,58 @@ def module_data(request, django_db_blocker):
             outer.__exit__(None, None, None)
 
 
-@pytest.fixture(scope="module")
-def demo_once(request, django_db_setup, django_db_blocker):
-    """`manage.py load_demo` once for the module, for tests that only need the
-    demo there (a full load takes 15 to 25 seconds here); see module_data."""
-    with module_data(request, django_db_blocker):
-        with django_db_blocker.unblock(), override_settings(DEBUG=True):
+# --- The demo, loaded once per run -------------------------------------------------
+# `manage.py load_demo` takes 15 to 25 seconds here, and a dozen modules only
+# need the demo to be there. It is loaded once per run (per xdist worker) and
+# its rows copied into a schema of their own; `demo_once` (a module) and
+# `demo` (a test) put them back in a fraction of a second and build the search
+# index from them, as load_demo's last step does. Its files stay where it
+# wrote them (the run's MEDIA_ROOT and PRIVATE_MEDIA_ROOT). Tests of load_demo
+# itself (a first run, a second run over an existing demo) still run it.
+
+_DEMO_SCHEMA = "pytest_demo_rows"
+
+
+class DemoRows:
+    def __init__(self, tables):
+        self.tables = tables
+
+    def restore(self, *, search_index=True):
+        db_rows.restore_rows(_DEMO_SCHEMA, self.tables)
+        if search_index and get_client() is not None:
+            rebuild()
+
+
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        if connection.in_atomic_block:
+            raise pytest.UsageError(
+                "the demo is first needed inside a transaction (a module's data?); "
+                "request demo_rows before it"
+            )
+        # Without Elasticsearch: the copy holds the database search, and each
+        # restore builds the index of the alias in use at that moment.
+        with override_settings(DEBUG=True, ELASTICSEARCH_URL=""):
             call_command("load_demo", stdout=io.StringIO())
+        demo = DemoRows(db_rows.copy_rows(_DEMO_SCHEMA))
+        restore_initial_rows()
+    return demo
+
+
+@pytest.fixture(scope="module")
+def demo_once(request, demo_rows, django_db_blocker):
+    """The demo for the whole module (see module_data)."""
+    with module_data(request, django_db_blocker):
+        with django_db_blocker.unblock():
+            demo_rows.restore()
         yield
+
+
+@pytest.fixture
+def demo(db, demo_rows):
+    """The demo for one test, rolled back after it."""
+    demo_rows.restore()
 
 
 @pytest.fixture(autouse=True, scope="session")

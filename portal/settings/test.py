@@ -73,3 +73,9 @@ PORTAL_OPEN_SIGNUP = False
 PORTAL_REQUIRE_MFA = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
 PORTAL_BASE_URL = "http://testserver"
+# Wagtail's admin search (its database backend, portal/settings/base.py)
+# re-indexes a page on every save, a tenth of the time of tests that build
+# pages; no test searches the admin. The portal's own search is not affected.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False},
+}

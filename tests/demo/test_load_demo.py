@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -91,8 +93,7 @@ def test_load_demo_twice_gives_the_same_accounts_and_site():
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
 
 
-def test_demo_user_can_sign_in(client):
-    load()
+def test_demo_user_can_sign_in(client, demo):
     response = client.post(
         "/accounts/login/", {"login": "alia@example.org", "password": "demo-pass-2024"}
     )
@@ -105,7 +106,9 @@ def test_load_demo_refuses_with_debug_off():
         call_command("load_demo")
 
 
-def test_load_demo_runs_with_debug_off_when_forced():
+def test_load_demo_runs_with_debug_off_when_forced(demo):
+    out = io.StringIO()
     with override_settings(DEBUG=False):
-        call_command("load_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", "--force", stdout=out)
+    assert "Demo content is ready." in out.getvalue()
     assert get_user_model().objects.filter(email="admin@example.org").exists()

@@ -4,7 +4,6 @@ hreflang alternates, demo content in each language, and the admin's flag for
 texts that still need a native speaker's review."""
 
 import fnmatch
-import io
 import re
 import shutil
 import subprocess
@@ -12,8 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import translation
 from django.utils.translation import trans_real
 
@@ -284,12 +281,6 @@ def test_sign_in_page_is_in_the_chosen_language(client, site, code):
 
 
 # --- Demo content and the review flag -------------------------------------------
-
-
-@pytest.fixture
-def demo(db):
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=io.StringIO())
 
 
 DEMO_WORDS = {

@@ -29,6 +29,13 @@ def english_interface():
     """Not English here: the demo builds its pages in the default language, Russian."""
 
 
+@pytest.fixture
+def private_media(settings):
+    """The demo's files are where the run's demo (tests/conftest.py) wrote
+    them, not in a folder of this test's."""
+    return settings.PRIVATE_MEDIA_ROOT
+
+
 def load():
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=io.StringIO())
@@ -55,8 +62,7 @@ def roles_in(slug):
     return dict(Membership.objects.filter(workspace__slug=slug).values_list("user__email", "role"))
 
 
-def test_demo_workspaces_are_complete_and_loading_twice_changes_nothing(private_media):
-    load()
+def test_demo_workspaces_are_complete_and_loading_twice_changes_nothing(demo, private_media):
     first = counts()
     load()
     assert counts() == first
@@ -85,8 +91,7 @@ def test_demo_workspaces_are_complete_and_loading_twice_changes_nothing(private_
         assert is_network_member(User.objects.get(email=email))
 
 
-def test_demo_members_see_their_workspace_and_not_the_other(client, private_media):
-    load()
+def test_demo_members_see_their_workspace_and_not_the_other(client, demo):
     client.post("/accounts/login/", {"login": "alia@example.org", "password": "demo-pass-2024"})
     assert client.get("/workspaces/osh-monitoring/").status_code == 200
     assert client.get("/workspaces/andijan-shelters/").status_code == 404
@@ -96,8 +101,7 @@ def test_demo_members_see_their_workspace_and_not_the_other(client, private_medi
     assert b"week,district" in b"".join(download.streaming_content)
 
 
-def test_a_renamed_demo_discussion_is_not_added_again(private_media):
-    load()
+def test_a_renamed_demo_discussion_is_not_added_again(demo):
     discussion = Discussion.objects.filter(workspace__slug="osh-monitoring").first()
     discussion.title = "Renamed by a member"
     discussion.save()

@@ -22,11 +22,7 @@ def load():
         call_command("load_demo", stdout=out)
 
 
-def test_demo_reports_cover_both_workspaces_audiences_and_make_real_charts(
-    django_capture_on_commit_callbacks,
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        load()
+def test_demo_reports_cover_both_workspaces_audiences_and_make_real_charts(demo):
     for slug in ("osh-monitoring", "andijan-shelters"):
         reports = MonitoringReport.objects.filter(workspace__slug=slug)
         assert reports.filter(audience="workspace").exists()
@@ -45,8 +41,7 @@ def test_demo_reports_cover_both_workspaces_audiences_and_make_real_charts(
         assert next(c for c in statistics.table(key).cells if c.code == code).count
 
 
-def test_demo_reports_are_not_duplicated_or_reset_by_a_second_run():
-    load()
+def test_demo_reports_are_not_duplicated_or_reset_by_a_second_run(demo):
     first = list(MonitoringReport.objects.order_by("pk").values_list("pk", "title", "status"))
     count = CaseRecord.objects.count()
     report = MonitoringReport.objects.filter(status="draft").first()

@@ -2,22 +2,12 @@
 portal in Russian, switches to Kyrgyz, finds the get-help page and the hotlines
 in Kyrgyz, then reads the same page in Uzbek and in Tajik."""
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=io.StringIO())
 
 
 def test_reader_finds_help_in_kyrgyz_uzbek_and_tajik(demo, journey):
