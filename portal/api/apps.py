@@ -9,9 +9,6 @@ class ApiConfig(AppConfig):
     verbose_name = "Data exchange API"
 
     def ready(self):
-        from portal.members.audit_details import register_values
+        from . import audit_actions  # registers the API's audit actions
 
-        from . import audit_actions  # noqa: F401  (registers the API's audit actions)
-        from .models import Scope
-
-        register_values(("scope", "scopes"), Scope.choices)
+        audit_actions.register_details()

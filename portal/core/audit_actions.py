@@ -12,6 +12,17 @@ reports, the API and apps still to come own their words::
 Actions are plain strings (no model choices), so adding one needs no migration.
 ``detail_labels`` gives a detail key a more precise name for this action
 ("rows" -> "Rows exported").
+
+The keys of an event's details are registered the same way, by the app that
+stores them, with their name, how their values read (a count, a code shown
+upper-case, a moment, a duration, a file size) and the labels of the codes
+they hold::
+
+    audit_actions.register_detail("rows", _("Rows"), kind=audit_actions.NUMBER)
+    audit_actions.register_values(("status", "previous"), ReportStatus.choices)
+
+The log shows details in the order their keys were registered (apps' ready()
+run in INSTALLED_APPS order), so "before" reads ahead of "after".
 """
 
 from dataclasses import dataclass, field
@@ -58,3 +69,54 @@ def codes():
 def choices():
     """(code, label) pairs sorted by label in the active language, for filters."""
     return sorted(((code, str(a.label)) for code, a in _actions.items()), key=lambda c: c[1])
+
+
+# --- Detail keys -------------------------------------------------------------------
+
+TEXT = "text"
+NUMBER = "number"  # a count or a number shown as such (1 234)
+CODE = "code"  # a format or method, shown upper-case (CSV, POST)
+MOMENT = "moment"  # an ISO date and time
+SECONDS = "seconds"  # a duration, read in minutes
+FILE_SIZE = "file_size"  # bytes
+
+
+@dataclass
+class DetailKey:
+    key: str
+    label: str
+    kind: str = TEXT
+    values: dict = field(default_factory=dict)
+
+
+_details = {}
+
+
+def register_detail(key, label, *, kind=TEXT, values=None):
+    """Register a detail key; registering it again with another name or kind is
+    refused (two apps would read one key two ways), with more values is fine."""
+    known = _details.get(key)
+    if known is not None and (known.label, known.kind) != (label, kind):
+        raise ImproperlyConfigured(f"audit detail {key!r} is registered twice, differently")
+    if known is None:
+        known = _details[key] = DetailKey(key, label, kind)
+    known.values.update(dict(values or {}))
+    return key
+
+
+def register_values(keys, choices):
+    """How the log names the codes an app stores under these (registered) keys."""
+    for key in (keys,) if isinstance(keys, str) else keys:
+        if key not in _details:
+            raise ImproperlyConfigured(f"register the audit detail {key!r} before its values")
+        _details[key].values.update(dict(choices))
+
+
+def detail(key):
+    """The registered DetailKey, or None."""
+    return _details.get(key)
+
+
+def detail_positions():
+    """{key: position}: the order an event's details are shown in."""
+    return {name: position for position, name in enumerate(_details)}

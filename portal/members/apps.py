@@ -11,8 +11,11 @@ class MembersConfig(AppConfig):
 
         # audit and activity register members' audit actions and activity
         # verbs; files connects its signal.
-        from . import activity, admin_policies, audit, files, search  # noqa: F401
+        from . import activity, admin_policies, audit, audit_details, files, search  # noqa: F401
         from . import audience as member_audience
+
+        # First: the log shows details in the order their keys were registered.
+        audit_details.register_members_details()
 
         audience.register_provider(member_audience.tokens_for)
         admin_policies.register_policies()

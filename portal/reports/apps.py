@@ -17,17 +17,14 @@ class ReportsConfig(AppConfig):
         from portal.members.models.workspaces import PERM_VIEW
         from portal.search.registry import registry
 
-        from . import audit_actions  # noqa: F401  (registers the reports' audit actions)
+        from . import audit_actions  # registers the reports' audit actions
         from .file_guards import keep_files_of_submitted_reports
         from .search import ReportSource
 
         registry.register(ReportSource())
-        from portal.members.audit_details import register_fields_model, register_values
+        from portal.members.audit_details import register_fields_model
 
-        from .models import ReportAudience, ReportStatus
-
-        register_values(("status", "previous"), ReportStatus.choices)
-        register_values("audience", ReportAudience.choices)
+        audit_actions.register_details()
         register_fields_model("case_record_changed", "reports.CaseRecord")
         register_tab(WorkspaceTab("reports", _("Reports"), "reports:list", PERM_VIEW, order=15))
         register_guard(keep_files_of_submitted_reports)

@@ -1,5 +1,5 @@
-"""The registries apps stand on (portal.core): activity verbs, workspace tabs
-and the guards asked before a deletion. Each test works on a copy of the
+"""The registries apps stand on (portal.core): activity verbs, workspace tabs,
+audit detail keys and the guards asked before a deletion. Each test works on a copy of the
 registry, so what it registers is forgotten afterwards."""
 
 from types import SimpleNamespace
@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
-from portal.core import activity_verbs, deletion, tabs
+from portal.core import activity_verbs, audit_actions, deletion, tabs
 
 
 @pytest.fixture
@@ -111,3 +111,36 @@ def test_reports_registers_its_guard_in_core():
     assert keep_files_of_submitted_reports in deletion._guards
     # It has nothing to say about what is not a workspace file.
     assert keep_files_of_submitted_reports("not a file") is None
+
+
+@pytest.fixture
+def details(monkeypatch):
+    monkeypatch.setattr(audit_actions, "_details", dict(audit_actions._details))
+    return audit_actions
+
+
+def test_a_detail_key_is_registered_once_and_its_values_can_grow(details):
+    details.register_detail("visits", "Visits", kind=details.NUMBER)
+    details.register_detail("visits", "Visits", kind=details.NUMBER)  # a second ready()
+    with pytest.raises(ImproperlyConfigured):
+        details.register_detail("visits", "Visits logged", kind=details.NUMBER)
+    with pytest.raises(ImproperlyConfigured):
+        details.register_detail("visits", "Visits", kind=details.CODE)
+    details.register_detail("district", "District", values={"osh": "Osh"})
+    details.register_values("district", [("batken", "Batken")])
+    assert details.detail("district").values == {"osh": "Osh", "batken": "Batken"}
+    with pytest.raises(ImproperlyConfigured):
+        details.register_values("never_registered", [("a", "A")])
+
+
+@translation.override("en")
+def test_each_app_registers_its_own_detail_keys_members_first():
+    # Members' keys, then reports', then the API's (INSTALLED_APPS order), so
+    # the log reads "Before" ahead of a report's status and a token's expiry.
+    order = audit_actions.detail_positions()
+    assert order["previous"] < order["status"] < order["rows"] < order["expires_at"]
+    assert str(audit_actions.detail("case_record_added").label) == "Case record added, no."
+    assert audit_actions.detail("window_seconds").kind == audit_actions.SECONDS
+    # Reports' statuses and members' roles both read under "previous".
+    previous = audit_actions.detail("previous").values
+    assert {"owner", "submitted"} <= set(previous)
