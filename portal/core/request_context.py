@@ -1,5 +1,5 @@
-"""Who is acting, from where, and through which address, for the length of one
-request: set once by ``RequestContextMiddleware`` (as Wagtail's ``LogContext``
+"""Where a request comes from and through which address it was made, for the
+length of one request: set once by ``RequestContextMiddleware`` (as Wagtail's ``LogContext``
 does for its log), read by the audit log and by mail links without every
 service passing the request down.
 
@@ -23,14 +23,8 @@ class RequestContext:
     # Scheme and host the person used (checked against ALLOWED_HOSTS), so mail
     # sent while the request runs, or after its commit, links back to it.
     origin: str | None = None
-    # The request, for the actor: reading request.user is lazy, and a context
-    # made before authentication must see who signed in during the request.
-    request: object = None
-
-    @property
-    def actor(self):
-        user = getattr(self.request, "user", None)
-        return user if getattr(user, "is_authenticated", False) else None
+    # No actor: services take the person acting as an argument, since commands
+    # and queued work act for somebody without a request.
 
 
 _current = contextvars.ContextVar("portal_request_context", default=None)
@@ -72,13 +66,12 @@ def from_request(request):
     return RequestContext(
         client_address=request.META.get("REMOTE_ADDR") or None,
         origin=request_origin,
-        request=request,
     )
 
 
 class RequestContextMiddleware:
-    """Opens the context for every request. Placed early: what it records does
-    not depend on the session or the user, which are read lazily."""
+    """Opens the context for every request. Placed first: what it records does
+    not depend on the session or the user."""
 
     def __init__(self, get_response):
         self.get_response = get_response
