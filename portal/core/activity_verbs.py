@@ -14,7 +14,7 @@ Verbs are plain strings stored as they are (no model choices), so a new kind
 of event needs no migration of the activity table.
 """
 
-from django.core.exceptions import ImproperlyConfigured
+from .registries import register_once
 
 _verbs = {}
 
@@ -23,11 +23,7 @@ def register(code, label):
     """Register ``code`` and return it, so a module can name its constant by it.
     The same code registered twice with another label would make one app's
     events read like another's: refused."""
-    known = _verbs.get(code)
-    if known is not None and known != label:
-        raise ImproperlyConfigured(f"activity verb {code!r} is registered twice, differently")
-    _verbs[code] = label
-    return code
+    return register_once(_verbs, code, label, what="activity verb")
 
 
 def label(code):

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .registries import register_once
+
 
 @dataclass(frozen=True)
 class AuditAction:
@@ -44,12 +46,9 @@ def register(code, label, *, detail_labels=None):
     """Register ``code`` and return it, so a module can name its constant by it.
     Registering the same code twice with another label is a mistake that would
     make one app's log read like another's: refused."""
-    action = AuditAction(code, label, dict(detail_labels or {}))
-    known = _actions.get(code)
-    if known is not None and known != action:
-        raise ImproperlyConfigured(f"audit action {code!r} is registered twice, differently")
-    _actions[code] = action
-    return code
+    return register_once(
+        _actions, code, AuditAction(code, label, dict(detail_labels or {})), what="audit action"
+    )
 
 
 def label(code):
@@ -81,26 +80,23 @@ SECONDS = "seconds"  # a duration, read in minutes
 FILE_SIZE = "file_size"  # bytes
 
 
-@dataclass
+@dataclass(frozen=True)
 class DetailKey:
     key: str
     label: str
     kind: str = TEXT
-    values: dict = field(default_factory=dict)
 
 
 _details = {}
+# Stored codes -> their labels, per key; several apps may add to one key.
+_values = {}
 
 
 def register_detail(key, label, *, kind=TEXT, values=None):
     """Register a detail key; registering it again with another name or kind is
     refused (two apps would read one key two ways), with more values is fine."""
-    known = _details.get(key)
-    if known is not None and (known.label, known.kind) != (label, kind):
-        raise ImproperlyConfigured(f"audit detail {key!r} is registered twice, differently")
-    if known is None:
-        known = _details[key] = DetailKey(key, label, kind)
-    known.values.update(dict(values or {}))
+    register_once(_details, key, DetailKey(key, label, kind), what="audit detail")
+    _values.setdefault(key, {}).update(dict(values or {}))
     return key
 
 
@@ -109,12 +105,17 @@ def register_values(keys, choices):
     for key in (keys,) if isinstance(keys, str) else keys:
         if key not in _details:
             raise ImproperlyConfigured(f"register the audit detail {key!r} before its values")
-        _details[key].values.update(dict(choices))
+        _values[key].update(dict(choices))
 
 
 def detail(key):
     """The registered DetailKey, or None."""
     return _details.get(key)
+
+
+def value_labels(key):
+    """{stored code: label} of a detail key (empty when it has none)."""
+    return _values.get(key, {})
 
 
 def detail_positions():

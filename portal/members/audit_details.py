@@ -133,8 +133,9 @@ def _value(event, key, value):
         return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
     if isinstance(value, list):
         return ", ".join(_value(event, key, item) for item in value)
-    if detail is not None and value in detail.values:
-        return str(detail.values[value])
+    labels = audit_actions.value_labels(key)
+    if value in labels:
+        return str(labels[value])
     if kind == CODE:
         return str(value).upper()
     if kind == NUMBER and isinstance(value, int | float):

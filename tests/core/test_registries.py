@@ -116,6 +116,9 @@ def test_reports_registers_its_guard_in_core():
 @pytest.fixture
 def details(monkeypatch):
     monkeypatch.setattr(audit_actions, "_details", dict(audit_actions._details))
+    monkeypatch.setattr(
+        audit_actions, "_values", {k: dict(v) for k, v in audit_actions._values.items()}
+    )
     return audit_actions
 
 
@@ -128,7 +131,7 @@ def test_a_detail_key_is_registered_once_and_its_values_can_grow(details):
         details.register_detail("visits", "Visits", kind=details.CODE)
     details.register_detail("district", "District", values={"osh": "Osh"})
     details.register_values("district", [("batken", "Batken")])
-    assert details.detail("district").values == {"osh": "Osh", "batken": "Batken"}
+    assert details.value_labels("district") == {"osh": "Osh", "batken": "Batken"}
     with pytest.raises(ImproperlyConfigured):
         details.register_values("never_registered", [("a", "A")])
 
@@ -142,5 +145,5 @@ def test_each_app_registers_its_own_detail_keys_members_first():
     assert str(audit_actions.detail("case_record_added").label) == "Case record added, no."
     assert audit_actions.detail("window_seconds").kind == audit_actions.SECONDS
     # Reports' statuses and members' roles both read under "previous".
-    previous = audit_actions.detail("previous").values
+    previous = audit_actions.value_labels("previous")
     assert {"owner", "submitted"} <= set(previous)
