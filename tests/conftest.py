@@ -144,7 +144,7 @@ def django_db_createdb(request, django_db_modify_db_settings):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, request):
     """pytest-django's setup, the cache tables, a copy of the rows the
-    migrations made (see _restore_initial_rows), then the stamp: removed while
+    migrations made (INITIAL_ROWS, see below), then the stamp: removed while
     the run uses the database (an interrupted run leaves none), written back
     at the end, when the database again holds what the migrations made."""
     reuse = request.config.getvalue("reuse_db")
@@ -152,7 +152,7 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
         if reuse:
             _write_stamp(None)
         _create_cache_tables()
-        _copy_initial_rows()
+        INITIAL_ROWS.take()
     yield
     if reuse:
         with django_db_blocker.unblock():
@@ -179,25 +179,14 @@ def _create_cache_tables():
 # copying them back: a few SQL statements, and every test, on any worker, in
 # any order, starts from what the migrations made.
 
-_INITIAL_SCHEMA = "pytest_initial_rows"
-_INITIAL_TABLES = []
-
-
-def _copy_initial_rows():
-    _INITIAL_TABLES[:] = db_rows.copy_rows(_INITIAL_SCHEMA)
-
-
-def restore_initial_rows():
-    """Every table as the migrations left it (committed unless inside a
-    transaction)."""
-    db_rows.restore_rows(_INITIAL_SCHEMA, _INITIAL_TABLES)
+INITIAL_ROWS = db_rows.RowsCopy("pytest_initial_rows")
 
 
 def _restore_initial_rows(self):
     """Takes the place of TransactionTestCase._fixture_teardown (a flush)."""
     if self._databases_names(include_mirrors=False) != ["default"]:
         raise NotImplementedError("the suite has one database")
-    restore_initial_rows()
+    INITIAL_ROWS.restore()
 
 
 TransactionTestCase._fixture_teardown = _restore_initial_rows
@@ -268,15 +257,10 @@ def module_data(request, django_db_blocker):
 # wrote them (the run's MEDIA_ROOT and PRIVATE_MEDIA_ROOT). Tests of load_demo
 # itself (a first run, a second run over an existing demo) still run it.
 
-_DEMO_SCHEMA = "pytest_demo_rows"
 
-
-class DemoRows:
-    def __init__(self, tables):
-        self.tables = tables
-
+class DemoRows(db_rows.RowsCopy):
     def restore(self, *, search_index=True):
-        db_rows.restore_rows(_DEMO_SCHEMA, self.tables)
+        super().restore()
         if search_index and get_client() is not None:
             rebuild()
 
@@ -293,8 +277,9 @@ def demo_rows(django_db_setup, django_db_blocker):
         # restore builds the index of the alias in use at that moment.
         with override_settings(DEBUG=True, ELASTICSEARCH_URL=""):
             call_command("load_demo", stdout=io.StringIO())
-        demo = DemoRows(db_rows.copy_rows(_DEMO_SCHEMA))
-        restore_initial_rows()
+        demo = DemoRows("pytest_demo_rows")
+        demo.take()
+        INITIAL_ROWS.restore()
     return demo
 
 
