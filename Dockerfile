@@ -2,6 +2,7 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
+    PORTAL_STATE_DIR=/data/state \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=portal.settings.production
 
@@ -18,7 +19,7 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput -v0 \
     && python manage.py compilemessages -v0 2>/dev/null || true
 
-RUN mkdir -p /data/media /data/private && chown -R portal /data
+RUN mkdir -p /data/media /data/private /data/state && chown -R portal /data
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

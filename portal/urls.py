@@ -65,3 +65,7 @@ urlpatterns += i18n_patterns(
     re_path(wagtail_urls.serve_pattern, public_views.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )
+
+# Error pages rendered without the database; a database outage answers 503
+# with the hotlines, or the last cached copy of a public page.
+handler500 = "portal.home.outage.server_error"

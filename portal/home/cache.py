@@ -1,30 +1,47 @@
 """The public page cache.
 
 Anonymous GETs of public pages are answered from a shared cache (the ``pages``
-alias when configured, else the default cache). Every entry records the
+alias: by default files under PORTAL_STATE_DIR, shared by every server process
+on the host and readable while PostgreSQL is down). Every entry records the
 *content version* it was rendered under; publishing, unpublishing, moving or
 deleting a page, editing a hotline, an organisation, an image or a document
 sets a new version (see signals.py), so every older entry stops counting at
 once, in every server process, without listing or deleting keys.
 
+A hit is answered by ``PublicPageCacheMiddleware`` before sessions,
+authentication, messages and Wagtail's routing run, with one cache read. Only a
+request that carries no session and no messages cookie is looked up: without a
+session there is no signed-in person and nothing personal to show.
+
 A response is never stored when it belongs to one person: a signed-in visitor,
-a response that sets a cookie, uses a CSRF token or shows messages, or a page
-under a view restriction.
+a response that sets a cookie (other than the language it was read in), uses a
+CSRF token or shows messages, or a page under a view restriction.
+
+Entries outlive their freshness (PORTAL_PAGE_CACHE_STALE_SECONDS): when the
+database is unreachable, ``stale_response`` serves the last copy, marked as such.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
+import time
 import uuid
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.middleware.gzip import GZipMiddleware
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 from portal.core.pagination import page_was_normalised
+
+from . import language_cookie
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +58,10 @@ CACHEABLE_TYPES = (
     "text/calendar",
     "text/plain",
 )
-STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
-
-_gzip = GZipMiddleware(get_response=lambda request: None)
+# Set again for every response by the server or by the middleware outside the cache.
+UNSTORED_HEADERS = frozenset({"content-length", "date", "content-encoding"})
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+_BODY_TAG = re.compile(rb"<body[^>]*>")
 
 
 def page_cache():
@@ -53,6 +71,10 @@ def page_cache():
 
 def timeout():
     return settings.PORTAL_PAGE_CACHE_SECONDS
+
+
+def stale_timeout():
+    return max(timeout(), settings.PORTAL_PAGE_CACHE_STALE_SECONDS)
 
 
 # --- Versions -----------------------------------------------------------------
@@ -67,11 +89,7 @@ def purge():
     page_cache().set(VERSION_KEY, new_version(), None)
 
 
-def get_versioned(key):
-    """(value, version): the value stored under ``key`` if it was stored under
-    the current version, else None; one cache round trip."""
-    cache = page_cache()
-    found = cache.get_many([VERSION_KEY, key])
+def _current_version(cache, found):
     version = found.get(VERSION_KEY)
     if version is None:
         # Lost (evicted, or a fresh cache): start a new version; anything stored
@@ -79,7 +97,15 @@ def get_versioned(key):
         version = new_version()
         if not cache.add(VERSION_KEY, version, None):
             version = cache.get(VERSION_KEY) or version
-        return None, version
+    return version
+
+
+def get_versioned(key):
+    """(value, version): the value stored under ``key`` if it was stored under
+    the current version, else None; one cache round trip."""
+    cache = page_cache()
+    found = cache.get_many([VERSION_KEY, key])
+    version = _current_version(cache, found)
     entry = found.get(key)
     if entry is not None and entry[0] == version:
         return entry[1], version
@@ -93,19 +119,41 @@ def set_versioned(key, value, version, seconds=None):
 # --- Pages --------------------------------------------------------------------
 
 
+def cached(view):
+    """Mark a view as rendering public, anonymous-safe content: the middleware
+    may store what it answers (after checking the response, see
+    ``response_is_cacheable``) and answer the next visitor from the cache."""
+
+    def wrapper(request, *args, **kwargs):
+        request.public_page_view = True
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = getattr(view, "__name__", "cached_view")
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
 def request_is_cacheable(request):
+    """May this request be answered from (and stored in) the cache? Decided
+    from the request alone, before any middleware behind the cache runs."""
     if timeout() <= 0 or request.method not in ("GET", "HEAD"):
         return False
     if not set(request.GET).issubset(CACHEABLE_PARAMS):
         return False
-    if request.user.is_authenticated:
-        return False
-    # Messages waiting for this visitor ("You have signed out") must be shown.
-    return not len(get_messages(request))
+    # No session: nobody is signed in. No messages cookie: no "You have signed
+    # out" waiting to be shown (messages kept in a session need a session).
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
 
 
 def response_is_cacheable(request, response):
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if not getattr(request, "public_page_view", False):
+        return False
+    if response.status_code != 200 or response.streaming:
+        return False
+    if set(response.cookies) - {settings.LANGUAGE_COOKIE_NAME}:
+        return False  # a session or CSRF cookie: this visitor's response
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
         return False
     if page_was_normalised(request):
         return False  # ?page=abc shows page 1: one copy per made-up value would fill the cache
@@ -114,7 +162,8 @@ def response_is_cacheable(request, response):
     messages = getattr(request, "_messages", None)
     if messages is not None and messages.used:
         return False
-    if "private" in response.get("Cache-Control", "") or "no-" in response.get("Cache-Control", ""):
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-" in cache_control:
         return False
     if not response.get("Content-Type", "").startswith(CACHEABLE_TYPES):
         return False
@@ -126,47 +175,134 @@ def response_is_cacheable(request, response):
     return True
 
 
-def _page_key(request):
+def request_language(request):
+    """The language LocaleMiddleware will choose for this request (from the
+    path's prefix, else the cookie or the browser), known before it runs."""
+    return translation.get_language_from_request(request, check_path=True)
+
+
+def page_key(request):
     query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
-    raw = "|".join([request.get_host(), request.path, query, translation.get_language() or ""])
+    raw = "|".join([request.get_host(), request.path, query, request_language(request)])
     return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _store(key, version, response):
-    headers = {name: response[name] for name in STORED_HEADERS if name in response}
-    set_versioned(key, (response.status_code, headers, response.content), version)
+def lookup(key):
+    """(entry, version): a fresh entry under ``key`` or None, and the content
+    version to store a new one under. One cache round trip. A cache that
+    fails is a miss: the page is rendered instead."""
+    try:
+        cache = page_cache()
+        found = cache.get_many([VERSION_KEY, key])
+        version = _current_version(cache, found)
+    except Exception:
+        logger.exception("public page cache unreadable; rendering the page")
+        return None, None
+    entry = found.get(key)
+    if entry and entry["version"] == version and time.time() - entry["stored_at"] < timeout():
+        return entry, version
+    return None, version
 
 
-def _restore(entry):
-    from django.http import HttpResponse
+def make_entry(response, version):
+    content = response.content
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in UNSTORED_HEADERS
+    ]
+    return {
+        "version": version,
+        "stored_at": time.time(),
+        "status": response.status_code,
+        "headers": headers,
+        "content": content,
+        # Compressed once here rather than on every hit. Public pages carry
+        # no secret, so compressing them is safe (BREACH needs a secret in the
+        # body) and saves most of the bytes on a phone.
+        "gzip": compress_string(content),
+    }
 
-    status, headers, content = entry
-    response = HttpResponse(content, status=status)
-    for name, value in headers.items():
-        response[name] = value
-    return response
+
+def store(key, version, response):
+    """Keep ``response`` under ``key`` and return the entry, or None when the
+    cache cannot take it (the page is still answered)."""
+    entry = make_entry(response, version)
+    try:
+        page_cache().set(key, entry, stale_timeout())
+    except Exception:
+        logger.exception("public page cache not writable; page served without storing it")
+    return entry
 
 
-def cached(view):
-    """Wrap a view that renders public, anonymous-safe content."""
+def respond(request, entry):
+    """The response for a stored entry, compressed when the browser accepts it."""
+    response = HttpResponse(status=entry["status"])
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response.content = entry["gzip"]
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response.content = entry["content"]
+    response.headers["Content-Length"] = str(len(response.content))
+    return language_cookie.remember_path_language(request, response)
 
-    def wrapper(request, *args, **kwargs):
+
+class PublicPageCacheMiddleware:
+    """Answers anonymous public pages from the cache before the expensive
+    middleware behind it (sessions, authentication, messages) and Wagtail's
+    routing run; stores what a ``cached`` view answered, with the headers the
+    middleware behind it added, so a hit is the same response as a miss."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         if not request_is_cacheable(request):
-            return view(request, *args, **kwargs)
-        key = _page_key(request)
-        entry, version = get_versioned(key)
+            return self.get_response(request)
+        key = page_key(request)
+        entry, version = lookup(key)
         if entry is not None:
-            return _gzip.process_response(request, _restore(entry))
-        response = view(request, *args, **kwargs)
+            return respond(request, entry)
+        response = self.get_response(request)
+        if version is None or not response_is_cacheable(request, response):
+            return response
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        if not response_is_cacheable(request, response):
-            return response
-        _store(key, version, response)
-        # Public pages carry no secret, so compressing them is safe (BREACH
-        # needs a secret in the body) and saves most of the bytes on a phone.
-        return _gzip.process_response(request, response)
+        return respond(request, store(key, version, response))
 
-    wrapper.__name__ = getattr(view, "__name__", "cached_view")
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+
+# --- While the database is down --------------------------------------------------
+
+
+def stale_response(request):
+    """The last stored copy of this public page, whatever its age or version,
+    with a notice that it may be out of date; None when there is none."""
+    if request.method not in ("GET", "HEAD") or not set(request.GET).issubset(CACHEABLE_PARAMS):
+        return None
+    try:
+        entry = page_cache().get(page_key(request))
+    except Exception:
+        logger.exception("public page cache unreadable during an outage")
+        return None
+    if not entry or entry["status"] != 200:
+        return None
+    response = HttpResponse(status=200)
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    content = entry["content"]
+    if response.get("Content-Type", "").startswith("text/html"):
+        with translation.override(request_language(request)):
+            notice = render_to_string(
+                "home/stale_notice.html",
+                {"saved_at": datetime.fromtimestamp(entry["stored_at"], tz=UTC)},
+            )
+        content = _BODY_TAG.sub(lambda m: m.group(0) + notice.encode(), content, count=1)
+    response.content = content
+    # Nobody downstream may keep this copy: it is served only until the
+    # database is back.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Portal-Stale"] = "1"
+    return response

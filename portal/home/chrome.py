@@ -11,10 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, Site
 
-from portal.core.countries import in_reading_order
-
-from . import cache
-from .choices import COUNTRY_NAMES
+from . import cache, hotline_snapshot, hotlines
 from .queries import default_language, public_pages
 
 # Section pages linked from the header and footer, by page type.
@@ -42,6 +39,7 @@ def get_chrome(request):
     chrome, version = cache.get_versioned(key)
     if chrome is None:
         chrome = build_chrome(request, site, language)
+        hotline_snapshot.ensure()
         cache.set_versioned(key, chrome, version, seconds=max(cache.timeout(), 3600))
     return chrome
 
@@ -65,7 +63,7 @@ def build_chrome(request, site, language):
         "home_url": home.get_url(request) if home is not None else language_home_url(language),
         "nav": nav,
         "sections": sections,
-        "hotlines": _hotlines(language),
+        "hotlines": hotlines.in_language(language),
     }
 
 
@@ -79,42 +77,6 @@ def _home_for(site, language):
         .first()
     )
     return translated or (root if root.live else None)
-
-
-def _hotlines(language):
-    """Hotlines in ``language``; a line without a translation shows in the
-    default language rather than not at all. Countries by name in that
-    language, then the editors' order within a country."""
-    from .models import Hotline
-
-    fallback = default_language()
-    chosen = {}
-    for hotline in Hotline.objects.select_related("locale").filter(
-        locale__language_code__in={language, fallback}
-    ):
-        best = chosen.get(hotline.translation_key)
-        if best is None or hotline.locale.language_code == language:
-            chosen[hotline.translation_key] = hotline
-    with translation.override(language):
-        country_order = in_reading_order({h.country for h in chosen.values()})
-        lines = sorted(
-            chosen.values(),
-            key=lambda h: (country_order.index(h.country), h.sort_order, h.pk),
-        )
-        return [
-            {
-                "country": h.country,
-                "country_name": str(COUNTRY_NAMES.get(h.country, h.country)),
-                "organisation": h.organisation,
-                "phone": h.phone,
-                "tel": h.tel_href,
-                "hours": h.hours,
-                "languages": h.languages,
-                "note": h.note,
-                "language": h.locale.language_code,
-            }
-            for h in lines
-        ]
 
 
 def hotlines_by_country(hotlines):

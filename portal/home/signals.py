@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import cache
+from . import cache, hotline_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,12 @@ def connect():
     post_migrate.connect(purge_after_migrate, dispatch_uid="public_cache_migrated")
     # Deleting a page deletes its specific row and the Page row: any page class.
     post_delete.connect(purge_for_page, dispatch_uid="public_cache_page_deleted")
+    post_save.connect(
+        hotline_snapshot.write_after_commit, sender=Hotline, dispatch_uid="hotline_file_saved"
+    )
+    post_delete.connect(
+        hotline_snapshot.write_after_commit, sender=Hotline, dispatch_uid="hotline_file_deleted"
+    )
     for model in (
         Hotline,
         Organisation,

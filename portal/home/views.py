@@ -14,13 +14,8 @@ from django.views.decorators.http import require_safe
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 
-from . import cache
+from . import cache, language_cookie
 from .queries import public_pages
-
-# Cookie that LocaleMiddleware reads on pages without a language prefix
-# (accounts, workspaces): a visitor who reads the site in English gets the
-# sign-in page in English too.
-LANGUAGE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 
 
 @cache.cached
@@ -30,25 +25,7 @@ def _serve(request, path):
 
 def serve(request, path):
     """Wagtail's page server behind the public page cache."""
-    response = _serve(request, path)
-    language = translation.get_language_from_path(request.path_info)
-    if (
-        language
-        and response.status_code == 200
-        and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
-    ):
-        _remember_language(response, language)
-    return response
-
-
-def _remember_language(response, language):
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=LANGUAGE_COOKIE_MAX_AGE,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+    return language_cookie.remember_path_language(request, _serve(request, path))
 
 
 @require_safe
@@ -67,7 +44,7 @@ def switch_language(request, code):
     ):
         target = "/"
     response = HttpResponseRedirect(target)
-    _remember_language(response, code)
+    language_cookie.remember(response, code)
     return response
 
 

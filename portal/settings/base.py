@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "portal.core.request_context.RequestContextMiddleware",
     "portal.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers anonymous public pages from the page cache before everything
+    # below (sessions, authentication, messages, Wagtail's routing) runs.
+    "portal.home.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,26 +125,46 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+# A kept connection is checked before each request reuses it: after PostgreSQL
+# restarts, the first request reconnects instead of failing.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Files the server writes for itself (the page cache, the hotline file), on
+# the server's own disk: they must stay readable while PostgreSQL is down.
+PORTAL_STATE_DIR = Path(env.str("PORTAL_STATE_DIR", default=str(BASE_DIR / "var")))
 
 # Login rate limits must be counted in one place for all server processes, so the
 # default cache is the database (shared by every worker), not per-process memory.
 CACHES = {
     "default": env.cache("CACHE_URL", default="dbcache://portal_cache"),
     # Rendered public pages live apart from the default cache so that filling
-    # it with pages can never evict the login rate-limit counters.
-    "pages": env.cache("PAGE_CACHE_URL", default="dbcache://portal_page_cache"),
+    # it with pages can never evict the login rate-limit counters; in files,
+    # shared by the workers of one host, read in well under a millisecond and
+    # still there when the database is not. Several hosts behind one address
+    # need one shared cache instead (PAGE_CACHE_URL=redis://…), or each host
+    # would purge only its own copies.
+    "pages": env.cache("PAGE_CACHE_URL", default=f"filecache://{PORTAL_STATE_DIR / 'page-cache'}"),
 }
 # Wagtail writes every rendition it serves to the "renditions" cache; on the
 # database cache that would be four queries per image per page view. Renditions
 # are cheap to look up again, so each process keeps its own copy.
 CACHES["renditions"] = env.cache("RENDITION_CACHE_URL", default="locmemcache://renditions")
-if CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
+if CACHES["pages"]["BACKEND"].endswith(("DatabaseCache", "FileBasedCache")):
     CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 # How long an anonymous visitor's page may be served from the cache; publishing
 # purges it at once, so this only bounds how long "upcoming" lists lag the clock.
 # 0 turns the page cache off.
 PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=300)
+# How long a copy is kept after that, to be served (marked as out of date)
+# while the database is unreachable.
+PORTAL_PAGE_CACHE_STALE_SECONDS = env.int("PORTAL_PAGE_CACHE_STALE_SECONDS", default=7 * 24 * 3600)
+# Every country's hotlines for the error pages, written whenever one is saved.
+PORTAL_HOTLINES_FILE = Path(
+    env.str("PORTAL_HOTLINES_FILE", default=str(PORTAL_STATE_DIR / "hotlines.json"))
+)
+# What a 503 asks clients to wait before trying again, in seconds.
+PORTAL_OUTAGE_RETRY_AFTER = env.int("PORTAL_OUTAGE_RETRY_AFTER", default=30)
 
 # --- Accounts -----------------------------------------------------------------
 

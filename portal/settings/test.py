@@ -4,6 +4,10 @@ real PostgreSQL and Elasticsearch named by DATABASE_URL / ELASTICSEARCH_URL."""
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
+# Under pytest-xdist each worker ("gw0", "gw1"…) gets its own folders.
+_XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+_WORKER_SUFFIX = f"-{_XDIST_WORKER}" if _XDIST_WORKER else ""
+
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-3d1f0e2a7b9c"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -47,8 +51,8 @@ DATABASE_CACHES = {
         "LOCATION": "portal_cache",
     },
     "pages": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "portal_page_cache",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / ".services" / f"test-state{_WORKER_SUFFIX}" / "page-cache"),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
@@ -59,12 +63,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+PORTAL_STATE_DIR = BASE_DIR / ".services" / f"test-state{_WORKER_SUFFIX}"
+PORTAL_HOTLINES_FILE = PORTAL_STATE_DIR / "hotlines.json"
 MEDIA_ROOT = BASE_DIR / ".services" / "test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".services" / "test-private"
 # Under pytest-xdist (`pytest -n 2`) each worker has its own test database
 # (pytest-django adds the worker id to its name); give it its own search alias
 # and media folders too, so workers never see or remove each other's.
-_XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
 if _XDIST_WORKER:
     SEARCH_INDEX_PREFIX = f"{SEARCH_INDEX_PREFIX}-{_XDIST_WORKER}"
     MEDIA_ROOT = MEDIA_ROOT.with_name(f"{MEDIA_ROOT.name}-{_XDIST_WORKER}")
