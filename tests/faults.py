@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.db import connection
+from django.db.models import F
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,14 +125,39 @@ def kill_rebuild_midway(*, env, kind, chunk_size, after_chunks=2, timeout=60):
     return killed
 
 
-def start_worker(*, env):
-    return subprocess.Popen(  # noqa: S603
+def kill_worker_midbatch(*, env, keys, timeout=60):
+    """Start `search_index worker`, SIGKILL it once it has claimed the queued
+    operations of ``keys`` ((kind, object_id) pairs) and written them to the
+    database mirror, that is while it is writing them to Elasticsearch (the
+    last step of a batch). True when it was killed there."""
+    from portal.search.models import PendingIndexOperation, SearchRecord
+
+    doc_ids = [f"{kind}-{object_id}" for kind, object_id in keys]
+    pending = PendingIndexOperation.objects.filter(
+        object_id__in=[object_id for _, object_id in keys]
+    )
+    process = subprocess.Popen(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), "search_index", "worker"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    try:
+        # Claimed: the lease pushed next_attempt_at past the enqueue time.
+        claimed = wait_until(
+            lambda: (
+                not pending.filter(next_attempt_at__lte=F("enqueued_at")).exists()
+                and SearchRecord.objects.filter(doc_id__in=doc_ids).count() == len(doc_ids)
+            ),
+            timeout=timeout,
+        )
+        in_the_middle = claimed and process.poll() is None
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait(30)
+    return in_the_middle
 
 
 def wait_until(condition, *, timeout=30, interval=0.05):
