@@ -46,6 +46,7 @@ def file_list(request, workspace):
 @require_POST
 def file_upload(request, workspace):
     form = UploadForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         try:
             stored = service.store_upload(
@@ -56,10 +57,12 @@ def file_upload(request, workspace):
             )
         except ValidationError as exc:
             form.add_error("file", exc)
+            if isinstance(exc, service.StorageFailed):
+                status = 507  # the server could not keep it, the request was fine
         else:
             messages.success(request, _("“%(name)s” is uploaded.") % {"name": stored.original_name})
             return redirect("members:file_list", slug=workspace.slug)
-    return _render_list(request, workspace, form=form, status=400)
+    return _render_list(request, workspace, form=form, status=status)
 
 
 # GET only: a HEAD request would be recorded as a download that never happened.
