@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import connection
 
 from . import index, mirror
 from .client import get_client
@@ -118,28 +118,27 @@ def lock_key():
 @contextlib.contextmanager
 def _exclusive():
     """Hold the rebuild lock; yields True when held (PostgreSQL), False where
-    the database has no advisory locks (the SQLite demo: one process)."""
+    the database has no advisory locks (the SQLite demo: one process).
+
+    The lock lives in a database session of its own: closing it releases the
+    lock whatever state the rebuild's own connection is in (a transaction
+    aborted by the error being raised cannot run an unlock)."""
     if connection.vendor != "postgresql":
         yield False
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_key()])
-        (acquired,) = cursor.fetchone()
-    if not acquired:
-        raise RebuildError(
-            "Another rebuild is running (it holds the rebuild lock in the database). "
-            "Wait for it to finish; `manage.py search_index status` shows its index."
-        )
+    session = connection.copy()
     try:
+        with session.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_key()])
+            (acquired,) = cursor.fetchone()
+        if not acquired:
+            raise RebuildError(
+                "Another rebuild is running (it holds the rebuild lock in the database). "
+                "Wait for it to finish; `manage.py search_index status` shows its index."
+            )
         yield True
     finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key()])
-        except DatabaseError:
-            # An aborted transaction (the error being raised) cannot unlock;
-            # the lock then goes with the session, never with a live rebuild.
-            logger.warning("search: could not release the rebuild lock; it ends with the session")
+        session.close()
 
 
 def _rebuild(progress, stale_is_ours, use_elasticsearch, chunk_size):
