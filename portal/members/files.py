@@ -31,7 +31,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.core import deletion, filetypes
+from portal.core import deletion, filetypes, uploads
 
 from . import activity, audit
 from .models import Verb, WorkspaceFile
@@ -124,6 +124,20 @@ class StorageFailed(ValidationError):
             )
         super().__init__(message, code="storage_full" if no_room else "storage_failed")
         self.no_room = no_room
+
+
+def refuse_unreceived_upload(form, request):
+    """When the server could not even receive the request's upload (its
+    temporary file could not be written: portal.core.uploads), put the
+    reason on ``form`` in place of its other errors ("this field is
+    required" would blame the person) and return True."""
+    error = uploads.storage_error(request)
+    if error is None:
+        return False
+    form.full_clean()
+    form.errors.clear()
+    form.add_error("file", StorageFailed(error.errno in _NO_ROOM))
+    return True
 
 
 def _write_blob(stored, uploaded_file):

@@ -17,6 +17,7 @@ import contextlib
 import errno
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from portal.members import audit
@@ -173,3 +174,50 @@ def test_the_disk_is_really_full(full_disk):
             handle.flush()
     assert refused.value.errno in (errno.ENOSPC, errno.EFBIG)
     (disk.root / "probe").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("surface", ["workspace files", "report attachment"])
+def test_a_large_upload_whose_temporary_file_cannot_be_written_is_refused_cleanly(
+    people, settings, full_disk, surface
+):
+    """Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary
+    file while the request is read, before any view runs: the CSRF check
+    reads the form first (enforced here, as in production). On a server with
+    one disk that write is the one that fails."""
+    workspace, roles = people
+    disk, fill, limit = full_disk
+    settings.FILE_UPLOAD_TEMP_DIR = disk.root
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
+    report = make_report(workspace, author=roles["member"])
+    url = {
+        "workspace files": reverse("members:file_upload", kwargs={"slug": workspace.slug}),
+        "report attachment": f"/workspaces/{workspace.slug}/reports/{report.pk}/attachments/",
+    }[surface]
+    earlier = make_file(workspace, roles["member"], name="earlier.txt", content=b"Kept safe\n")
+    client = Client(enforce_csrf_checks=True, headers={"Accept-Language": "en"})
+    client.force_login(roles["member"])
+    assert (
+        client.get(reverse("members:file_list", kwargs={"slug": workspace.slug})).status_code == 200
+    )
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    fill()
+    before = snapshot(disk)
+
+    with limit():
+        response = client.post(
+            url,
+            {
+                "csrfmiddlewaretoken": token,
+                "file": upload("big-notes.txt", BIG),
+                "description": "Visit in March",
+            },
+        )
+
+    assert response.status_code == 507
+    page = response.content.decode()
+    assert FULL_MESSAGE in page and "Traceback" not in page
+    assert "This field is required" not in page
+    assert "Visit in March" in page
+    assert_nothing_kept(before, disk)  # the temporary file is gone too
+    assert not ReportAttachment.objects.filter(report=report).exists()
+    assert earlier.file.storage.open(earlier.file.name).read() == b"Kept safe\n"

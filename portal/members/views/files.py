@@ -47,7 +47,9 @@ def file_list(request, workspace):
 def file_upload(request, workspace):
     form = UploadForm(request.POST, request.FILES)
     status = 400
-    if form.is_valid():
+    if service.refuse_unreceived_upload(form, request):
+        status = 507
+    elif form.is_valid():
         try:
             stored = service.store_upload(
                 workspace,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from portal.core.pagination import paginate
 from portal.core.ratelimit import consume
 from portal.members.access import workspace_view
-from portal.members.files import StorageFailed
+from portal.members.files import StorageFailed, refuse_unreceived_upload
 from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_VIEW
 
 from .. import policy, services
@@ -307,7 +307,9 @@ def attachment_add(request, workspace, report_id):
     policy.require("attach", request.user, report)
     form = AttachmentForm(request.POST, request.FILES, workspace=workspace, report=report)
     status = 400
-    if form.is_valid():
+    if refuse_unreceived_upload(form, request):
+        status = 507
+    elif form.is_valid():
         try:
             if form.cleaned_data["file"]:
                 services.attach_upload(
