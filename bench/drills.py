@@ -297,6 +297,27 @@ def drill_disk(ctx):
                 b"".join(ctx.client.get(earlier.get_download_url()).streaming_content)
                 == b"Kept safe\n",
             )
+        # A large upload is spooled to a temporary file while the request is
+        # read, before any view: on a one-disk server that write fails first.
+        with ctx.settings(
+            PRIVATE_MEDIA_ROOT=disk.root,
+            FILE_UPLOAD_TEMP_DIR=disk.root,
+            FILE_UPLOAD_MAX_MEMORY_SIZE=16 * 1024,
+        ):
+            if limit:
+                with file_size_limit(limit):
+                    response = post()
+            else:
+                response = post()
+            page = response.content.decode()
+            d.step(f"same upload spooled to a temporary file on that disk → {response.status_code}")
+            d.check(
+                "a 507 page with the same message, the description kept",
+                response.status_code == 507
+                and "no room left" in page
+                and 'value="March visit"' in page,
+            )
+            d.check("no temporary file left, nothing recorded", disk.files() == before)
     finally:
         if mounted is not None:
             mounted.__exit__(None, None, None)
