@@ -23,6 +23,7 @@ class Forwarder:
     def __init__(self, target_host="127.0.0.1", target_port=9200, *, delay=0.0):
         self.target = (target_host, target_port)
         self.delay = delay
+        self.requests_forwarded = 0  # pieces of requests passed to the node
         self.port = None
         self._listener = None
         self._sockets = set()
@@ -86,6 +87,8 @@ class Forwarder:
             while data := source.recv(65536):
                 if is_reply and self.delay:
                     time.sleep(self.delay)
+                elif not is_reply:
+                    self.requests_forwarded += 1
                 sink.sendall(data)
         except OSError:
             pass
