@@ -48,6 +48,9 @@ def child_env(*, prefix, elasticsearch_url, **extra):
     """Environment for ``manage.py`` in a child process: this process's
     database, the given index prefix and Elasticsearch URL."""
     env = dict(os.environ)
+    # Under pytest-xdist the test settings would add the worker's name to the
+    # prefix (portal/settings/test.py); the child must use ours as given.
+    env.pop("PYTEST_XDIST_WORKER", None)
     env.update(
         DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "portal.settings.test"),
         DATABASE_URL=database_url(),
