@@ -263,10 +263,14 @@ def small_disk(size_kib=512):
     directory = tempfile.mkdtemp(prefix="portal-disk-full-")
     options = f"size={size_kib}k,mode=0700"
     command = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", directory]
-    mounted = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
-    if mounted.returncode != 0:
+    try:
+        mounted = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
+        refused = mounted.stderr.strip() if mounted.returncode else ""
+    except OSError as exc:  # no mount(8) at all
+        refused = str(exc)
+    if refused:
         os.rmdir(directory)
-        raise PermissionError(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+        raise PermissionError(f"cannot mount a tmpfs here: {refused}")
     disk = Disk(Path(directory))
     try:
         yield disk
