@@ -9,8 +9,13 @@ Reusable by other apps (monitoring reports attach WorkspaceFile rows):
 An upload is accepted only when its extension is on the allow-list AND its
 content looks like that type (magic bytes, container contents). Anything else
 is refused with a message saying what is allowed.
+
+When the disk refuses the file (full, or broken), the person is told so and
+nothing is kept: no half-written file, no row, no audit entry
+(StorageFailed, a ValidationError, so every caller's form shows it).
 """
 
+import errno
 import hashlib
 import logging
 import os
@@ -26,7 +31,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.core import deletion, filetypes
+from portal.core import deletion, filetypes, uploads
 
 from . import activity, audit
 from .models import Verb, WorkspaceFile
@@ -95,6 +100,77 @@ def validate_upload(uploaded_file):
     return name, mime
 
 
+# A full disk, a full quota, or a file larger than the process may write.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class StorageFailed(ValidationError):
+    """The file could not be written to the private storage; nothing of it
+    was kept. ``no_room`` when the disk (or quota) is full. Views answer 507
+    (Insufficient Storage): the request was fine, the server could not keep it."""
+
+    def __init__(self, no_room):
+        if no_room:
+            message = _(
+                "There is no room left on the server for this file, so it was not saved. "
+                "Try again later (choose the file again); if it keeps happening, tell the "
+                "coordinating office."
+            )
+        else:
+            message = _(
+                "The file could not be saved because of a problem with the server's storage, "
+                "so nothing was kept. Try again later (choose the file again); if it keeps "
+                "happening, tell the coordinating office."
+            )
+        super().__init__(message, code="storage_full" if no_room else "storage_failed")
+        self.no_room = no_room
+
+
+def refuse_unreceived_upload(form, request):
+    """When the server could not even receive the request's upload (its
+    temporary file could not be written: portal.core.uploads), put the
+    reason on ``form`` in place of its other errors ("this field is
+    required" would blame the person) and return True."""
+    error = uploads.storage_error(request)
+    if error is None:
+        return False
+    form.full_clean()
+    form.errors.clear()
+    form.add_error("file", StorageFailed(error.errno in _NO_ROOM))
+    return True
+
+
+def _write_blob(stored, uploaded_file):
+    """Write the upload under a fresh random name; on any OS error remove
+    whatever part of it reached the disk and raise StorageFailed.
+
+    Django's FileSystemStorage leaves a partial file behind when a write
+    fails halfway (ENOSPC, EFBIG), and FieldFile.save does not say which name
+    it was writing, so the name is chosen here first."""
+    field = stored._meta.get_field("file")
+    storage = stored.file.storage
+    name = field.generate_filename(stored, "upload")
+    while storage.exists(name):  # 128 random bits: never in practice
+        name = field.generate_filename(stored, "upload")
+    try:
+        # The storage keeps this name (it exists nowhere yet), so a failure
+        # leaves at most a partial file under it: ours to remove.
+        stored.file = storage.save(name, uploaded_file, max_length=field.max_length)
+    except OSError as exc:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("a partial upload %s could not be removed", name)
+        no_room = exc.errno in _NO_ROOM
+        logger.error(
+            "storing an upload for workspace %s failed (%s): %s",
+            stored.workspace_id,
+            "storage full" if no_room else "storage error",
+            exc,
+        )
+        raise StorageFailed(no_room) from exc
+
+
 def _sha256(uploaded_file):
     digest = hashlib.sha256()
     uploaded_file.seek(0)
@@ -120,7 +196,7 @@ def store_upload(workspace, uploaded_file, user, description="", *, notify=True)
         sha256=_sha256(uploaded_file),
         uploaded_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    stored.file.save("upload", uploaded_file, save=False)
+    _write_blob(stored, uploaded_file)
     try:
         with transaction.atomic():
             stored.save()

@@ -37,7 +37,6 @@ from .versions import next_version
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-LEASE_SECONDS = 300
 RETRY_BASE_SECONDS = 5
 ENQUEUE_CHUNK = 1000
 
@@ -135,7 +134,7 @@ def claim(*, keys=None, limit=BATCH_SIZE, due_only=True, exclude_ids=()):
         rows = list(rows.order_by("next_attempt_at", "id")[:limit])
         if rows:
             PendingIndexOperation.objects.filter(pk__in=[r.pk for r in rows]).update(
-                next_attempt_at=now + timedelta(seconds=LEASE_SECONDS)
+                next_attempt_at=now + timedelta(seconds=settings.SEARCH_QUEUE_LEASE_SECONDS)
             )
     return rows
 

@@ -5,12 +5,25 @@ every index write also goes to the new one (the ``-next`` alias), so an edit
 made during the rebuild is in the new index whichever of the two writes lands
 last (versions decide). The database mirror is refreshed in the same pass and
 records no write touched are removed at the end.
+
+Only one rebuild runs at a time per prefix: it holds a PostgreSQL advisory
+lock for its whole run. The lock belongs to the rebuild's database session,
+so it goes when the process dies, however it dies (SIGKILL, OOM killer, lost
+machine). A rebuild that gets the lock therefore knows that any index still
+being filled (behind ``-next``) belongs to a rebuild that was interrupted,
+removes it and starts afresh, without an operator having to judge whether
+``--force`` is safe.
 """
 
+import contextlib
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
 from itertools import islice
+
+from django.conf import settings
+from django.db import connection
 
 from . import index, mirror
 from .client import get_client
@@ -46,6 +59,7 @@ class RebuildReport:
     counts: dict = field(default_factory=dict)  # kind -> documents written
     failures: dict = field(default_factory=dict)  # doc id -> error
     removed_indices: list = field(default_factory=list)
+    interrupted: list = field(default_factory=list)  # indices of a crashed rebuild, removed
     removed_records: int = 0
     seconds: float = 0.0
 
@@ -91,11 +105,48 @@ def rebuild(*, progress=None, force=False, use_elasticsearch=True, chunk_size=CH
     """Rebuild the index (when Elasticsearch is configured and
     ``use_elasticsearch``) and the database mirror from every source."""
     progress = progress or NullProgress()
+    with _exclusive() as exclusive:
+        return _rebuild(progress, force or exclusive, use_elasticsearch, chunk_size)
+
+
+def lock_key():
+    """The advisory lock of this prefix's rebuild (a signed 64-bit number)."""
+    digest = hashlib.sha256(f"portal.search.rebuild:{settings.SEARCH_INDEX_PREFIX}".encode())
+    return int.from_bytes(digest.digest()[:8], "big", signed=True)
+
+
+@contextlib.contextmanager
+def _exclusive():
+    """Hold the rebuild lock; yields True when held (PostgreSQL), False where
+    the database has no advisory locks (the SQLite demo: one process).
+
+    The lock lives in a database session of its own: closing it releases the
+    lock whatever state the rebuild's own connection is in (a transaction
+    aborted by the error being raised cannot run an unlock)."""
+    if connection.vendor != "postgresql":
+        yield False
+        return
+    session = connection.copy()
+    try:
+        with session.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_key()])
+            (acquired,) = cursor.fetchone()
+        if not acquired:
+            raise RebuildError(
+                "Another rebuild is running (it holds the rebuild lock in the database). "
+                "Wait for it to finish; `manage.py search_index status` shows its index."
+            )
+        yield True
+    finally:
+        session.close()
+
+
+def _rebuild(progress, stale_is_ours, use_elasticsearch, chunk_size):
     started = time.monotonic()
     client = get_client() if use_elasticsearch else None
     report = RebuildReport()
     if client is not None:
-        report.index = _start_index(client, force=force)
+        report.index, report.interrupted = _start_index(client, force=stale_is_ours)
     try:
         # One version for every rebuild write, taken before any source is read.
         # Each source is read as it was when its query began; a change committed
@@ -140,7 +191,11 @@ def rebuild(*, progress=None, force=False, use_elasticsearch=True, chunk_size=CH
 
 
 def _start_index(client, *, force):
+    """Create the index to fill; (its name, indices of an interrupted rebuild
+    that were removed). ``force``: any index being filled is known to be
+    abandoned (we hold the lock, or the operator said so)."""
     next_alias = index.next_alias_name()
+    stale = []
     if client.indices.exists_alias(name=next_alias):
         stale = index.indices_behind(next_alias, client)
         if not force:
@@ -148,13 +203,14 @@ def _start_index(client, *, force):
                 f"Another rebuild is filling {', '.join(stale)}. Wait for it, or if it "
                 "crashed, run `manage.py search_index rebuild --force`."
             )
+        logger.warning("search: removing %s, left by an interrupted rebuild", ", ".join(stale))
         for name in stale:
             client.options(ignore_status=404).indices.delete(index=name)
     name = index.new_index_name()
     body = index.index_body(loading=True)
     body["aliases"] = {next_alias: {}}
     client.indices.create(index=name, **body)
-    return name
+    return name, stale
 
 
 def _go_live(client, name):

@@ -341,6 +341,11 @@ PRIVATE_MEDIA_ROOT = env.path("PORTAL_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "p
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django's two handlers, the second one surviving a full disk (portal/core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "portal.core.uploads.SafeTemporaryFileUploadHandler",
+]
 
 # --- Email --------------------------------------------------------------------
 
@@ -467,6 +472,10 @@ SEARCH_QUERY_TIMEOUT = env.float("SEARCH_QUERY_TIMEOUT", default=2.0)
 SEARCH_CIRCUIT_SECONDS = env.int("SEARCH_CIRCUIT_SECONDS", default=10)
 # Queued index operations are retried with exponential backoff up to this delay.
 SEARCH_RETRY_MAX_DELAY = env.int("SEARCH_RETRY_MAX_DELAY", default=600)
+# A worker holds the queued operations it is applying this long; if it dies
+# meanwhile, another worker (or its restart) takes them over afterwards.
+# `search_index sync` does not wait for it.
+SEARCH_QUEUE_LEASE_SECONDS = env.int("SEARCH_QUEUE_LEASE_SECONDS", default=300)
 # How often an idle `search_index worker` looks for new work, seconds.
 SEARCH_WORKER_POLL = env.float("SEARCH_WORKER_POLL", default=2.0)
 SEARCH_PAGE_SIZE = 20

@@ -5,20 +5,37 @@ stopped. Instead the code under test talks to Elasticsearch through this
 forwarder; ``stop()`` closes the listening socket and every open connection
 (new connections are then refused, as with a stopped server) and ``start()``
 listens again on the same port.
+
+``delay`` (seconds, changeable while it runs) holds every piece of a reply
+from Elasticsearch that long before passing it on: a slow node, for the
+timeout drills. Requests go through at once, so the node does the work.
+
+The drill script (bench/drills.py) uses it too: one forwarder for both.
 """
 
 import contextlib
 import socket
 import threading
+import time
 
 
 class Forwarder:
-    def __init__(self, target_host="127.0.0.1", target_port=9200):
+    def __init__(self, target_host="127.0.0.1", target_port=9200, *, delay=0.0):
         self.target = (target_host, target_port)
+        self.delay = delay
+        self.requests_forwarded = 0  # pieces of requests passed to the node
         self.port = None
         self._listener = None
         self._sockets = set()
         self._lock = threading.Lock()
+
+    @classmethod
+    def to(cls, url, **options):
+        """A forwarder to the node at ``url`` (http://host:port)."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        return cls(parts.hostname or "127.0.0.1", parts.port or 9200, **options)
 
     @property
     def url(self):
@@ -62,12 +79,16 @@ class Forwarder:
             upstream.settimeout(None)
             with self._lock:
                 self._sockets.update((client, upstream))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            for a, b, is_reply in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(target=self._pipe, args=(a, b, is_reply), daemon=True).start()
 
-    def _pipe(self, source, sink):
+    def _pipe(self, source, sink, is_reply=False):
         try:
             while data := source.recv(65536):
+                if is_reply and self.delay:
+                    time.sleep(self.delay)
+                elif not is_reply:
+                    self.requests_forwarded += 1
                 sink.sendall(data)
         except OSError:
             pass

@@ -170,13 +170,29 @@ def test_searches_keep_answering_during_a_rebuild(es_index):
 
 
 def test_a_second_rebuild_is_refused_while_one_fills_its_index(es_index, test_sources):
+    """The running rebuild is another database session holding the rebuild
+    lock (two rebuilds at once would each delete the other's index). Once
+    that session is gone (the rebuild crashed), the next rebuild removes the
+    index it left, without --force (tests/search/test_drills_killed_rebuild.py
+    kills a real one)."""
     client = get_client()
     client.indices.create(
         index=f"{es_index}-stale", aliases={index.next_alias_name(): {}}, **index.index_body()
     )
-    with pytest.raises(CommandError, match="Another rebuild"):
-        call_command("search_index", "rebuild", stdout=StringIO())
-    call_command("search_index", "rebuild", "--force", stdout=StringIO())
+    running = connection.copy()
+    try:
+        with running.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [rebuild.lock_key()])
+        with pytest.raises(CommandError, match="Another rebuild"):
+            call_command("search_index", "rebuild", stdout=StringIO())
+        with pytest.raises(CommandError, match="Another rebuild"):
+            call_command("search_index", "rebuild", "--force", stdout=StringIO())
+        assert client.indices.exists(index=f"{es_index}-stale")
+    finally:
+        running.close()
+    out = StringIO()
+    call_command("search_index", "rebuild", stdout=out)
+    assert f"interrupted rebuild: {es_index}-stale" in out.getvalue()
     assert not client.indices.exists(index=f"{es_index}-stale")
 
 

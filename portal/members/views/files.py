@@ -46,7 +46,10 @@ def file_list(request, workspace):
 @require_POST
 def file_upload(request, workspace):
     form = UploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    status = 400
+    if service.refuse_unreceived_upload(form, request):
+        status = 507
+    elif form.is_valid():
         try:
             stored = service.store_upload(
                 workspace,
@@ -56,10 +59,12 @@ def file_upload(request, workspace):
             )
         except ValidationError as exc:
             form.add_error("file", exc)
+            if isinstance(exc, service.StorageFailed):
+                status = 507  # the server could not keep it, the request was fine
         else:
             messages.success(request, _("“%(name)s” is uploaded.") % {"name": stored.original_name})
             return redirect("members:file_list", slug=workspace.slug)
-    return _render_list(request, workspace, form=form, status=400)
+    return _render_list(request, workspace, form=form, status=status)
 
 
 # GET only: a HEAD request would be recorded as a download that never happened.

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from portal.core.pagination import paginate
 from portal.core.ratelimit import consume
 from portal.members.access import workspace_view
+from portal.members.files import StorageFailed, refuse_unreceived_upload
 from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_VIEW
 
 from .. import policy, services
@@ -305,7 +306,10 @@ def attachment_add(request, workspace, report_id):
     report = report_in(workspace, report_id)
     policy.require("attach", request.user, report)
     form = AttachmentForm(request.POST, request.FILES, workspace=workspace, report=report)
-    if form.is_valid():
+    status = 400
+    if refuse_unreceived_upload(form, request):
+        status = 507
+    elif form.is_valid():
         try:
             if form.cleaned_data["file"]:
                 services.attach_upload(
@@ -318,6 +322,8 @@ def attachment_add(request, workspace, report_id):
                 services.attach_file(report, form.cleaned_data["existing"], actor=request.user)
         except ValidationError as exc:  # refused by the workspace's file rules
             form.add_error("file", exc)
+            if isinstance(exc, StorageFailed):
+                status = 507  # the server could not keep it, the request was fine
         except services.PersonalDataFound as exc:
             for finding in exc.findings.get("file", []):
                 form.add_error(
@@ -327,7 +333,7 @@ def attachment_add(request, workspace, report_id):
             messages.success(request, _("The file is attached to the report."))
             return redirect(f"{report.get_absolute_url()}#attachments")
     access = report_access(request.user, report)
-    return _detail_page(request, report, access, status=400, attach_form=form)
+    return _detail_page(request, report, access, status=status, attach_form=form)
 
 
 @workspace_view(PERM_CONTRIBUTE, write=True)

@@ -86,7 +86,16 @@ class Command(BaseCommand):
         build.add_argument(
             "--force",
             action="store_true",
-            help="Discard the index of a rebuild that crashed (never use while one runs).",
+            help=(
+                "Discard the index of a rebuild that crashed (never use while one runs). "
+                "Only needed without PostgreSQL: there a rebuild finds out by itself."
+            ),
+        )
+        build.add_argument(
+            "--chunk-size",
+            type=int,
+            default=rebuild.CHUNK_SIZE,
+            help=f"Objects read and written per batch (default {rebuild.CHUNK_SIZE}).",
         )
         work = sub.add_parser("worker", help="Keep applying queued operations until stopped.")
         work.add_argument(
@@ -185,12 +194,14 @@ class Command(BaseCommand):
 
     # --- rebuild --------------------------------------------------------------
 
-    def handle_rebuild(self, force=False, **options):
+    def handle_rebuild(self, force=False, chunk_size=rebuild.CHUNK_SIZE, **options):
         client = get_client()
         target = "the index and the database mirror" if client else "the database mirror"
         self.stdout.write(f"Rebuilding {target}…")
         try:
-            report = rebuild.rebuild(progress=ProgressBar(self.stdout), force=force)
+            report = rebuild.rebuild(
+                progress=ProgressBar(self.stdout), force=force, chunk_size=max(1, chunk_size)
+            )
         except rebuild.RebuildError as exc:
             raise CommandError(str(exc)) from exc
         except ELASTICSEARCH_ERRORS as exc:
@@ -198,6 +209,10 @@ class Command(BaseCommand):
                 f"Elasticsearch at {settings.ELASTICSEARCH_URL} failed ({exc}); the live index "
                 "is unchanged. Check `search_index status` and try again."
             ) from exc
+        if report.interrupted:
+            self.stdout.write(
+                f"Removed the index of an interrupted rebuild: {', '.join(report.interrupted)}"
+            )
         if report.index:
             self.stdout.write(
                 f"Index {report.index} is live behind alias {settings.SEARCH_INDEX_PREFIX}."
