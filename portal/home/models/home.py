@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Case, Value, When
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -81,23 +82,31 @@ class HomePage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
+        # Lazy: the template's public_fragment renders them once per content
+        # version; a hit runs none of these queries.
         context.update(
-            latest_news=list(NewsPage.for_listing(self.latest_news())[:HOME_NEWS_COUNT]),
-            upcoming_events=list(
-                EventPage.for_listing(localized_descendants(EventPage, self).upcoming(now))[
-                    :HOME_EVENTS_COUNT
-                ]
+            latest_news=SimpleLazyObject(
+                lambda: list(NewsPage.for_listing(self.latest_news())[:HOME_NEWS_COUNT])
             ),
-            current_campaign=(
-                localized_descendants(CampaignPage, self)
-                .not_finished(now.date())
-                .in_display_order(now.date())
-                .defer_streamfields()
-                .select_related("image")
-                .first()
+            upcoming_events=SimpleLazyObject(
+                lambda: list(
+                    EventPage.for_listing(localized_descendants(EventPage, self).upcoming(now))[
+                        :HOME_EVENTS_COUNT
+                    ]
+                )
+            ),
+            current_campaign=SimpleLazyObject(
+                lambda: (
+                    localized_descendants(CampaignPage, self)
+                    .not_finished(now.date())
+                    .in_display_order(now.date())
+                    .defer_streamfields()
+                    .select_related("image")
+                    .first()
+                )
             ),
             # What the apps built on home show here (the resource library).
-            home_sections=sections_for(self),
-            fallback_language=fallback_language(self),
+            home_sections=SimpleLazyObject(lambda: sections_for(self)),
+            fallback_language=SimpleLazyObject(lambda: fallback_language(self)),
         )
         return context

@@ -1,10 +1,13 @@
 """Template tags of the public site: the page chrome (hotlines, navigation),
 links between languages, head metadata and small helpers."""
 
+import hashlib
 from urllib.parse import quote, urlencode, urlsplit
 
 from django import template
+from django.utils import translation
 
+from .. import cache
 from ..chrome import first_hotline_per_country, get_chrome, hotlines_by_country
 from ..i18n import hreflang_alternates, page_language_links, view_language_links
 
@@ -32,12 +35,22 @@ def site_chrome(context):
 def page_languages(context, page):
     """Language links and head alternates of a Wagtail page."""
     request = context["request"]
+    # The same for everyone who reads this page at this address: kept under
+    # the content version (a publish anywhere may add or remove a translation).
+    raw = "|".join([request.get_host(), request.path, str(page.pk), translation.get_language()])
+    key = "public:page_languages:" + hashlib.sha256(raw.encode()).hexdigest()
+    found, version = cache.get_versioned(key)
+    if found is not None:
+        return found
     links = page_language_links(page, request)
-    return {
+    found = {
         "links": links,
         "alternates": hreflang_alternates(page, request, links),
         "canonical": request.build_absolute_uri(page.get_url(request) or request.path),
     }
+    if cache.timeout() > 0:
+        cache.set_versioned(key, found, version)
+    return found
 
 
 @register.simple_tag(takes_context=True)
@@ -112,3 +125,41 @@ _OG_LOCALES = {"ru": "ru_RU", "en": "en_GB", "ky": "ky_KG", "uz": "uz_UZ", "tg":
 @register.filter
 def og_locale(code):
     return _OG_LOCALES.get(code, code)
+
+
+class PublicFragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or cache.timeout() <= 0:
+            return self.nodelist.render(context)
+        parts = [request.get_host(), translation.get_language() or ""]
+        parts += [str(var.resolve(context)) for var in self.vary_on]
+        key = f"public:fragment:{self.name}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+        html, version = cache.get_versioned(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set_versioned(key, html, version)
+        return html
+
+
+@register.tag
+def public_fragment(parser, token):
+    """{% public_fragment "name" var… %}…{% end_public_fragment %}: public
+    content rendered once per content version, language and the given values,
+    for everyone (signed in or not) who sees the same page. Only for content
+    that depends on the page alone: never a person, a form or a message. The
+    page cache's version makes any publish show at once; its timeout bounds
+    how long "upcoming" lists lag the clock."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("public_fragment needs a name")
+    name = bits[1].strip("\"'")
+    vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("end_public_fragment",))
+    parser.delete_first_token()
+    return PublicFragmentNode(nodelist, name, vary_on)
