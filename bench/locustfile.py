@@ -96,7 +96,7 @@ class Person(FastHttpUser):
                 response_length=0,
                 response=None,
                 context={},
-                exception=exc,
+                exception=ValueError(f"{exc} (the response's Content-Encoding header)"),
             )
 
 

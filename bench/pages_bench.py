@@ -176,7 +176,7 @@ class PythonClient:
     """Keep-alive connections in threads (http.client). Slower than wrk: with
     many connections the client's own GIL caps the req/s it can show."""
 
-    name = "Python http.client (wrk unavailable)"
+    name = "Python http.client"
 
     def __init__(self, port):
         self.port = port
@@ -262,7 +262,7 @@ def print_table(rows, args, site, tool):
         )
     print()
     print(f"Measured by: {tool}; {args.seconds:g} s per measurement, after 3 warm-up requests.")
-    print(f"Machine: {machine()}.")
+    print(f"Machine: {machine()}; load average before the run {args.load_before}.")
     print(f"Commit: {commit()}.")
     print(f"Settings: {site.described()}; clients send X-Forwarded-Proto: https as the proxy does.")
 
@@ -282,6 +282,7 @@ def main():
     try:
         site.prepare()
         server.start()
+        args.load_before = " / ".join(f"{value:.1f}" for value in os.getloadavg())
         rows = measure(client, args.port, args)
         server.stop()
         print_table(rows, args, site, f"{client.name} ({client.version()})")
