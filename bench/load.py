@@ -3,7 +3,7 @@
 
     scripts/services.sh start          # PostgreSQL and Elasticsearch, once
     .venv/bin/python bench/load.py
-    # options: --seconds 60 --users 50 --spawn-rate 10 --workers 2 --keep-db --drop-db
+    # options: --seconds 60 --users 50 --spawn-rate 2 --workers 2 --keep-db --drop-db
 
 locust (headless, its library API) plays visitors, members and partners in the
 proportions bench/locustfile.py explains (35 : 12 : 3) for ``--seconds``
@@ -60,7 +60,8 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
+    # Two a second: the members among them arrive over the ramp-up, not all at once.
+    parser.add_argument("--spawn-rate", type=float, default=2, help="users started per second")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--db", default=DEFAULT_DB, help="bench database name")
@@ -140,8 +141,7 @@ def verdict(ok):
 
 def print_table(result, memory, site, args, load_before):
     ramp_rows = [
-        {**row, "name": f"{row['name']} (ramp-up, {row['requests']} at once)"}
-        for row in result["ramp_up_entries"]
+        {**row, "name": f"{row['name']} (during the ramp-up)"} for row in result["ramp_up_entries"]
     ]
     # The sign-in rows of the measured period are empty: members signed in during the ramp-up.
     rows = [*(row for row in result["entries"] if row["requests"]), *ramp_rows]
