@@ -27,6 +27,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -269,6 +270,11 @@ class Gunicorn:
         self.log_path = site.folder / "gunicorn.log"
 
     def start(self):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", self.site.port)) == 0:
+                raise SystemExit(
+                    f"Something already listens on port {self.site.port}: pass --port."
+                )
         say(f"starting gunicorn ({self.site.workers} workers) on {self.site.base_url}")
         self.site.folder.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("w")
