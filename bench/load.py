@@ -204,6 +204,12 @@ def print_table(result, memory, site, args, load_before):
         f"member signed in). The sign-in rows come from the ramp-up and have no target: "
         f"each checks a password with the production hasher, slow on purpose."
     )
+    requests = result["total"]["requests"] + result["ramp_up_requests"]
+    print(
+        f"gunicorn workers' CPU over ramp-up and run: {result['worker_cpu']:.1f} s for "
+        f"{requests} requests, {1000 * result['worker_cpu'] / max(requests, 1):.1f} ms per "
+        f"request (PostgreSQL and Elasticsearch not included)."
+    )
     print(f"Machine: {machine()}; load average before the run {load_before}.")
     print(f"Commit: {commit()}.")
     print(f"Settings: {site.described()}; clients send X-Forwarded-Proto: https as the proxy does.")
@@ -234,7 +240,9 @@ def main():
             get(args.port, path)
         load_before = " / ".join(f"{value:.1f}" for value in os.getloadavg())
         started = time.perf_counter()
+        cpu_before = server.worker_cpu_seconds()
         result = run_locust(python, fixtures, site, args)
+        result["worker_cpu"] = server.worker_cpu_seconds() - cpu_before
         say(f"locust finished after {time.perf_counter() - started:.0f} s")
         memory = server.worker_memory_mb()
         server.stop()

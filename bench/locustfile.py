@@ -303,7 +303,7 @@ def run(host, users, seconds, spawn_rate, out):
         if runner.user_count >= users and Member.sign_in_attempts >= members:
             break
     ramp_up = time.monotonic() - started
-    ramp_rows, _ = _rows(environment.stats, ramp_up)
+    ramp_rows, ramp_total = _rows(environment.stats, ramp_up)
     ramp_errors = _errors(environment.stats)
     print(
         f"==> ramp-up done in {ramp_up:.0f}s: {runner.user_count} users, "
@@ -329,6 +329,7 @@ def run(host, users, seconds, spawn_rate, out):
         "users": users,
         "entries": rows,
         "ramp_up_entries": [row for row in ramp_rows if "sign" in row["name"]],
+        "ramp_up_requests": ramp_total["requests"],
         "total": total,
         "errors": _errors(environment.stats),
         "ramp_up_errors": ramp_errors,

@@ -236,7 +236,7 @@ class PythonClient:
 # --- The run ----------------------------------------------------------------------
 
 
-def measure(client, port, args):
+def measure(client, port, args, server):
     rows = []
     for label, path, vary in KINDS:
         say(f"measuring {label}")
@@ -246,22 +246,33 @@ def measure(client, port, args):
         for _ in range(3):  # warm-up: fills the page cache, the workers' template caches
             get(port, path)
         one = client.run(path, vary, 1, args.seconds)
+        cpu_before = server.worker_cpu_seconds()
         many = client.run(path, vary, args.connections, args.seconds)
+        cpu = server.worker_cpu_seconds() - cpu_before
+        many["cpu_ms"] = 1000 * cpu / max(many["requests"], 1)
         rows.append((label, one, many))
     return rows
 
 
 def print_table(rows, args, site, tool):
     print()
-    print(f"| request | 1 connection: p50 | p95 | {args.connections} connections: req/s | errors |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print(
+        f"| request | 1 connection: p50 | p95 | {args.connections} connections: req/s "
+        f"| worker CPU per request | errors |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for label, one, many in rows:
         print(
             f"| {label} | {one['p50']:.2f} ms | {one['p95']:.2f} ms | {many['rps']:,.0f} "
-            f"| {one['errors'] + many['errors']} |"
+            f"| {many['cpu_ms']:.2f} ms | {one['errors'] + many['errors']} |"
         )
     print()
-    print(f"Measured by: {tool}; {args.seconds:g} s per measurement, after 3 warm-up requests.")
+    print(
+        f"Measured by: {tool}; {args.seconds:g} s per measurement, after 3 warm-up requests. "
+        f"Worker CPU per request: user + system time of the gunicorn workers during the "
+        f"{args.connections}-connection run, divided by its requests (PostgreSQL and "
+        f"Elasticsearch not included); other work on the machine sways it less than latency."
+    )
     print(f"Machine: {machine()}; load average before the run {args.load_before}.")
     print(f"Commit: {commit()}.")
     print(f"Settings: {site.described()}; clients send X-Forwarded-Proto: https as the proxy does.")
@@ -283,7 +294,7 @@ def main():
         site.prepare()
         server.start()
         args.load_before = " / ".join(f"{value:.1f}" for value in os.getloadavg())
-        rows = measure(client, args.port, args)
+        rows = measure(client, args.port, args, server)
         server.stop()
         print_table(rows, args, site, f"{client.name} ({client.version()})")
     finally:
