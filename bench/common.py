@@ -8,8 +8,8 @@ Two ways to set up, one naming scheme:
   after the test database with a suffix, and an index alias of their own.
 - Under gunicorn (``BenchSite``): ``bench/pages_bench.py`` and ``bench/load.py``
   measure over HTTP, so the portal runs in other processes. It runs with the
-  production settings (``portal.settings.production``, DEBUG off, the database
-  caches, hashed static files, the second factor required), in a database of
+  production settings (``portal.settings.production``, DEBUG off, its caches,
+  hashed static files, the second factor required), in a database of
   its own (``bench_portal`` by default) filled by ``manage.py load_demo`` with
   its search index, static files collected under ``.services/bench/``. The
   clients speak plain HTTP and send ``X-Forwarded-Proto: https`` as the TLS
@@ -159,7 +159,7 @@ class BenchSite:
     # Settings that matter, printed under the tables.
     def described(self):
         return (
-            f"portal.settings.production (DEBUG off, PORTAL_REQUIRE_MFA on, database caches), "
+            f"portal.settings.production (DEBUG off, PORTAL_REQUIRE_MFA on, its caches), "
             f"gunicorn {self.workers} sync workers, PostgreSQL database {self.db_name}, "
             f"Elasticsearch alias {self.index_prefix}"
         )
@@ -184,6 +184,9 @@ class BenchSite:
                 "DJANGO_STATIC_ROOT": str(self.folder / "static"),
                 "DJANGO_MEDIA_ROOT": str(self.folder / "media"),
                 "PORTAL_PRIVATE_MEDIA_ROOT": str(self.folder / "private"),
+                # Where the portal keeps state outside PostgreSQL (the page cache and
+                # the hotlines file, issue 13 item 1): the bench's own, dropped with it.
+                "PORTAL_STATE_DIR": str(self.folder / "state"),
                 "PORTAL_BASE_URL": self.base_url,
                 "WAGTAILADMIN_BASE_URL": self.base_url,
                 "DJANGO_LOG_LEVEL": "WARNING",
