@@ -15,17 +15,15 @@ from the finders, so it needs neither a running server nor collectstatic.
 
 import argparse
 import gzip
-import io
 import os
 import re
 import sys
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
-import django  # noqa: E402
+from bench.common import in_process_database  # noqa: E402
 
 ASSET = re.compile(
     r"""<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)\"""",
@@ -37,10 +35,6 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", nargs="*", default=["/ru/", "/ru/get-help/", "/en/"])
     return parser.parse_args()
-
-
-def say(message):
-    print(message, file=sys.stderr, flush=True)
 
 
 def gz(data):
@@ -92,39 +86,12 @@ def kb(value):
 
 def main():
     args = parse_args()
-    from django.conf import settings
+    with in_process_database("weight", load_demo=True):
+        from django.test import Client
 
-    base_name = settings.DATABASES["default"].get("TEST", {}).get("NAME") or (
-        "test_" + str(settings.DATABASES["default"]["NAME"])
-    )
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        settings.DATABASES["default"]["TEST"] = {"NAME": ""}
-    else:
-        settings.DATABASES["default"]["TEST"] = {"NAME": f"{base_name}_weight"}
-    settings.DEBUG = False
-    settings.SEARCH_INDEX_PREFIX = f"{settings.SEARCH_INDEX_PREFIX}-weight-{uuid.uuid4().hex[:8]}"
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    django.setup()
-
-    from django.core.management import call_command
-    from django.test import Client
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
-
-    setup_test_environment()
-    say(f"database: creating {settings.DATABASES['default']['TEST']['NAME'] or 'in-memory'}")
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        say("demo content: loading (about a minute)")
-        call_command("load_demo", force=True, stdout=io.StringIO())
         rows = [weigh(Client(), path) for path in args.pages]
         rows.append(weigh_workspace())
         print_table(rows)
-    finally:
-        from bench.search_bench import cleanup_index
-
-        cleanup_index()
-        teardown_databases(old_config, verbosity=0)
-        say("cleaned up: bench database and index removed")
 
 
 def weigh_workspace():

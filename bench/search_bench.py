@@ -23,13 +23,12 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
-import django  # noqa: E402
+from bench.common import in_process_database  # noqa: E402
 
 
 def _words(text):
@@ -159,45 +158,8 @@ def timed(label, queries, call):
 
 def main():
     args = parse_args()
-    from django.conf import settings
-
-    base_name = settings.DATABASES["default"].get("TEST", {}).get("NAME") or (
-        "test_" + str(settings.DATABASES["default"]["NAME"])
-    )
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        settings.DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory
-    else:
-        settings.DATABASES["default"]["TEST"] = {"NAME": f"{base_name}_bench"}
-    settings.DEBUG = False
-    settings.SEARCH_INDEX_PREFIX = f"{settings.SEARCH_INDEX_PREFIX}-bench-{uuid.uuid4().hex[:8]}"
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    django.setup()
-
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
-
-    setup_test_environment()
-    say(f"database: creating {settings.DATABASES['default']['TEST']['NAME'] or 'in-memory'}")
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    with in_process_database("bench"):
         run(args)
-    finally:
-        cleanup_index()
-        teardown_databases(old_config, verbosity=0)
-        say("cleaned up: bench database and index removed")
-
-
-def cleanup_index():
-    from portal.search.client import get_client
-    from portal.search.index import alias_name
-
-    client = get_client()
-    if client is None:
-        return
-    names = client.indices.get(
-        index=f"{alias_name()}-*,{alias_name()}", allow_no_indices=True, ignore_unavailable=True
-    )
-    for name in names:
-        client.options(ignore_status=404).indices.delete(index=name)
 
 
 def run(args):

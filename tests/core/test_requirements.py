@@ -6,7 +6,9 @@ that other package changes its mind, and the portal breaks on a fresh install.
 So the code's imports are read with `ast` and each third-party one must be
 pinned: what portal/ and manage.py import in requirements.txt (they run in
 production), what tests/, bench/ and scripts/ import in requirements.txt or
-requirements-dev.txt.
+requirements-dev.txt; and what only the benchmarks under bench/ need (locust,
+which brings gevent) in requirements-bench.txt, installed apart by bench/load.py,
+so those may be missing from the test virtualenv.
 """
 
 import ast
@@ -20,9 +22,11 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = ROOT / "requirements.txt"
 DEV = ROOT / "requirements-dev.txt"
+BENCH = ROOT / "requirements-bench.txt"
 FIRST_PARTY = {"portal", "tests", "bench"}
 RUNTIME_CODE = ("portal",)
-DEV_CODE = ("tests", "bench", "scripts")
+DEV_CODE = ("tests", "scripts")
+BENCH_CODE = ("bench",)
 
 
 def normalise(name):
@@ -54,9 +58,11 @@ def imported_modules(source, filename="<source>"):
             yield node.lineno, node.module.partition(".")[0]
 
 
-def unpinned_imports(files, allowed, distributions=None):
+def unpinned_imports(files, allowed, distributions=None, installed_apart=frozenset()):
     """One message per third-party import in ``files`` whose distribution is not
-    in ``allowed`` (normalised names), naming the file, the import and what to add."""
+    in ``allowed`` (normalised names), naming the file, the import and what to add.
+    A module named like a pin in ``installed_apart`` (a virtualenv of its own)
+    counts as pinned without being installed here."""
     distributions = packages_distributions() if distributions is None else distributions
     problems = []
     for path in files:
@@ -64,6 +70,8 @@ def unpinned_imports(files, allowed, distributions=None):
             if module in sys.stdlib_module_names or module in FIRST_PARTY:
                 continue
             names = distributions.get(module)
+            if not names and normalise(module) in installed_apart:
+                continue
             where = f"{_shown(path)}:{line} imports {module!r}"
             if not names:
                 problems.append(f"{where}, which no installed distribution provides")
@@ -89,9 +97,28 @@ def test_everything_the_portal_imports_is_pinned_in_requirements_txt():
 def test_everything_the_tests_benchmarks_and_scripts_import_is_pinned():
     allowed = set(pins(RUNTIME)) | set(pins(DEV))
     problems = unpinned_imports(_python_files(*DEV_CODE), allowed)
+    bench_only = set(pins(BENCH))
+    problems += unpinned_imports(
+        _python_files(*BENCH_CODE), allowed | bench_only, installed_apart=bench_only
+    )
     assert not problems, "Add to requirements-dev.txt (or requirements.txt):\n" + "\n".join(
         problems
     )
+
+
+def test_a_benchmark_only_package_counts_in_bench_files_alone(tmp_path):
+    module = tmp_path / "locustfile.py"
+    module.write_text("import locust\n")
+    bench_only = {"locust"}
+    runtime_and_dev = set(pins(RUNTIME)) | set(pins(DEV))
+
+    as_a_test = unpinned_imports([module], runtime_and_dev, distributions={})
+    as_a_benchmark = unpinned_imports(
+        [module], runtime_and_dev | bench_only, distributions={}, installed_apart=bench_only
+    )
+
+    assert as_a_test == [f"{module}:1 imports 'locust', which no installed distribution provides"]
+    assert as_a_benchmark == []
 
 
 def test_installed_apps_and_middleware_name_only_pinned_packages():
@@ -115,7 +142,8 @@ def loose_pins(path):
 
 
 def test_every_requirement_is_pinned_to_one_exact_version():
-    loose = [f"{path.name}: {line}" for path in (RUNTIME, DEV) for line in loose_pins(path)]
+    files = (RUNTIME, DEV, BENCH)
+    loose = [f"{path.name}: {line}" for path in files for line in loose_pins(path)]
     assert not loose, "Pin with ==: " + ", ".join(loose)
 
 
