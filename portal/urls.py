@@ -10,6 +10,14 @@ from portal.core import views as core_views
 from portal.home import views as public_views
 from portal.members import sign_in
 
+# Wagtail's document URLs, its serve view wrapped (portal/core/media.py).
+_document_urls = [
+    re_path(p.pattern.regex.pattern, media_views.document, name=p.name)
+    if p.name == "wagtaildocs_serve"
+    else p
+    for p in wagtaildocs_urls.urlpatterns
+]
+
 # Not language-prefixed: the admin, accounts and the members' area choose their
 # language from the visitor's cookie or browser (LocaleMiddleware).
 urlpatterns = [
@@ -22,7 +30,7 @@ urlpatterns = [
         name="wagtailadmin_login",
     ),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    path("documents/", include(_document_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/<str:code>/", public_views.switch_language, name="switch_language"),
     path("healthz/", core_views.health, name="health"),
