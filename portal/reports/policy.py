@@ -54,6 +54,7 @@ for them by name, so the page, the exports, the API and search cannot drift:
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
 
 from portal.core.audience import audiences_for, can_see, workspace_token
 from portal.core.policy import (
@@ -306,7 +307,20 @@ class Roles:
 SYSTEM = None
 
 
-def roles_of(user, report, tokens=None):
+def permission_checker(user):
+    """One person's object permissions, read once for all the questions one
+    answer asks (guardian's checker caches per object); built for each
+    answer, never kept, so a changed role counts at the next one."""
+    return ObjectPermissionChecker(user) if user.is_authenticated else None
+
+
+def _has_perm(user, codename, workspace, checker=None):
+    if checker is None:
+        return user.has_perm(f"members.{codename}", workspace)
+    return checker.has_perm(codename, workspace)
+
+
+def roles_of(user, report, tokens=None, checker=None):
     """From the audience tokens when given (pages: they carry the session's
     second-factor gate), else from the person's object permissions (services,
     which the pages and the API reach only through that gate)."""
@@ -314,18 +328,18 @@ def roles_of(user, report, tokens=None):
     if tokens is not None:
         member = workspace_token(report.workspace_id) in tokens
     else:
-        member = user.is_authenticated and user.has_perm(f"members.{PERM_VIEW}", workspace)
+        member = user.is_authenticated and _has_perm(user, PERM_VIEW, workspace, checker)
     if not member:
         return Roles(False, False, False, workspace.is_archived)
-    contribute, moderate = workspace_roles(user, workspace)
+    contribute, moderate = workspace_roles(user, workspace, checker)
     return Roles(True, contribute, moderate, workspace.is_archived)
 
 
-def workspace_roles(user, workspace):
+def workspace_roles(user, workspace, checker=None):
     """(contribute, moderate) for this person in this workspace."""
     return (
-        user.has_perm(f"members.{PERM_CONTRIBUTE}", workspace),
-        user.has_perm(f"members.{PERM_MODERATE}", workspace),
+        _has_perm(user, PERM_CONTRIBUTE, workspace, checker),
+        _has_perm(user, PERM_MODERATE, workspace, checker),
     )
 
 
@@ -568,14 +582,14 @@ class ReportAccess:
 NO_ACCESS = ReportAccess()
 
 
-def may_read_case_rows(user, workspace, tokens=None):
+def may_read_case_rows(user, workspace, tokens=None, checker=None):
     """The one rule for raw case rows of a workspace's reports: a person of the
     workspace (by audience token, so the MFA gate and a removed membership
     count at once) whose role works on the data. Reading, so an archived
     workspace does not change it."""
     tokens = audiences_for(user) if tokens is None else tokens
-    return workspace_token(workspace.pk) in tokens and user.has_perm(
-        f"members.{CASE_ROWS_PERMISSION}", workspace
+    return workspace_token(workspace.pk) in tokens and _has_perm(
+        user, CASE_ROWS_PERMISSION, workspace, checker
     )
 
 
@@ -583,10 +597,11 @@ def report_access(user, report, tokens=None):
     tokens = audiences_for(user) if tokens is None else tokens
     if not can_see(user, report.audiences(), tokens):
         return NO_ACCESS
-    roles = roles_of(user, report, tokens)
+    checker = permission_checker(user)
+    roles = roles_of(user, report, tokens, checker)
     if not roles.member:
         return ReportAccess(view=True, view_totals=True)
-    rows = may_read_case_rows(user, report.workspace, tokens)
+    rows = may_read_case_rows(user, report.workspace, tokens, checker)
     writable = not roles.archived
     moderate = roles.moderate and writable
     # Asked once: the stage costs a query for reviewed reports, the four eyes one more.
