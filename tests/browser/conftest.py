@@ -86,6 +86,9 @@ def _browser(tmp_path, options):
     try:
         yield context.new_page()
     finally:
+        # Marked again: a test with two contexts (desktop and phone) has had
+        # the loop unmarked by the first one torn down.
+        _mark_loop(running=True)
         context.close()
         # Close the connections the test opened inside the loop, or the
         # test database cannot be dropped at the end of the run.

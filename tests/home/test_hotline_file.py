@@ -1,5 +1,5 @@
 """The hotline file: every country's hotlines beside the database, for the
-pages shown when the portal fails (tests/home/test_database_outage.py stops a
+pages shown when the portal fails (tests/browser/test_database_outage.py stops a
 real PostgreSQL)."""
 
 import json

@@ -3,8 +3,8 @@
 The portal runs under gunicorn (two workers, DEBUG off, the page cache in files
 as in production) on a PostgreSQL cluster of this test's own, a copy of the
 test database; the test stops that cluster, asks for pages as a visitor, a
-member and a partner would, starts it again and checks that the same server
-processes recover."""
+member and a partner would (in Chromium too, at desktop and phone widths),
+starts it again and checks that the same server processes recover."""
 
 import json
 import os
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.browser.journey import Journey
 from tests.factories import UserFactory, add_member, make_workspace
 from tests.home.builders import add_hotline, add_news, make_site
 from tests.pg_cluster import Cluster, _free_port
@@ -72,19 +73,27 @@ def serve(cluster, state):
     port = _free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.home.outage_server_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.browser.outage_server_settings",
         "DATABASE_URL": cluster.url(),
         "PORTAL_STATE_DIR": str(state),
         "PORTAL_HOTLINES_FILE": str(state / "hotlines.json"),
         "PORTAL_PAGE_CACHE_SECONDS": str(FRESH_SECONDS),
     }
     env.pop("ELASTICSEARCH_URL", None)
+    log_path = state / "gunicorn.log"
+    log = log_path.open("wb")
     server = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "portal.wsgi:application",
             "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+            # Threads: Chromium opens spare connections ahead of need, and a
+            # sync worker would sit waiting on one (a proxy buffers them in
+            # production).
+            "--threads", "4", "--graceful-timeout", "5",
         ],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # A file, not a pipe: during the outage every request logs a
+        # traceback, and a full pipe nobody reads would block the workers.
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -95,11 +104,34 @@ def serve(cluster, state):
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise AssertionError(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
+    raise AssertionError(f"gunicorn did not start: {log_path.read_text()[-2000:]}")
 
 
+def in_browser(journey, base, workspace_path, member_cookie):
+    """What a person sees during the outage, checked as every journey step is
+    (fits the width, no console error, axe, Russian throughout)."""
+    page = journey.page
+    page.goto(f"{base}/ru/get-help/")
+    assert page.locator(".stale-notice").is_visible()
+    assert page.locator('a[href^="tel:"]').count() >= 3
+    journey.check("outage-stale-copy")
+    with journey.expecting(503, r"/ru/news/$"):
+        page.goto(f"{base}/ru/news/")
+    assert page.locator("h1").inner_text() == "Портал временно недоступен"
+    assert page.locator('.hotlines a[href^="tel:"]').count() == 3
+    journey.check("outage-page")
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": member_cookie.split("=", 1)[1], "url": base}]
+    )
+    with journey.expecting(503, r"/workspaces/"):
+        page.goto(base + workspace_path)
+    assert page.locator("h1").inner_text() == "Рабочее пространство временно недоступно"
+    journey.check("outage-workspace")
+
+
+@pytest.mark.browser
 def test_public_pages_members_and_the_api_through_a_database_outage_and_back(
-    cluster, state, client
+    cluster, state, client, desktop, phone, screenshot
 ):
     site = make_site()
     add_news(site.news, "Новость о сети")
@@ -172,6 +204,10 @@ def test_public_pages_members_and_the_api_through_a_database_outage_and_back(
         assert headers["Content-Type"].startswith("application/json")
         assert "detail" in json.loads(body)
 
+        for device, page in (("desktop", desktop), ("phone", phone)):
+            journey = Journey(page, base, screenshot, device)
+            in_browser(journey, base, workspace_path, member_cookie)
+
         # Back: the same processes answer from the database again.
         cluster.start()
         status, headers, html = fetch(base, "/ru/news/")
@@ -184,4 +220,8 @@ def test_public_pages_members_and_the_api_through_a_database_outage_and_back(
         assert worker_pids(server.pid) == workers  # recovered without a restart
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -1,4 +1,4 @@
-"""Settings of the portal that tests/home/test_database_outage.py serves under
+"""Settings of the portal that tests/browser/test_database_outage.py serves under
 gunicorn: the test settings (same secret key, so the test's sessions hold),
 with DEBUG off, the database and state folder the test gives, and the page
 cache in files as in production, shared by the workers."""
@@ -20,3 +20,5 @@ CACHES = {
         "LOCATION": str(PORTAL_STATE_DIR) + "/page-cache",
     },
 }
+# Static files straight from the apps, as `make run` serves them (no collectstatic).
+WHITENOISE_USE_FINDERS = True
