@@ -1,6 +1,8 @@
 """pytest-django settings: fast hashing, in-memory mail, immediate tasks, but the
 real PostgreSQL and Elasticsearch named by DATABASE_URL / ELASTICSEARCH_URL."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -59,8 +61,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / ".services" / "test-media"
-PRIVATE_MEDIA_ROOT = BASE_DIR / ".services" / "test-private"
+# From the environment so a command run in a subprocess (the restore test) can
+# be given other folders.
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".services" / "test-media")))
+PRIVATE_MEDIA_ROOT = Path(
+    env("PORTAL_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".services" / "test-private"))
+)
 # Under pytest-xdist (`pytest -n 2`) each worker has its own test database
 # (pytest-django adds the worker id to its name); give it its own search alias
 # and media folders too, so workers never see or remove each other's.
