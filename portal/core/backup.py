@@ -535,6 +535,10 @@ def check_migrations(manifest):
 
 def database_tables():
     """Tables in any non-system schema of the configured database (0: empty)."""
+    if connection.vendor == "sqlite":
+        path = Path(settings.DATABASES["default"]["NAME"])
+        if not path.exists():
+            return 0  # connecting would create it, in a folder that may not exist
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -559,8 +563,13 @@ def check_target(force):
     busy = []
     try:
         tables = database_tables()
-    except Exception as exc:
+    except Exception as exc:  # any driver's connection error: say what to do instead
         db = settings.DATABASES["default"]
+        if connection.vendor == "sqlite":
+            raise BackupError(
+                f"Cannot open the SQLite database {db.get('NAME')} ({exc}). Point DATABASE_URL "
+                "at a file in a folder this account can write, and run restore again."
+            ) from exc
         raise BackupError(
             f"Cannot connect to the database {db.get('NAME')!s} on {db.get('HOST') or 'localhost'} "
             f"({str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}). "
@@ -652,7 +661,7 @@ def _move_into_place(staged):
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _restore_database(backup_dir, manifest, force, progress):
+def _check_engine(manifest):
     vendor = engine()
     if manifest["database"]["engine"] != vendor:
         raise BackupError(
@@ -660,11 +669,17 @@ def _restore_database(backup_dir, manifest, force, progress):
             f"uses {vendor} (DATABASE_URL). Point DATABASE_URL at an empty "
             f"{manifest['database']['engine']} database and run restore again."
         )
+    return vendor
+
+
+def _restore_database(backup_dir, manifest, force, progress):
+    vendor = _check_engine(manifest)
     dump = Path(backup_dir) / _dump_path(manifest)
     progress.note("Restoring the database…")
     if vendor == "sqlite":
         target = Path(settings.DATABASES["default"]["NAME"])
         connection.close()
+        target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.restoring-{os.getpid()}")
         try:
             _copy(dump, temporary, FILE_MODE)
@@ -710,7 +725,7 @@ def restore_backup(backup_dir, *, force=False, progress=None):
     manifest = read_manifest(backup_dir)
     verify(backup_dir, manifest, progress)
     needs_migrate = check_migrations(manifest)
-    engine()
+    _check_engine(manifest)
     replaced = check_target(force)
     staged = _stage_files(backup_dir, manifest, progress)
     try:

@@ -9,6 +9,7 @@ installations that hold data are refused, and nothing is restored then."""
 import io
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -368,3 +369,112 @@ def test_restore_with_force_replaces_a_database_that_holds_data(
     assert forced.returncode == 0, forced.stderr
     table = CaseRecord._meta.db_table
     assert _rows(target["db"], table) == _rows(_source_db_name(), table)
+
+
+# --- SQLite (the demo's database) -----------------------------------------------------
+
+
+def _sqlite_installation(tmp_path, name):
+    base = tmp_path / name
+    return {
+        "base": base,
+        "db": base / "db.sqlite3",
+        "private": base / "private",
+        "media": base / "media",
+        "env": {
+            "DATABASE_URL": f"sqlite:///{base / 'db.sqlite3'}",
+            "PORTAL_PRIVATE_MEDIA_ROOT": str(base / "private"),
+            "DJANGO_MEDIA_ROOT": str(base / "media"),
+            "ELASTICSEARCH_URL": "",
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        },
+    }
+
+
+def _sqlite_rows(path, table):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()  # noqa: S608
+    finally:
+        conn.close()
+
+
+def test_a_sqlite_installation_is_backed_up_and_restored_by_copying_its_database(tmp_path):
+    source = _sqlite_installation(tmp_path, "source")
+    source["base"].mkdir()
+    # A database with rows of its own (migrating a SQLite file takes a minute).
+    conn = sqlite3.connect(source["db"])
+    conn.executescript(
+        """
+        CREATE TABLE django_migrations (id integer primary key, app text, name text, applied text);
+        INSERT INTO django_migrations (app, name, applied)
+            VALUES ('members', '0001_initial', '2026-01-01');
+        CREATE TABLE reports_note (id integer primary key, title text);
+        INSERT INTO reports_note (title) VALUES ('Brick kiln monitoring Osh'), ('Шелтер');
+        """
+    )
+    conn.commit()
+    conn.close()
+    note = source["private"] / "workspaces" / "1" / "a1b2"
+    note.parent.mkdir(parents=True)
+    note.write_bytes(FILE_BYTES)
+
+    made = manage(source, "backup", "--output", str(tmp_path / "backups"))
+    assert made.returncode == 0, made.stderr
+    (path,) = (tmp_path / "backups").glob("portal-backup-*")
+    assert (path / "database.sqlite3").is_file()
+
+    target = _sqlite_installation(tmp_path, "target")
+    restored = manage(target, "restore", str(path))
+    assert restored.returncode == 0, restored.stderr
+    assert "run `python manage.py migrate`" in restored.stdout  # the backup is older
+    for table in ("django_migrations", "reports_note"):
+        assert _sqlite_rows(target["db"], table) == _sqlite_rows(source["db"], table)
+    assert (target["private"] / "workspaces" / "1" / "a1b2").read_bytes() == FILE_BYTES
+
+
+def test_a_postgresql_backup_is_refused_by_a_sqlite_installation(source, tmp_path):
+    path, _output = make_backup(tmp_path)
+    target = _sqlite_installation(tmp_path, "target")
+    target["base"].mkdir()
+    result = manage(target, "restore", str(path))
+    assert result.returncode != 0
+    assert "holds a postgresql database; this installation uses sqlite" in result.stderr
+    assert _files(target["private"]) == [] and _files(target["media"]) == []
+
+
+# --- Wrong place, wrong version ------------------------------------------------------------
+
+
+def test_a_backup_made_by_a_newer_portal_is_refused(source, tmp_path):
+    path, _output = make_backup(tmp_path)
+    manifest_path = path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["migrations"]["members"] = ["9999_from_the_future"]
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="members.9999_from_the_future.*newer version"):
+        call_command("restore", str(path), "--force", stdout=io.StringIO())
+
+
+def test_restore_into_a_database_that_does_not_exist_says_to_create_it(source, tmp_path):
+    path, _output = make_backup(tmp_path)
+    db = settings.DATABASES["default"]
+    missing = f"{_source_db_name()}_missing"
+    target = {
+        "env": {
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}"
+                f"/{missing}"
+            ),
+            "PORTAL_PRIVATE_MEDIA_ROOT": str(tmp_path / "restored" / "private"),
+            "DJANGO_MEDIA_ROOT": str(tmp_path / "restored" / "media"),
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        }
+    }
+    result = manage(target, "restore", str(path))
+    assert result.returncode != 0
+    assert f"Cannot connect to the database {missing}" in result.stderr
+    assert "Create an empty database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db["PASSWORD"] + "@" not in result.stderr
+    assert not (tmp_path / "restored").exists()
