@@ -303,6 +303,14 @@ def create_backup(output_dir, progress=None):
     progress = progress or NullProgress()
     vendor = engine()
     output_dir = Path(output_dir).expanduser().resolve()
+    for key, root in file_folders().items():
+        # Inside MEDIA_ROOT a web server might serve it, and each backup would
+        # copy the ones before it.
+        if output_dir.is_relative_to(root.resolve()):
+            raise BackupError(
+                f"{output_dir} is inside {root} (the {key} files, which are backed up). "
+                "Choose an --output folder outside it."
+            )
     try:
         _makedirs(output_dir, DIR_MODE)
     except OSError as exc:

@@ -216,6 +216,15 @@ def test_restore_into_an_empty_installation_finds_the_same_reports_files_and_aud
         assert _rows(restored, table) == rows, table
     assert len(_rows(restored, CaseRecord._meta.db_table)) == 3
 
+    # The audit log came back append-only: its trigger was restored with it.
+    conn = _connect(restored)
+    try:
+        with pytest.raises(psycopg2.Error, match="append-only"), conn.cursor() as cursor:
+            table = AuditEvent._meta.db_table
+            cursor.execute(f'UPDATE "{table}" SET action = %s', ["forged"])  # noqa: S608
+    finally:
+        conn.close()
+
     assert (target["private"] / stored.file.name).read_bytes() == FILE_BYTES
     assert (target["media"] / "documents" / "referral-guide.pdf").read_bytes() == MEDIA_BYTES
     # Restored private files stay owner-only, like the portal stores them.
@@ -478,3 +487,24 @@ def test_restore_into_a_database_that_does_not_exist_says_to_create_it(source, t
     assert "Traceback" not in result.stderr
     assert db["PASSWORD"] + "@" not in result.stderr
     assert not (tmp_path / "restored").exists()
+
+
+def test_a_backup_inside_the_media_folder_is_refused(source, tmp_path):
+    # A web server serving /media/ could hand it out.
+    inside = settings.MEDIA_ROOT / "backups"
+    with pytest.raises(CommandError, match="is inside .*Choose an --output folder outside it"):
+        call_command("backup", output=str(inside), stdout=io.StringIO())
+    assert not inside.exists()
+
+
+def test_symbolic_links_in_the_folders_are_not_followed(source, tmp_path):
+    secret = tmp_path / "server-secret.txt"
+    secret.write_text("not the portal's")
+    (settings.MEDIA_ROOT / "documents" / "link.txt").symlink_to(secret)
+    err = io.StringIO()
+    call_command("backup", output=str(tmp_path / "backups"), stdout=io.StringIO(), stderr=err)
+    (path,) = (tmp_path / "backups").glob("portal-backup-*")
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert "media/documents/link.txt" not in {e["path"] for e in manifest["files"]}
+    assert not (path / "media" / "documents" / "link.txt").exists()
+    assert "Skipped symbolic link" in err.getvalue()
