@@ -505,6 +505,7 @@ def verify(backup_dir, manifest, progress=None):
     entries = manifest["files"]
     if not any(e["path"] == _dump_path(manifest) for e in entries):
         raise BackupError(f"The manifest lists no {_dump_path(manifest)}; use another backup.")
+    progress.note(f"Checking {len(entries)} files against the manifest…")
     progress.start("checksums", len(entries))
     for entry in entries:
         path = backup_dir / entry["path"]

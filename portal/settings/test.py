@@ -61,11 +61,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# From the environment so a command run in a subprocess (the restore test) can
-# be given other folders.
-MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".services" / "test-media")))
+# A command run in a subprocess (the restore test) can be given other folders.
+# Variables of their own: the production ones, exported in a shell, must never
+# send test files into the real folders.
+MEDIA_ROOT = Path(env("PORTAL_TEST_MEDIA_ROOT", default=str(BASE_DIR / ".services" / "test-media")))
 PRIVATE_MEDIA_ROOT = Path(
-    env("PORTAL_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".services" / "test-private"))
+    env("PORTAL_TEST_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".services" / "test-private"))
 )
 # Under pytest-xdist (`pytest -n 2`) each worker has its own test database
 # (pytest-django adds the worker id to its name); give it its own search alias

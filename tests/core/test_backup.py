@@ -120,8 +120,8 @@ def empty_installation(tmp_path):
             "DATABASE_URL": (
                 f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
             ),
-            "PORTAL_PRIVATE_MEDIA_ROOT": str(tmp_path / "restored" / "private"),
-            "DJANGO_MEDIA_ROOT": str(tmp_path / "restored" / "media"),
+            "PORTAL_TEST_PRIVATE_MEDIA_ROOT": str(tmp_path / "restored" / "private"),
+            "PORTAL_TEST_MEDIA_ROOT": str(tmp_path / "restored" / "media"),
             "SEARCH_INDEX_PREFIX": prefix,
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         },
@@ -392,8 +392,8 @@ def _sqlite_installation(tmp_path, name):
         "media": base / "media",
         "env": {
             "DATABASE_URL": f"sqlite:///{base / 'db.sqlite3'}",
-            "PORTAL_PRIVATE_MEDIA_ROOT": str(base / "private"),
-            "DJANGO_MEDIA_ROOT": str(base / "media"),
+            "PORTAL_TEST_PRIVATE_MEDIA_ROOT": str(base / "private"),
+            "PORTAL_TEST_MEDIA_ROOT": str(base / "media"),
             "ELASTICSEARCH_URL": "",
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         },
@@ -475,8 +475,8 @@ def test_restore_into_a_database_that_does_not_exist_says_to_create_it(source, t
                 f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}"
                 f"/{missing}"
             ),
-            "PORTAL_PRIVATE_MEDIA_ROOT": str(tmp_path / "restored" / "private"),
-            "DJANGO_MEDIA_ROOT": str(tmp_path / "restored" / "media"),
+            "PORTAL_TEST_PRIVATE_MEDIA_ROOT": str(tmp_path / "restored" / "private"),
+            "PORTAL_TEST_MEDIA_ROOT": str(tmp_path / "restored" / "media"),
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         }
     }
