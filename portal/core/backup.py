@@ -334,6 +334,7 @@ def create_backup(output_dir, progress=None):
         # The database first, the files after: a file uploaded meanwhile is only an
         # unused extra file in the backup, whereas files copied first would miss
         # uploads that the (later) dump lists.
+        heads = migration_heads()  # the schema the dump is about to hold
         database = _dump_database(vendor, work, progress)
         entries.append(_entry(work, database.pop("file")))
         folders = {}
@@ -347,7 +348,7 @@ def create_backup(output_dir, progress=None):
             "format_version": FORMAT_VERSION,
             "created_at": created.isoformat(),
             "database": database,
-            "migrations": migration_heads(),
+            "migrations": heads,
             "folders": folders,
             "files": entries,
         }
@@ -379,10 +380,16 @@ def _entry(base, path):
 def _dump_database(vendor, work, progress):
     progress.note("Dumping the database…")
     if vendor == "sqlite":
+        source_path = Path(settings.DATABASES["default"]["NAME"])
+        if not source_path.is_file():
+            raise BackupError(
+                f"There is no SQLite database at {source_path}: nothing to back up. Check "
+                "DATABASE_URL."
+            )
         target = work / SQLITE_DUMP_NAME
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
         # SQLite's online backup: a consistent copy even while the portal writes.
-        source = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+        source = sqlite3.connect(source_path)
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)
@@ -487,9 +494,20 @@ def read_manifest(backup_dir):
                 f"{path} has an invalid entry {str(entry)[:200]!r}; it was damaged or "
                 "tampered with. Restore nothing from it."
             )
-    database = manifest.get("database") or {}
-    if database.get("engine") not in ("postgresql", "sqlite"):
+    paths = [entry["path"] for entry in files]
+    if len(set(paths)) != len(paths):
+        raise BackupError(f"{path} lists a file twice; it was damaged or tampered with.")
+    database = manifest.get("database")
+    if not isinstance(database, dict) or database.get("engine") not in ("postgresql", "sqlite"):
         raise BackupError(f"{path} names no known database engine.")
+    if not re.fullmatch(r"\d+(\.\d+)*", str(database.get("dump_tool_version", "0"))):
+        raise BackupError(f"{path} has an invalid dump_tool_version.")
+    migrations = manifest.get("migrations")
+    if not isinstance(migrations, dict) or not all(
+        isinstance(app, str) and isinstance(names, list) and all(isinstance(n, str) for n in names)
+        for app, names in migrations.items()
+    ):
+        raise BackupError(f"{path} has an invalid list of migrations.")
     return manifest
 
 
@@ -563,8 +581,20 @@ def database_tables():
         return cursor.fetchone()[0]
 
 
+STAGING_PREFIX = ".restoring-"
+
+
 def _folder_holds_files(root):
-    return root.is_dir() and any(p.is_file() or p.is_symlink() for p in root.rglob("*"))
+    if not root.is_dir():
+        return False
+    for child in root.iterdir():
+        if child.name.startswith(STAGING_PREFIX):
+            continue  # left by a restore that was killed; removed before staging
+        if child.is_file() or child.is_symlink():
+            return True
+        if child.is_dir() and any(p.is_file() or p.is_symlink() for p in child.rglob("*")):
+            return True
+    return False
 
 
 def check_target(force):
@@ -601,7 +631,9 @@ def check_target(force):
 
 
 def _staging_for(root):
-    return root.parent / f".{root.name}.restoring-{os.getpid()}"
+    """Inside the target folder, so the final moves are renames on one file
+    system even when the folder is a mount point (a Docker volume)."""
+    return root / f"{STAGING_PREFIX}{os.getpid()}"
 
 
 def _media_modes():
@@ -626,9 +658,10 @@ def _stage_files(backup_dir, manifest, progress):
                 raise BackupError(f"The backup holds a folder {key!r} this portal does not use.")
             file_mode, dir_mode = (FILE_MODE, DIR_MODE) if key == "private" else _media_modes()
             root = roots[key]
-            root.parent.mkdir(parents=True, exist_ok=True)
+            _makedirs(root, dir_mode)
+            for stale in root.glob(f"{STAGING_PREFIX}*"):
+                shutil.rmtree(stale, ignore_errors=True)
             staging = _staging_for(root)
-            shutil.rmtree(staging, ignore_errors=True)
             os.mkdir(staging, dir_mode)
             os.chmod(staging, dir_mode)
             staged[key] = (staging, root, dir_mode)
@@ -652,22 +685,22 @@ def _stage_files(backup_dir, manifest, progress):
     return staged
 
 
+def _merge(source, target):
+    """Move everything in ``source`` into ``target`` (same file system): whole
+    folders by one rename where ``target`` has none, files replacing files."""
+    for child in sorted(source.iterdir()):
+        destination = target / child.name
+        if child.is_dir() and destination.is_dir() and not destination.is_symlink():
+            _merge(child, destination)
+            child.rmdir()
+        else:
+            os.replace(child, destination)
+
+
 def _move_into_place(staged):
-    for staging, root, dir_mode in staged.values():
-        if root.is_dir() and not any(root.iterdir()):
-            root.rmdir()
-        if not root.exists():
-            os.rename(staging, root)
-            continue
-        # --force over a folder with files: file by file, replacing those the
-        # backup has and leaving the others.
-        for dirpath, _dirnames, filenames in os.walk(staging):
-            here = Path(dirpath)
-            target_dir = root / here.relative_to(staging)
-            _makedirs(target_dir, dir_mode)
-            for name in filenames:
-                os.replace(here / name, target_dir / name)
-        shutil.rmtree(staging, ignore_errors=True)
+    for staging, root, _dir_mode in staged.values():
+        _merge(staging, root)
+        staging.rmdir()
 
 
 def _check_engine(manifest):
