@@ -354,7 +354,7 @@ def test_restore_into_a_database_that_holds_data_is_refused_without_force(source
     assert _rows(_source_db_name(), MonitoringReport._meta.db_table) == before
 
 
-def test_restore_with_force_replaces_a_database_that_holds_data(
+def test_restore_with_force_replaces_the_database_and_backed_up_files_and_keeps_others(
     source, empty_installation, tmp_path
 ):
     path, _output = make_backup(tmp_path)
@@ -367,16 +367,23 @@ def test_restore_with_force_replaces_a_database_that_holds_data(
     assert again.returncode != 0
     assert "already holds data" in again.stderr and "--force" in again.stderr
 
-    # A report deleted in the restored installation comes back with --force.
-    conn = _connect(target["db"])
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{CaseRecord._meta.db_table}"')  # noqa: S608
-    conn.close()
+    # Case records deleted and a file damaged in the restored installation come
+    # back with --force; a file uploaded after the backup stays.
+    table = CaseRecord._meta.db_table
+    _sql(target["db"], f'DELETE FROM "{table}"')  # noqa: S608
+    restored_file = target["private"] / source["file"].file.name
+    restored_file.write_bytes(b"damaged")
+    newer = target["private"] / "workspaces" / "999" / "uploaded-after-the-backup"
+    newer.parent.mkdir(parents=True)
+    newer.write_bytes(b"kept")
+
     forced = manage(target, "restore", str(path), "--force")
     assert forced.returncode == 0, forced.stderr
-    table = CaseRecord._meta.db_table
+    assert "Replaced (--force)" in forced.stdout
     assert _rows(target["db"], table) == _rows(_source_db_name(), table)
+    assert restored_file.read_bytes() == FILE_BYTES
+    assert newer.read_bytes() == b"kept"
+    assert not list(target["private"].glob(".restoring-*"))
 
 
 # --- SQLite (the demo's database) -----------------------------------------------------
@@ -518,25 +525,6 @@ def _sql(dbname, sql):
             return cursor.fetchall() if cursor.description else None
     finally:
         conn.close()
-
-
-def test_forced_restore_replaces_the_backed_up_files_and_keeps_others(
-    source, empty_installation, tmp_path
-):
-    path, _output = make_backup(tmp_path)
-    target = empty_installation
-    assert manage(target, "restore", str(path)).returncode == 0
-    restored_file = target["private"] / source["file"].file.name
-    restored_file.write_bytes(b"damaged")
-    newer = target["private"] / "workspaces" / "999" / "uploaded-after-the-backup"
-    newer.parent.mkdir(parents=True)
-    newer.write_bytes(b"kept")
-
-    forced = manage(target, "restore", str(path), "--force")
-    assert forced.returncode == 0, forced.stderr
-    assert restored_file.read_bytes() == FILE_BYTES
-    assert newer.read_bytes() == b"kept"
-    assert not list(target["private"].glob(".restoring-*"))
 
 
 def test_a_failed_database_restore_restores_no_file_and_changes_no_row(
