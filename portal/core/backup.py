@@ -541,6 +541,15 @@ def verify(backup_dir, manifest, progress=None):
     progress.finish()
 
 
+def verify_backup(backup_dir, progress=None):
+    """Check a backup without restoring it (e.g. after copying it off-site);
+    returns how many files matched."""
+    backup_dir = Path(backup_dir).expanduser().resolve()
+    manifest = read_manifest(backup_dir)
+    verify(backup_dir, manifest, progress)
+    return len(manifest["files"])
+
+
 def check_migrations(manifest):
     """Refuse a backup made by a newer portal (its schema is unknown here).
     Returns True when this portal has migrations the backup lacks (run migrate)."""

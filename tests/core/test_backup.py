@@ -548,3 +548,16 @@ def test_a_failed_database_restore_restores_no_file_and_changes_no_row(
     assert "Traceback" not in result.stderr
     assert _rows(target["db"], cases) == []  # the whole restore was rolled back
     assert _files(target["private"]) == [] and _files(target["media"]) == []
+
+
+def test_verify_only_checks_a_backup_and_changes_nothing(source, tmp_path):
+    path, output = make_backup(tmp_path)
+    assert "--verify-only" in output
+    before = _rows(_source_db_name(), MonitoringReport._meta.db_table)
+    out = io.StringIO()
+    call_command("restore", str(path), "--verify-only", stdout=out)
+    assert "All 3 files match the manifest" in out.getvalue()
+    _flip_last_byte(path / "media" / "documents" / "referral-guide.pdf")
+    with pytest.raises(CommandError, match="referral-guide.pdf does not match its checksum"):
+        call_command("restore", str(path), "--verify-only", stdout=io.StringIO())
+    assert _rows(_source_db_name(), MonitoringReport._meta.db_table) == before

@@ -39,4 +39,5 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Backup written: {result.path}")
             + f"\n  {result.files} files, {megabytes:.1f} MB, checksums in manifest.json."
             "\n  It holds victims' data: store it encrypted (README, Backup and restore)."
+            f"\n  Check a copy of it any time: python manage.py restore {result.path} --verify-only"
         )

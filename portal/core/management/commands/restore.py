@@ -21,13 +21,27 @@ class Command(BaseCommand):
             help="Replace the data of an installation that is not empty.",
         )
         parser.add_argument(
+            "--verify-only",
+            action="store_true",
+            help="Check every file against the manifest and stop; change nothing.",
+        )
+        parser.add_argument(
             "--rebuild-index",
             action="store_true",
             help="Rebuild the search index from the restored database afterwards.",
         )
 
-    def handle(self, *args, path, force=False, rebuild_index=False, **options):
+    def handle(self, *args, path, force=False, rebuild_index=False, verify_only=False, **options):
         progress = backup.TextProgress(self.stdout)
+        if verify_only:
+            try:
+                count = backup.verify_backup(path, progress=progress)
+            except backup.BackupError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(
+                self.style.SUCCESS(f"All {count} files match the manifest; nothing was changed.")
+            )
+            return
         try:
             result = backup.restore_backup(path, force=force, progress=progress)
         except backup.BackupError as exc:
