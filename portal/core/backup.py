@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 
 FORMAT = "ferghana-portal-backup"
@@ -298,10 +298,26 @@ class BackupResult:
     skipped_links: list = field(default_factory=list)
 
 
+def _connect_or_explain():
+    db = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        return
+    try:
+        connection.ensure_connection()
+    except DatabaseError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BackupError(
+            f"Cannot connect to the database {db.get('NAME')} on "
+            f"{db.get('HOST') or 'localhost'} ({first}). Check DATABASE_URL and that "
+            "PostgreSQL is running, then run the command again."
+        ) from exc
+
+
 def create_backup(output_dir, progress=None):
     """Write one complete backup folder under ``output_dir``; return BackupResult."""
     progress = progress or NullProgress()
     vendor = engine()
+    _connect_or_explain()
     output_dir = Path(output_dir).expanduser().resolve()
     for key, root in file_folders().items():
         # Inside MEDIA_ROOT a web server might serve it, and each backup would

@@ -561,3 +561,22 @@ def test_verify_only_checks_a_backup_and_changes_nothing(source, tmp_path):
     with pytest.raises(CommandError, match="referral-guide.pdf does not match its checksum"):
         call_command("restore", str(path), "--verify-only", stdout=io.StringIO())
     assert _rows(_source_db_name(), MonitoringReport._meta.db_table) == before
+
+
+def test_backup_of_an_unreachable_database_says_what_to_check(tmp_path):
+    db = settings.DATABASES["default"]
+    target = {
+        "env": {
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}"
+                f"/{_source_db_name()}_missing"
+            ),
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        }
+    }
+    result = manage(target, "backup", "--output", str(tmp_path / "backups"))
+    assert result.returncode != 0
+    assert "Cannot connect to the database" in result.stderr
+    assert "Check DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "backups").exists()
