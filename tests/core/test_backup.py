@@ -13,9 +13,11 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg2
+import psycopg2.errors
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -80,6 +82,20 @@ def _rows(dbname, table):
         conn.close()
 
 
+def _drop_database(name):
+    """Drop ``name``, waiting for the server's own workers: after a restore,
+    autovacuum analyses the new tables, and WITH (FORCE) may not end a process
+    of another role."""
+    for attempt in range(40):
+        try:
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
+
+
 @pytest.fixture
 def source(settings, tmp_path):
     """The installation being backed up: its own folders, and content made by
@@ -106,7 +122,7 @@ def empty_installation(tmp_path):
     """A new, empty database on the same server and empty folders: the
     environment `manage.py restore` runs with."""
     name = f"{_source_db_name()}_restore"
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop_database(name)
     _admin(f'CREATE DATABASE "{name}"')
     db = settings.DATABASES["default"]
     prefix = f"{settings.SEARCH_INDEX_PREFIX}-restored"
@@ -128,7 +144,7 @@ def empty_installation(tmp_path):
     }
     yield target
     remove_indices(prefix)
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop_database(name)
 
 
 def manage(target, *args):
