@@ -27,6 +27,7 @@ connection; the search index is rebuilt by calling its command.
 import datetime
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -36,8 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "ferghana-portal-backup"
 FORMAT_VERSION = 1
@@ -778,6 +782,16 @@ def _restore_database(backup_dir, manifest, force, progress):
     _run_pg([*args, dump], "pg_restore")
 
 
+def _empty_caches():
+    """Cached pages and counters describe the data that was replaced; a cache
+    outside the database (files, Redis) would go on serving them."""
+    for alias in settings.CACHES:
+        try:
+            caches[alias].clear()
+        except Exception:  # a cache that is down must not undo a finished restore
+            logger.warning("restore: could not empty the %s cache; empty it by hand", alias)
+
+
 @dataclass
 class RestoreResult:
     files: int = 0
@@ -802,6 +816,7 @@ def restore_backup(backup_dir, *, force=False, progress=None):
             shutil.rmtree(staging, ignore_errors=True)
         raise
     _move_into_place(staged)
+    _empty_caches()
     return RestoreResult(
         files=sum(1 for e in manifest["files"] if len(PurePosixPath(e["path"]).parts) > 1),
         needs_migrate=needs_migrate,
