@@ -338,6 +338,11 @@ PORTAL_SERVE_MEDIA = env.bool("PORTAL_SERVE_MEDIA", default=False)
 # Workspace files and report attachments live here, outside MEDIA_ROOT, and are
 # only ever streamed by a view that checks permission.
 PRIVATE_MEDIA_ROOT = env.path("PORTAL_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+# `manage.py backup` writes here unless given --output (README, "Backup and
+# restore"); keep it off the web server's reach. PORTAL_PG_BIN_DIR: the folder of
+# pg_dump/pg_restore when they are not under /usr/lib/postgresql/<version>/bin.
+PORTAL_BACKUP_DIR = env.path("PORTAL_BACKUP_DIR", default=BASE_DIR / "backups")
+PORTAL_PG_BIN_DIR = env("PORTAL_PG_BIN_DIR", default="")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,6 +1,8 @@
 """pytest-django settings: fast hashing, in-memory mail, immediate tasks, but the
 real PostgreSQL and Elasticsearch named by DATABASE_URL / ELASTICSEARCH_URL."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -65,15 +67,28 @@ STORAGES = {
 }
 PORTAL_STATE_DIR = BASE_DIR / ".services" / f"test-state{_WORKER_SUFFIX}"
 PORTAL_HOTLINES_FILE = PORTAL_STATE_DIR / "hotlines.json"
-MEDIA_ROOT = BASE_DIR / ".services" / "test-media"
-PRIVATE_MEDIA_ROOT = BASE_DIR / ".services" / "test-private"
+# A command run in a subprocess (the restore test) can be given other folders.
+# Variables of their own: the production ones, exported in a shell, must never
+# send test files into the real folders.
+# Each xdist worker its own folders by default (so workers never see or
+# remove each other's files); a folder given explicitly is used as it is.
+MEDIA_ROOT = Path(
+    env(
+        "PORTAL_TEST_MEDIA_ROOT",
+        default=str(BASE_DIR / ".services" / f"test-media{_WORKER_SUFFIX}"),
+    )
+)
+PRIVATE_MEDIA_ROOT = Path(
+    env(
+        "PORTAL_TEST_PRIVATE_MEDIA_ROOT",
+        default=str(BASE_DIR / ".services" / f"test-private{_WORKER_SUFFIX}"),
+    )
+)
 # Under pytest-xdist (`pytest -n 2`) each worker has its own test database
 # (pytest-django adds the worker id to its name); give it its own search alias
-# and media folders too, so workers never see or remove each other's.
+# too (its folders are above).
 if _XDIST_WORKER:
     SEARCH_INDEX_PREFIX = f"{SEARCH_INDEX_PREFIX}-{_XDIST_WORKER}"
-    MEDIA_ROOT = MEDIA_ROOT.with_name(f"{MEDIA_ROOT.name}-{_XDIST_WORKER}")
-    PRIVATE_MEDIA_ROOT = PRIVATE_MEDIA_ROOT.with_name(f"{PRIVATE_MEDIA_ROOT.name}-{_XDIST_WORKER}")
 PORTAL_OPEN_SIGNUP = False
 PORTAL_REQUIRE_MFA = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
