@@ -151,6 +151,9 @@ def manage(target, *args):
     """`python manage.py …` in another process, against ``target``."""
     env = {**os.environ, **target["env"]}
     env.pop("PORTAL_TEST_DB_NAME", None)
+    # Not a worker of this run: its settings must not add the worker's name
+    # to the index prefix and folders given here.
+    env.pop("PYTEST_XDIST_WORKER", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
