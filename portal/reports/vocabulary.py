@@ -15,6 +15,7 @@ organisation type of the referred organisation). See README, "Monitoring databas
 import datetime
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -195,11 +196,12 @@ class FlagGroup:
     choices: type[models.TextChoices]
     concatenated_column: str
 
-    @property
+    # Asked for every row of a case table: worked out once per group.
+    @cached_property
     def columns(self):
         return [choice.value for choice in self.choices]
 
-    @property
+    @cached_property
     def fields(self):
         return [field_name(choice.value) for choice in self.choices]
 
