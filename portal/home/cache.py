@@ -18,7 +18,8 @@ a response that sets a cookie (other than the language it was read in), uses a
 CSRF token or shows messages, or a page under a view restriction.
 
 Entries outlive their freshness (PORTAL_PAGE_CACHE_STALE_SECONDS): when the
-database is unreachable, ``stale_response`` serves the last copy, marked as such.
+database is unreachable, ``stale_response`` serves a copy stored since the last
+change to public content, however old, marked as such.
 """
 
 from __future__ import annotations
@@ -278,16 +279,24 @@ class PublicPageCacheMiddleware:
 
 
 def stale_response(request):
-    """The last stored copy of this public page, whatever its age or version,
-    with a notice that it may be out of date; None when there is none."""
+    """The stored copy of this public page, whatever its age, with a notice
+    that it may be out of date; None when there is none.
+
+    Only a copy stored under the current content version: any change to
+    public content since (an unpublished page, a name removed from a news
+    item, a document made private) makes every older copy unusable, so an
+    outage can never bring back what an editor took down. Pages visited since
+    the last change (the busy ones, within minutes) are there."""
     if request.method not in ("GET", "HEAD") or not set(request.GET).issubset(CACHEABLE_PARAMS):
         return None
+    key = page_key(request)
     try:
-        entry = page_cache().get(page_key(request))
+        found = page_cache().get_many([VERSION_KEY, key])
     except Exception:
         logger.exception("public page cache unreadable during an outage")
         return None
-    if not entry or entry["status"] != 200:
+    entry = found.get(key)
+    if not entry or entry["status"] != 200 or found.get(VERSION_KEY) != entry["version"]:
         return None
     response = HttpResponse(status=200)
     for name, value in entry["headers"]:

@@ -1,6 +1,8 @@
 """The public page cache: anonymous pages come from the cache, publishing
 purges it, and nothing personal is ever stored."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
@@ -224,3 +226,24 @@ def test_saving_many_objects_in_one_transaction_purges_once_after_commit(site):
             entry for entry in connection.run_on_commit if entry[1] is signals._purge_after_commit
         ]
     assert len(pending) == 1
+
+
+def test_during_an_outage_a_copy_is_served_only_if_nothing_public_changed_since(site, rf):
+    """The database-outage answer (portal/home/outage.py; the real outage is
+    tests/browser/test_database_outage.py): a stored copy, however old, but
+    never one from before a change, which may have taken something down."""
+    news = add_news(site.news, "Фамилия пострадавшей")
+    Client().get(news.url)
+    assert cache.stale_response(rf.get(news.url)) is not None
+
+    news.title = "Без имени"
+    publish(news)  # the editor removes the name
+    assert cache.stale_response(rf.get(news.url)) is None
+    fresh = Client().get(news.url).content.decode()  # a visitor reads the new version
+    stale = cache.stale_response(rf.get(news.url)).content.decode()
+    assert "Без имени" in stale and "stale-notice" in stale
+    notice = re.compile(r'<div class="stale-notice".*?</div></div>\n?', re.S)
+    assert notice.sub("", stale) == fresh  # the copy stored after the change, as it was
+
+    news.unpublish()
+    assert cache.stale_response(rf.get(news.url)) is None
