@@ -412,10 +412,11 @@ def commit():
 
 
 @contextlib.contextmanager
-def in_process_database(suffix, *, load_demo=False):
+def in_process_database(suffix, *, load_demo=False, keep=False):
     """A database of its own for a benchmark that measures in this process:
     named after the test database plus ``suffix``, created and migrated like the
-    test suite's, an index alias of its own; all removed at the end."""
+    test suite's, an index alias of its own; all removed at the end unless
+    ``keep`` (to look at them afterwards; the next run starts afresh)."""
     import io
     import uuid
 
@@ -446,9 +447,15 @@ def in_process_database(suffix, *, load_demo=False):
             call_command("load_demo", force=True, stdout=io.StringIO())
         yield
     finally:
-        cleanup_index()
-        teardown_databases(old_config, verbosity=0)
-        say("cleaned up: bench database and index removed")
+        if keep:
+            say(
+                f"kept: database {settings.DATABASES['default']['NAME']}, "
+                f"index alias {settings.SEARCH_INDEX_PREFIX}"
+            )
+        else:
+            cleanup_index()
+            teardown_databases(old_config, verbosity=0)
+            say("cleaned up: bench database and index removed")
 
 
 def cleanup_index():
