@@ -121,7 +121,6 @@ def main():
 
 
 def run(args, queries):
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
@@ -129,12 +128,19 @@ def run(args, queries):
 
     from portal.core.audience import audiences_for
     from portal.search.client import get_client, server_version
+    from portal.search.index import alias_name
     from portal.search.models import SearchRecord
 
     es = get_client()
     if es is None:
         raise SystemExit("ELASTICSEARCH_URL is empty: the benchmark compares both backends.")
-    es.indices.refresh(index=f"{settings.SEARCH_INDEX_PREFIX}*")
+    es.indices.refresh(index=alias_name())
+    # Both backends must hold the same documents, or the comparison says nothing.
+    in_index = es.count(index=alias_name())["count"]
+    in_mirror = SearchRecord.objects.live().count()
+    if in_index != in_mirror:
+        raise SystemExit(f"the index holds {in_index} documents, the mirror {in_mirror}")
+    say(f"{in_index} documents in the index and in the database mirror")
 
     clients = {ANONYMOUS: Client()}
     tokens = {ANONYMOUS: audiences_for(AnonymousUser())}
