@@ -54,7 +54,6 @@ for them by name, so the page, the exports, the API and search cannot drift:
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from guardian.core import ObjectPermissionChecker
 
 from portal.core.audience import audiences_for, can_see, workspace_token
 from portal.core.policy import (
@@ -66,6 +65,7 @@ from portal.core.policy import (
     refuse,
 )
 from portal.core.roles import is_network_coordinator
+from portal.members.access import workspace_perms
 from portal.members.models.workspaces import PERM_CONTRIBUTE, PERM_MODERATE, PERM_VIEW
 
 from . import audit_actions
@@ -307,20 +307,15 @@ class Roles:
 SYSTEM = None
 
 
-def permission_checker(user):
-    """One person's object permissions, read once for all the questions one
-    answer asks (guardian's checker caches per object); built for each
-    answer, never kept, so a changed role counts at the next one."""
-    return ObjectPermissionChecker(user) if user.is_authenticated else None
-
-
-def _has_perm(user, codename, workspace, checker=None):
-    if checker is None:
+def _has_perm(user, codename, workspace, perms=None):
+    """From ``perms`` (members.access.workspace_perms, read once for all the
+    questions one answer asks) when given, else asked on its own."""
+    if perms is None:
         return user.has_perm(f"members.{codename}", workspace)
-    return checker.has_perm(codename, workspace)
+    return codename in perms
 
 
-def roles_of(user, report, tokens=None, checker=None):
+def roles_of(user, report, tokens=None, perms=None):
     """From the audience tokens when given (pages: they carry the session's
     second-factor gate), else from the person's object permissions (services,
     which the pages and the API reach only through that gate)."""
@@ -328,18 +323,18 @@ def roles_of(user, report, tokens=None, checker=None):
     if tokens is not None:
         member = workspace_token(report.workspace_id) in tokens
     else:
-        member = user.is_authenticated and _has_perm(user, PERM_VIEW, workspace, checker)
+        member = user.is_authenticated and _has_perm(user, PERM_VIEW, workspace, perms)
     if not member:
         return Roles(False, False, False, workspace.is_archived)
-    contribute, moderate = workspace_roles(user, workspace, checker)
+    contribute, moderate = workspace_roles(user, workspace, perms)
     return Roles(True, contribute, moderate, workspace.is_archived)
 
 
-def workspace_roles(user, workspace, checker=None):
+def workspace_roles(user, workspace, perms=None):
     """(contribute, moderate) for this person in this workspace."""
     return (
-        _has_perm(user, PERM_CONTRIBUTE, workspace, checker),
-        _has_perm(user, PERM_MODERATE, workspace, checker),
+        _has_perm(user, PERM_CONTRIBUTE, workspace, perms),
+        _has_perm(user, PERM_MODERATE, workspace, perms),
     )
 
 
@@ -582,14 +577,14 @@ class ReportAccess:
 NO_ACCESS = ReportAccess()
 
 
-def may_read_case_rows(user, workspace, tokens=None, checker=None):
+def may_read_case_rows(user, workspace, tokens=None, perms=None):
     """The one rule for raw case rows of a workspace's reports: a person of the
     workspace (by audience token, so the MFA gate and a removed membership
     count at once) whose role works on the data. Reading, so an archived
     workspace does not change it."""
     tokens = audiences_for(user) if tokens is None else tokens
     return workspace_token(workspace.pk) in tokens and _has_perm(
-        user, CASE_ROWS_PERMISSION, workspace, checker
+        user, CASE_ROWS_PERMISSION, workspace, perms
     )
 
 
@@ -597,11 +592,13 @@ def report_access(user, report, tokens=None):
     tokens = audiences_for(user) if tokens is None else tokens
     if not can_see(user, report.audiences(), tokens):
         return NO_ACCESS
-    checker = permission_checker(user)
-    roles = roles_of(user, report, tokens, checker)
+    # One read of the person's permissions for this whole answer, never kept
+    # beyond it: a changed role counts at the next request.
+    perms = workspace_perms(user, report.workspace) if user.is_authenticated else None
+    roles = roles_of(user, report, tokens, perms)
     if not roles.member:
         return ReportAccess(view=True, view_totals=True)
-    rows = may_read_case_rows(user, report.workspace, tokens, checker)
+    rows = may_read_case_rows(user, report.workspace, tokens, perms)
     writable = not roles.archived
     moderate = roles.moderate and writable
     # Asked once: the stage costs a query for reviewed reports, the four eyes one more.
