@@ -117,6 +117,22 @@ def set_versioned(key, value, version, seconds=None):
     page_cache().set(key, (version, value), timeout() if seconds is None else seconds)
 
 
+def versioned(name, parts, build, seconds=None):
+    """A public fragment (page chrome, listings, language links): kept under
+    the content version, one cache read when found, built and stored when
+    not. ``parts`` say what it depends on; ``seconds`` defaults to the page
+    cache's timeout, so turning the page cache off turns it off too."""
+    seconds = timeout() if seconds is None else seconds
+    if seconds <= 0:
+        return build()
+    key = f"public:{name}:" + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    value, version = get_versioned(key)
+    if value is None:
+        value = build()
+        set_versioned(key, value, version, seconds)
+    return value
+
+
 # --- Pages --------------------------------------------------------------------
 
 

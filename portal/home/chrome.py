@@ -35,13 +35,16 @@ def language_home_url(code):
 def get_chrome(request):
     language = translation.get_language() or default_language()
     site = Site.find_for_request(request)
-    key = f"public:chrome:{site.pk if site else 0}:{language}"
-    chrome, version = cache.get_versioned(key)
-    if chrome is None:
+
+    def build():
         chrome = build_chrome(request, site, language)
         hotline_snapshot.ensure()
-        cache.set_versioned(key, chrome, version, seconds=max(cache.timeout(), 3600))
-    return chrome
+        return chrome
+
+    # Kept at least an hour, even with the page cache off: every page shows it.
+    return cache.versioned(
+        "chrome", [site.pk if site else 0, language], build, seconds=max(cache.timeout(), 3600)
+    )
 
 
 def build_chrome(request, site, language):

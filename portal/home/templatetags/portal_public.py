@@ -1,7 +1,6 @@
 """Template tags of the public site: the page chrome (hotlines, navigation),
 links between languages, head metadata and small helpers."""
 
-import hashlib
 from urllib.parse import quote, urlencode, urlsplit
 
 from django import template
@@ -35,22 +34,19 @@ def site_chrome(context):
 def page_languages(context, page):
     """Language links and head alternates of a Wagtail page."""
     request = context["request"]
+
+    def build():
+        links = page_language_links(page, request)
+        return {
+            "links": links,
+            "alternates": hreflang_alternates(page, request, links),
+            "canonical": request.build_absolute_uri(page.get_url(request) or request.path),
+        }
+
     # The same for everyone who reads this page at this address: kept under
     # the content version (a publish anywhere may add or remove a translation).
-    raw = "|".join([request.get_host(), request.path, str(page.pk), translation.get_language()])
-    key = "public:page_languages:" + hashlib.sha256(raw.encode()).hexdigest()
-    found, version = cache.get_versioned(key)
-    if found is not None:
-        return found
-    links = page_language_links(page, request)
-    found = {
-        "links": links,
-        "alternates": hreflang_alternates(page, request, links),
-        "canonical": request.build_absolute_uri(page.get_url(request) or request.path),
-    }
-    if cache.timeout() > 0:
-        cache.set_versioned(key, found, version)
-    return found
+    parts = [request.get_host(), request.path, page.pk, translation.get_language()]
+    return cache.versioned("page_languages", parts, build)
 
 
 @register.simple_tag(takes_context=True)
@@ -135,16 +131,13 @@ class PublicFragmentNode(template.Node):
 
     def render(self, context):
         request = context.get("request")
-        if request is None or cache.timeout() <= 0:
+        if request is None:
             return self.nodelist.render(context)
         parts = [request.get_host(), translation.get_language() or ""]
-        parts += [str(var.resolve(context)) for var in self.vary_on]
-        key = f"public:fragment:{self.name}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-        html, version = cache.get_versioned(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set_versioned(key, html, version)
-        return html
+        parts += [var.resolve(context) for var in self.vary_on]
+        return cache.versioned(
+            f"fragment:{self.name}", parts, lambda: self.nodelist.render(context)
+        )
 
 
 @register.tag
