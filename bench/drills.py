@@ -29,6 +29,7 @@ and tests/search/forwarder.py. Exit status 1 when a drill fails.
 """
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -274,10 +275,7 @@ def drill_disk(ctx):
             post = lambda: ctx.client.post(  # noqa: E731
                 url, {"file": upload("big.txt", big), "description": "March visit"}
             )
-            if limit:
-                with file_size_limit(limit):
-                    response = post()
-            else:
+            with file_size_limit(limit) if limit else contextlib.nullcontext():
                 response = post()
             page = response.content.decode()
             d.step(f"upload of {len(big) // 1024} KiB → {response.status_code}")
@@ -304,10 +302,7 @@ def drill_disk(ctx):
             FILE_UPLOAD_TEMP_DIR=disk.root,
             FILE_UPLOAD_MAX_MEMORY_SIZE=16 * 1024,
         ):
-            if limit:
-                with file_size_limit(limit):
-                    response = post()
-            else:
+            with file_size_limit(limit) if limit else contextlib.nullcontext():
                 response = post()
             page = response.content.decode()
             d.step(f"same upload spooled to a temporary file on that disk → {response.status_code}")

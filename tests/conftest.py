@@ -92,16 +92,22 @@ def _migrations_key():
     return digest.hexdigest()
 
 
-def _test_db_connect():
+def connect_to(dbname):
+    """A plain psycopg2 connection to ``dbname`` on the suite's server, outside
+    Django's connection handling (for work on a database Django is not using)."""
     db = settings.DATABASES["default"]
     return psycopg2.connect(
         host=db["HOST"],
         port=db["PORT"] or 5432,
         user=db["USER"],
         password=db["PASSWORD"],
-        dbname=connection.creation._get_test_db_name(),
+        dbname=dbname,
         connect_timeout=5,
     )
+
+
+def _test_db_connect():
+    return connect_to(connection.creation._get_test_db_name())
 
 
 def _stamp():

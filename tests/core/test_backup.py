@@ -32,6 +32,7 @@ from portal.reports.models import CaseRecord, MonitoringReport
 from portal.search import es_search
 from portal.search.client import get_client
 from portal.search.results import SearchParams
+from tests.conftest import connect_to
 from tests.factories import make_file
 from tests.reports.factories import add_cases, make_report
 from tests.search_indices import remove_indices
@@ -50,20 +51,8 @@ def _source_db_name():
     return settings.DATABASES["default"]["NAME"]
 
 
-def _connect(dbname):
-    db = settings.DATABASES["default"]
-    return psycopg2.connect(
-        host=db["HOST"],
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname=dbname,
-        connect_timeout=5,
-    )
-
-
 def _admin(sql):
-    conn = _connect(_source_db_name())
+    conn = connect_to(_source_db_name())
     conn.autocommit = True
     try:
         with conn.cursor() as cursor:
@@ -73,7 +62,7 @@ def _admin(sql):
 
 
 def _rows(dbname, table):
-    conn = _connect(dbname)
+    conn = connect_to(dbname)
     try:
         with conn.cursor() as cursor:
             cursor.execute(f'SELECT * FROM "{table}" ORDER BY id')  # noqa: S608 (model tables)
@@ -173,7 +162,7 @@ def make_backup(tmp_path):
 
 
 def _tables(dbname):
-    conn = _connect(dbname)
+    conn = connect_to(dbname)
     try:
         with conn.cursor() as cursor:
             cursor.execute(
@@ -235,7 +224,7 @@ def test_restore_into_an_empty_installation_finds_the_same_reports_files_and_aud
     assert len(_rows(restored, CaseRecord._meta.db_table)) == 3
 
     # The audit log came back append-only: its trigger was restored with it.
-    conn = _connect(restored)
+    conn = connect_to(restored)
     try:
         with pytest.raises(psycopg2.Error, match="append-only"), conn.cursor() as cursor:
             table = AuditEvent._meta.db_table
@@ -536,7 +525,7 @@ def test_symbolic_links_in_the_folders_are_not_followed(source, tmp_path):
 
 
 def _sql(dbname, sql):
-    conn = _connect(dbname)
+    conn = connect_to(dbname)
     conn.autocommit = True
     try:
         with conn.cursor() as cursor:
