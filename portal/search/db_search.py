@@ -1,28 +1,35 @@
 """The database fallback: the same search over the mirror (SearchRecord).
 
-PostgreSQL: full-text search on the stored vector (GIN index), ranked with
-ts_rank, snippets from ts_headline. SQLite (the demo): every word must appear
-in the title or body (case-insensitive), title matches first. Both apply the
-audience rule in SQL, before counting, faceting or paging.
+Both strategies match the stems portal.search.analysis made, as Elasticsearch
+does, so a word form, е for ё or a capital letter finds the same documents.
+
+PostgreSQL: full-text search on the stored vector of the stems (GIN index),
+ranked with ts_rank; when exact matching finds too little, each query word
+also matches the stems within its typo allowance, found in the vocabulary
+(SearchTerm) with pg_trgm. SQLite (the demo): every stem must be a whole word
+of the title or body stems; no typo tolerance there. Both apply the audience
+rule in SQL, before counting, faceting or paging.
 """
 
 from functools import reduce
-from operator import or_
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 
-from . import snippets, spelling
+from . import analysis, snippets
 from .functions import UnicodeLower
-from .mirror import text_config
-from .models import SearchRecord, SearchRecordAudience, SearchRecordCountry
+from .models import SearchRecord, SearchRecordAudience, SearchRecordCountry, SearchTerm
 from .results import FACETS, SORT_DATE, Hit, SearchResults, facet_values
 
-SNIPPET_CHARS = 180
 POSTGRESQL = "postgresql"
 PORTABLE = "portable"
+# Stems a mistyped word may stand for, at most.
+MAX_EXPANSIONS = 20
+# pg_trgm similarity a candidate needs before its edit distance is checked:
+# low, because a typo in a short word leaves few trigrams in common.
+TRIGRAM_SIMILARITY = 0.2
 
 
 def default_strategy():
@@ -35,42 +42,58 @@ def visible(tokens):
     return SearchRecord.objects.live().filter(Exists(granted))
 
 
-def _configs():
-    return ["simple", *sorted(set(settings.SEARCH_DB_CONFIGS.values()) - {"simple"})]
+def _lexeme(stem):
+    return "'" + stem.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def ts_query(q):
-    """The query in every configuration the vectors hold: a word matches its
-    exact form ("simple") or its stem in a document language.
-
-    Plain, not websearch: every word must match, as on Elasticsearch, and
-    nothing a visitor types is syntax ("or", "-word" and quotes are words and
-    punctuation there too)."""
-    return reduce(
-        or_,
-        (
-            SearchQuery(variant, config=config, search_type="plain")
-            for variant in spelling.query_variants(q)
-            for config in _configs()
-        ),
-    )
+def ts_query(terms, expansions=None):
+    """Every term, or one of the stems it may stand for; nothing a visitor
+    types is syntax (the stems are words, quoted as lexemes)."""
+    expansions = expansions or {}
+    groups = []
+    for term in terms:
+        options = [term.stem, *expansions.get(term.stem, ())]
+        groups.append("(" + " | ".join(_lexeme(o) for o in options) + ")")
+    return SearchQuery(" & ".join(groups), config="simple", search_type="raw")
 
 
-def _matching(queryset, q, strategy):
+def typo_expansions(terms):
+    """{stem: [stems of the words within the typed word's typo allowance]},
+    from the vocabulary."""
+    found = {}
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    with connection.cursor() as cursor:
+        # The % operator (which the trigram index serves) keeps candidates
+        # above this threshold.
+        cursor.execute("SET pg_trgm.similarity_threshold = %s", [TRIGRAM_SIMILARITY])
+        for term in terms:
+            allowed = analysis.edits_allowed(term.word)
+            if allowed == 0:
+                continue
+            cursor.execute(
+                f"SELECT term, stem FROM {table} WHERE term %% %s "  # noqa: S608 (a name from this code)
+                "ORDER BY similarity(term, %s) DESC LIMIT 200",
+                [term.word, term.word],
+            )
+            close = []
+            for word, stem in cursor.fetchall():
+                if stem != term.stem and stem not in close and term.is_near(word, stem):
+                    close.append(stem)
+            if close:
+                found[term.stem] = close[:MAX_EXPANSIONS]
+    return found
+
+
+def _matching(queryset, terms, strategy, expansions=None):
     if strategy == POSTGRESQL:
-        query = ts_query(q)
+        query = ts_query(terms, expansions)
         return queryset.filter(search_vector=query).annotate(
             rank=SearchRank(F("search_vector"), query)
         )
-    terms = snippets.words(q)
-    if not terms:
-        # Only punctuation, symbols or emoji: nothing to match. The rank is
-        # still there, because the caller orders by it.
-        return queryset.none().annotate(rank=Value(0, output_field=IntegerField()))
-    queryset = queryset.alias(folded_title=UnicodeLower("title"), folded_body=UnicodeLower("body"))
     for term in terms:
-        queryset = queryset.filter(Q(folded_title__contains=term) | Q(folded_body__contains=term))
-    title_hit = reduce(lambda a, b: a & b, (Q(folded_title__contains=t) for t in terms))
+        word = f" {term.stem} "
+        queryset = queryset.filter(Q(title_stems__contains=word) | Q(body_stems__contains=word))
+    title_hit = reduce(lambda a, b: a & b, (Q(title_stems__contains=f" {t.stem} ") for t in terms))
     return queryset.annotate(
         rank=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField())
     )
@@ -117,24 +140,14 @@ def _facet_counts(base, params):
 
 def search(params, tokens, *, strategy=None):
     strategy = strategy or default_strategy()
-    q = params.q.strip()
-    by_rank = bool(q) and params.sort != SORT_DATE
-    base = visible(tokens)
-    if q:
-        base = _matching(base, q, strategy)
-    if strategy == POSTGRESQL:
-        total, counts, page_ids = _aggregate_postgresql(base, params, by_rank=by_rank)
-    else:
-        matched = _filter(base, params)
-        total = matched.count()
-        counts = _facet_counts(base, params)
-        order = ["-rank"] if by_rank else []
-        order += [F("date").desc(nulls_last=True), "-pk"]
-        page_ids = list(
-            matched.order_by(*order).values_list("pk", flat=True)[
-                params.offset : params.offset + params.per_page
-            ]
-        )
+    terms = analysis.query_terms(params.q)
+    fuzzy = False
+    total, counts, page_ids = _run(params, tokens, terms, strategy)
+    if strategy == POSTGRESQL and terms and total < settings.SEARCH_FUZZY_BELOW:
+        expansions = typo_expansions(terms)
+        if expansions:
+            fuzzy = True
+            total, counts, page_ids = _run(params, tokens, terms, strategy, expansions)
     rows = {
         row["pk"]: row
         for row in SearchRecord.objects.filter(pk__in=page_ids).values(
@@ -147,12 +160,10 @@ def search(params, tokens, *, strategy=None):
         record_id__in=[r["pk"] for r in page]
     ).values_list("record_id", "code"):
         countries.setdefault(record_id, []).append(code)
-    marked = _headlines(page, q) if q and strategy == POSTGRESQL else {}
     hits = []
     for row in page:
-        title_html, snippet_html = marked.get(row["pk"]) or (
-            snippets.mark(row["title"], q),
-            snippets.mark(row["body"], q, window=SNIPPET_CHARS) if row["body"] else "",
+        title_html, snippet_html = snippets.title_and_snippet(
+            row["title"], row["body"], terms, fuzzy=fuzzy
         )
         hits.append(
             Hit(
@@ -176,6 +187,27 @@ def search(params, tokens, *, strategy=None):
         facets=facet_values(params, counts),
         backend="database",
     )
+
+
+def _run(params, tokens, terms, strategy, expansions=None):
+    """(total, facet counts, the page's record ids)."""
+    if params.q.strip() and not terms:
+        return 0, {}, []  # only punctuation, symbols or emoji: nothing to match
+    by_rank = bool(terms) and params.sort != SORT_DATE
+    base = visible(tokens)
+    if params.q.strip():
+        base = _matching(base, terms, strategy, expansions)
+    if strategy == POSTGRESQL:
+        return _aggregate_postgresql(base, params, by_rank=by_rank)
+    matched = _filter(base, params)
+    order = ["-rank"] if by_rank else []
+    order += [F("date").desc(nulls_last=True), "-pk"]
+    page_ids = list(
+        matched.order_by(*order).values_list("pk", flat=True)[
+            params.offset : params.offset + params.per_page
+        ]
+    )
+    return matched.count(), _facet_counts(base, params), page_ids
 
 
 def _aggregate_postgresql(base, params, *, by_rank):
@@ -257,63 +289,31 @@ def _aggregate_postgresql(base, params, *, by_rank):
     return total, counts, [pk for _, pk in sorted(hits)]
 
 
-def _headlines(page, q):
-    """ts_headline marks stemmed matches too; markers become <mark> only
-    after the text is escaped."""
-    query = ts_query(q)
-    by_config = {}
-    for row in page:
-        by_config.setdefault(text_config(row["language"]), []).append(row["pk"])
-    marked = {}
-    for config, pks in by_config.items():
-        rows = (
-            SearchRecord.objects.filter(pk__in=pks)
-            .annotate(
-                title_marked=SearchHeadline(
-                    "title",
-                    query,
-                    config=config,
-                    start_sel=snippets.START,
-                    stop_sel=snippets.STOP,
-                    highlight_all=True,
-                ),
-                body_marked=SearchHeadline(
-                    "body",
-                    query,
-                    config=config,
-                    start_sel=snippets.START,
-                    stop_sel=snippets.STOP,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .values_list("pk", "title_marked", "body_marked")
-        )
-        for pk, title, body in rows:
-            marked[pk] = (snippets.from_markers(title), snippets.from_markers(body or ""))
-    return marked
-
-
 def suggest(q, tokens, limit):
-    terms = snippets.words(q)
-    if not terms:
+    """Titles holding every typed word (any form), the last one as typed so far."""
+    complete, partial = analysis.typed_words(q)
+    if not complete and not partial:
         return []
     records = visible(tokens)
     if connection.vendor == "postgresql":
-        # Prefix match on title words only (weight A); the words are \w+, so
-        # they cannot break out of the quoted lexemes.
-        raw = " & ".join(f"'{term}':*A" for term in terms)
-        query = SearchQuery(raw, config="simple", search_type="raw")
+        # Title stems only (weight A); a half-typed word as a prefix.
+        groups = [f"{_lexeme(analysis.stem_word(w))}:A" for w in complete]
+        if partial:
+            stem = analysis.stem_word(partial)
+            groups.append(f"({_lexeme(partial)}:*A | {_lexeme(stem)}:*A)")
+        query = SearchQuery(" & ".join(groups), config="simple", search_type="raw")
         records = records.filter(search_vector=query).annotate(
             rank=SearchRank(F("search_vector"), query)
         )
         records = records.order_by("-rank", F("date").desc(nulls_last=True))
     else:
-        records = records.alias(folded_title=UnicodeLower("title"))
-        for term in terms:
-            records = records.filter(folded_title__contains=term)
+        for word in complete:
+            records = records.filter(title_stems__contains=f" {analysis.stem_word(word)} ")
+        if partial:
+            records = records.alias(folded_title=UnicodeLower("title")).filter(
+                Q(folded_title__contains=partial)
+                | Q(title_stems__contains=f" {analysis.stem_word(partial)}")
+            )
         records = records.order_by(F("date").desc(nulls_last=True))
     suggestions, seen = [], set()
     for title, url, kind in records.values_list("title", "url", "kind")[: limit * 2]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from portal.core.audience import NETWORK, PUBLIC
 
-from . import spelling
+from . import analysis, spelling
 
 MAX_TITLE_CHARS = 500
 MAX_BODY_CHARS = 50_000
@@ -23,8 +23,8 @@ MAX_URL_CHARS = 500
 _TOKEN = re.compile(r"^(?:workspace:[1-9][0-9]*)$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$|^OTHER$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
-# Control characters, and the private-use characters the fallback's
-# highlighter uses as match markers.
+# Control characters, and two private-use characters that once marked
+# matches in highlighted text (kept out so no old marker can be content).
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
 _SPACES = re.compile(r"\s+")
 
@@ -95,6 +95,8 @@ def clean(entry, kind):
         object_id=object_id,
         title=title,
         body=body,
+        title_stems=analysis.stem_text(title),
+        body_stems=analysis.stem_text(body),
         url=_safe_url(entry.url),
         audiences=tokens,
         language=language,

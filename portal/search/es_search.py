@@ -1,20 +1,18 @@
 """Searching the Elasticsearch index (through elasticsearch-dsl)."""
 
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from elasticsearch.dsl import A, Q, Search
 
-from . import index, spelling
+from . import analysis, index, snippets
 from .results import FACET_SIZE, FACETS, SORT_DATE, Hit, SearchResults, facet_values
 
 FIELDS = {"kind": "kind", "language": "language", "country": "countries", "year": "year"}
-SNIPPET_CHARS = 180
-SOURCE_FIELDS = ["kind", "object_id", "title", "url", "date", "language", "countries", "extra"]
-
-
-def _subfields(name):
-    return [name] + [f"{name}.{lang}" for lang in index.language_analyzers()]
+SOURCE_FIELDS = ["kind", "object_id", "title", "body", "url", "date", "language", "countries"]
+SOURCE_FIELDS += ["extra"]
+# Up to three words: all of them; longer queries: three in four.
+MINIMUM_MATCH = "3<75%"
+FUZZY = {"fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 50}
 
 
 def audience_filter(tokens):
@@ -29,59 +27,55 @@ def _facet_filters(params, *, leave_out=None):
     ]
 
 
-def text_query(q, language=""):
-    """Every word must be in the document (title or body), allowing typos;
-    ranked by title matches over body, whole phrases higher still."""
-    matches = [
-        Q(
-            "match",
-            **{
-                field: {
-                    "query": q,
-                    "fuzziness": "AUTO",
-                    "prefix_length": 1,
-                    "max_expansions": 50,
-                    # Up to three words: all of them; longer queries: three in four.
-                    "minimum_should_match": "3<75%",
-                }
-            },
-        )
-        for field in _subfields("all_text")
-    ]
-    boost = index.TITLE_BOOST
-    title_fields = [f"{f}^{boost}" for f in _subfields("title")]
-    body_fields = _subfields("body")
-    should = [
-        Q(
-            "multi_match",
-            query=q,
-            fields=title_fields + body_fields,
-            type="best_fields",
-            tie_breaker=0.3,
-            fuzziness="AUTO",
-            prefix_length=1,
-        ),
-        Q(
-            "multi_match",
-            query=q,
-            fields=title_fields + body_fields,
-            type="phrase",
-            slop=2,
-            boost=3,
-        ),
-    ]
+def text_query(terms, *, language="", fuzzy=False):
+    """Every word of the query (its stem) must be in the document, title or
+    body; with ``fuzzy``, allowing typos, exact matches still first. Ranked by
+    title matches over body, whole phrases higher still."""
+    stems = " ".join(term.stem for term in terms)
+    exact = Q("match", stems={"query": stems, "minimum_should_match": MINIMUM_MATCH})
+    should = [Q("match", title_stems={"query": stems, "boost": index.TITLE_BOOST})]
+    if len(terms) > 1:
+        should += [
+            Q("match_phrase", title_stems={"query": stems, "slop": 2, "boost": 3}),
+            Q("match_phrase", body_stems={"query": stems, "slop": 2, "boost": 2}),
+        ]
+    if fuzzy:
+        # Each word of the query: its stem or the word as typed, within the
+        # typo allowance (the same edits as analysis.Term.is_near).
+        near = [
+            Q(
+                "bool",
+                should=[
+                    Q("match", stems={"query": term.stem, **FUZZY}),
+                    Q("match", words={"query": term.word, **FUZZY}),
+                ],
+            )
+            for term in terms
+        ]
+        must = Q("bool", should=near, minimum_should_match=MINIMUM_MATCH)
+        should.append(exact)
+    else:
+        must = exact
     if language:
         should.append(Q("constant_score", filter=Q("term", language=language), boost=0.5))
-    return Q("bool", must=[Q("bool", should=matches, minimum_should_match=1)], should=should)
+    # Where the cluster has language analyzers (SEARCH_ANALYZERS), the words
+    # as written, analysed by them, add to the ranking.
+    written = " ".join(term.word for term in terms)
+    for lang in index.language_analyzers():
+        should.append(
+            Q("multi_match", query=written, fields=[f"title.{lang}^2", f"body.{lang}"], boost=0.5)
+        )
+    return Q("bool", must=[must], should=should)
 
 
-def build(params, tokens, *, alias=None, using=None):
+def build(params, tokens, *, alias=None, using=None, fuzzy=False, facets=True):
     """The Search for ``params`` as someone holding ``tokens``."""
     s = Search(using=using, index=alias or index.alias_name())
-    q = params.q.strip()
-    if q:
-        variants = [text_query(v, params.language) for v in spelling.query_variants(q)]
-        main = variants[0] if len(variants) == 1 else Q("bool", should=variants)
+    terms = analysis.query_terms(params.q)
+    if terms:
+        main = text_query(terms, language=params.language, fuzzy=fuzzy)
+    elif params.q.strip():
+        main = Q("match_none")  # only punctuation, symbols or emoji
     else:
         main = Q("match_all")
     s = s.query(Q("bool", must=[main], filter=[audience_filter(tokens)]))
@@ -91,53 +85,35 @@ def build(params, tokens, *, alias=None, using=None):
     selected = _facet_filters(params)
     if selected:
         s = s.post_filter(Q("bool", filter=selected))
-    for facet in FACETS:
-        others = _facet_filters(params, leave_out=facet)
-        bucket = A("filter", Q("bool", filter=others) if others else Q("match_all"))
-        bucket.bucket("values", "terms", field=FIELDS[facet], size=FACET_SIZE)
-        s.aggs.bucket(facet, bucket)
+    if facets:
+        for facet in FACETS:
+            others = _facet_filters(params, leave_out=facet)
+            bucket = A("filter", Q("bool", filter=others) if others else Q("match_all"))
+            bucket.bucket("values", "terms", field=FIELDS[facet], size=FACET_SIZE)
+            s.aggs.bucket(facet, bucket)
     if params.sort == SORT_DATE:
         s = s.sort({"date": {"order": "desc", "missing": "_last"}}, "_score", "_doc")
-    elif not q:
+    elif not terms:
         s = s.sort({"date": {"order": "desc", "missing": "_last"}}, "_doc")
     s = s.source(SOURCE_FIELDS)
-    # Escape first, then mark: the html encoder escapes the text and only
-    # the <mark> tags are added.
-    s = s.highlight_options(type="fvh", encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"])
-    for name in _subfields("title"):
-        s = s.highlight(name, number_of_fragments=0)
-    for name in _subfields("body"):
-        s = s.highlight(
-            name, fragment_size=SNIPPET_CHARS, number_of_fragments=2, no_match_size=SNIPPET_CHARS
-        )
-    s = s.extra(track_total_hits=True)
+    # Counted exactly up to the last page anyone can open; beyond, "more than".
+    s = s.extra(track_total_hits=index.RESULT_WINDOW)
     return s[params.offset : params.offset + params.per_page]
 
 
-def _highlighted(hit, name):
-    highlight = getattr(hit.meta, "highlight", None)
-    if highlight is None:
-        return None
-    highlight = highlight.to_dict()
-    for field in _subfields(name):
-        if highlight.get(field):
-            return list(highlight[field])
-    return None
-
-
-def _hit(hit):
+def _hit(hit, terms, fuzzy):
     source = hit.to_dict()
-    title_fragments = _highlighted(hit, "title")
-    body_fragments = _highlighted(hit, "body")
+    title_html, snippet_html = snippets.title_and_snippet(
+        source.get("title", ""), source.get("body", ""), terms, fuzzy=fuzzy
+    )
     date = source.get("date")
     return Hit(
         doc_id=hit.meta.id,
         kind=source.get("kind", ""),
         object_id=source.get("object_id", ""),
         title=source.get("title", ""),
-        # Both come from the html encoder (escaped) or from escape() here.
-        title_html=mark_safe(title_fragments[0] if title_fragments else escape(source["title"])),  # noqa: S308
-        snippet_html=mark_safe(" … ".join(body_fragments or [])),  # noqa: S308
+        title_html=title_html,
+        snippet_html=snippet_html,
         url=source.get("url", ""),
         date=parse_datetime(date) if date else None,
         language=source.get("language", ""),
@@ -147,7 +123,14 @@ def _hit(hit):
 
 
 def search(client, params, tokens):
+    """Exact matching first; only when it finds too little (fewer than
+    SEARCH_FUZZY_BELOW results) is the query run again allowing typos, which
+    costs more and ranks the exact matches first anyway."""
+    fuzzy = False
     response = build(params, tokens, using=client).execute()
+    if params.q.strip() and response.hits.total.value < settings.SEARCH_FUZZY_BELOW:
+        fuzzy = True
+        response = build(params, tokens, using=client, fuzzy=True).execute()
     counts = {
         facet: {
             bucket.key: bucket.doc_count
@@ -155,24 +138,58 @@ def search(client, params, tokens):
         }
         for facet in FACETS
     }
+    terms = analysis.query_terms(params.q)
     return SearchResults(
         params=params,
-        hits=[_hit(h) for h in response.hits],
+        hits=[_hit(h, terms, fuzzy) for h in response.hits],
         total=response.hits.total.value,
+        total_is_exact=response.hits.total.relation == "eq",
         facets=facet_values(params, counts),
         backend="elasticsearch",
     )
 
 
+def suggest_query(q):
+    """Titles holding every typed word (in any form) and, for the last word
+    while it is being typed, a word that starts with it. None when ``q`` has
+    no words."""
+    complete, partial = analysis.typed_words(q)
+    if not complete and not partial:
+        return None
+    must = [
+        Q(
+            "bool",
+            should=[
+                Q("term", title_stems=analysis.stem_word(word)),
+                Q("term", title_words=word),
+            ],
+        )
+        for word in complete
+    ]
+    if partial:
+        must.append(
+            Q(
+                "bool",
+                should=[
+                    Q("prefix", title_words=partial),
+                    Q("term", title_stems=analysis.stem_word(partial)),
+                ],
+            )
+        )
+    return Q("bool", must=must)
+
+
 def suggest(client, q, tokens, limit):
-    fields = _subfields("title")
-    query = Q(
-        "bool",
-        must=[Q("multi_match", query=q, type="bool_prefix", fields=fields, operator="and")],
-        should=[Q("match_phrase_prefix", title={"query": q, "boost": 2})],
-        filter=[audience_filter(tokens)],
+    query = suggest_query(q)
+    if query is None:
+        return []
+    s = (
+        Search(using=client, index=index.alias_name())
+        .query(Q("bool", must=[query], filter=[audience_filter(tokens)]))
+        .sort("_score", {"date": {"order": "desc", "missing": "_last"}})
+        .source(["title", "url", "kind"])
+        .extra(track_total_hits=False)
     )
-    s = Search(using=client, index=index.alias_name()).query(query).source(["title", "url", "kind"])
     seen, suggestions = set(), []
     for hit in s[: limit * 2].execute():
         key = (hit.title, hit.url)

@@ -23,13 +23,14 @@ from django.conf import settings
 from django.utils import timezone
 from elasticsearch.dsl import Date, Integer, Keyword, Long, Mapping, Object, Text
 
+from . import analysis
 from .client import get_client
 
 logger = logging.getLogger(__name__)
 
 # Change when the mapping changes in a way old indices cannot serve;
 # `search_index status` then asks for a rebuild.
-MAPPING_REVISION = 1
+MAPPING_REVISION = 2
 
 # A late write older than this is refused (and retried with fresh data): it
 # keeps any stale write well inside the time Elasticsearch remembers deletions
@@ -59,8 +60,9 @@ def initial_index_name():
 
 def language_analyzers():
     """{language: analyzer} for languages whose analyzer differs from the
-    default: those get sub-fields (``title.ru``…). With every analyzer
-    "standard" (the tests' server) no sub-field is made."""
+    default: those get sub-fields (``title.ru``…) that add to the ranking
+    where the cluster has language analyzers. With every analyzer "standard"
+    (the tests' server) no sub-field is made."""
     default = settings.SEARCH_ANALYZERS["default"]
     return {
         language: analyzer
@@ -69,22 +71,18 @@ def language_analyzers():
     }
 
 
-def _text(copy_to=None, highlighted=False, **extra_fields):
-    # Highlighted fields keep term vectors with offsets: the fast vector
-    # highlighter then marks typo matches from the index's own terms, where
-    # the default highlighter re-runs fuzzy automata over every hit's text
-    # (ten times slower in our benchmark).
-    vectors = {"term_vector": "with_positions_offsets"} if highlighted else {}
-    fields = {
-        lang: Text(analyzer=analyzer, **vectors) for lang, analyzer in language_analyzers().items()
-    }
+def _shown_text(**extra_fields):
+    """Title and body as written: kept for the results page, and matched only
+    through a cluster's language analyzers, when configured."""
+    fields = {lang: Text(analyzer=analyzer) for lang, analyzer in language_analyzers().items()}
     fields.update(extra_fields)
-    options = {"analyzer": settings.SEARCH_ANALYZERS["default"], **vectors}
-    if fields:
-        options["fields"] = fields
-    if copy_to:
-        options["copy_to"] = copy_to
-    return Text(**options)
+    return Text(index=False, fields=fields) if fields else Text(index=False)
+
+
+def _tokens(**options):
+    # The stems arrive analysed (portal.search.analysis): the whitespace
+    # analyzer, built into every Elasticsearch, only splits them.
+    return Text(analyzer="whitespace", **options)
 
 
 def mapping():
@@ -92,12 +90,20 @@ def mapping():
     m.meta("dynamic", "strict")
     m.field("kind", Keyword())
     m.field("object_id", Keyword())
-    # Title and body feed ``all_text``: a document matches when every word of
-    # the query is somewhere in it (title or body); the title and body fields
-    # themselves only rank and highlight.
-    m.field("title", _text(copy_to="all_text", highlighted=True, raw=Keyword(ignore_above=512)))
-    m.field("body", _text(copy_to="all_text", highlighted=True))
-    m.field("all_text", _text())
+    m.field("title", _shown_text())
+    m.field("body", _shown_text())
+    # Title and body stems feed ``stems``: a document matches when every word
+    # of the query is somewhere in it (title or body); the title's own field
+    # ranks it. Positions are kept for phrases.
+    m.field("title_stems", _tokens(copy_to="stems"))
+    m.field("body_stems", _tokens(copy_to="stems"))
+    m.field("stems", _tokens())
+    # Every folded word, unstemmed, only to tolerate typos: a typo in an
+    # ending keeps the stemmer from removing it ("recruitmnet").
+    m.field("words", _tokens(index_options="docs", norms=False))
+    # The title's folded words, with prefixes indexed: the autocomplete's
+    # last, half-typed word is a cheap term lookup.
+    m.field("title_words", _tokens(index_prefixes={"min_chars": 1, "max_chars": 10}))
     m.field("url", Keyword(index=False, doc_values=False))
     m.field("audiences", Keyword())
     m.field("language", Keyword())
@@ -218,11 +224,16 @@ def write_targets(aliases):
 
 def document(entry, version):
     """The Elasticsearch source of an (already cleaned) entry."""
+    title_words = analysis.words(entry.title)
     return {
         "kind": entry.kind,
         "object_id": entry.object_id,
         "title": entry.title,
         "body": entry.body,
+        "title_stems": entry.title_stems,
+        "body_stems": entry.body_stems,
+        "title_words": " ".join(title_words),
+        "words": " ".join(title_words + analysis.words(entry.body)),
         "url": entry.url,
         "audiences": list(entry.audiences),
         "language": entry.language or None,  # no empty "language" facet value

@@ -8,17 +8,21 @@ write arriving late cannot bring it back.
 
 import datetime
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from . import analysis
 from .entries import doc_id as doc_id_of
-from .models import SearchRecord, SearchRecordAudience, SearchRecordCountry
+from .models import SearchRecord, SearchRecordAudience, SearchRecordCountry, SearchTerm
 
 TOMBSTONE_DAYS = 1
 _FIELDS = ["kind", "object_id", "title", "body", "url", "language", "date", "year"]
-_FIELDS += ["workspace_id", "extra", "version", "deleted"]
+_FIELDS += ["workspace_id", "extra", "version", "deleted", "title_stems", "body_stems"]
+
+
+def padded(stems):
+    return f" {stems} " if stems else ""
 
 
 def _values(entry, version):
@@ -27,6 +31,8 @@ def _values(entry, version):
         "object_id": entry.object_id,
         "title": entry.title,
         "body": entry.body,
+        "title_stems": padded(entry.title_stems),
+        "body_stems": padded(entry.body_stems),
         "url": entry.url,
         "language": entry.language,
         "date": entry.date,
@@ -41,6 +47,8 @@ def _values(entry, version):
 _TOMBSTONE = {
     "title": "",
     "body": "",
+    "title_stems": "",
+    "body_stems": "",
     "url": "",
     "language": "",
     "date": None,
@@ -121,32 +129,51 @@ def _write(entries, deletes, version):
     SearchRecordAudience.objects.bulk_create(audiences)
     SearchRecordCountry.objects.bulk_create(countries)
     if connection.vendor == "postgresql":
-        _update_vectors([r for r in touched if not r.deleted])
+        SearchRecord.objects.filter(pk__in=[r.pk for r in touched if not r.deleted]).update(
+            search_vector=VECTOR
+        )
         SearchRecord.objects.filter(pk__in=[r.pk for r in touched if r.deleted]).update(
             search_vector=None
         )
+        _add_terms(entries.values())
 
 
-def text_config(language):
-    return settings.SEARCH_DB_CONFIGS.get(language, "simple")
+# The stems are analysed already; "simple" only splits them.
+VECTOR = SearchVector("title_stems", weight="A", config="simple") + SearchVector(
+    "body_stems", weight="B", config="simple"
+)
 
 
-def vector_for(config):
-    vector = SearchVector("title", weight="A", config="simple") + SearchVector(
-        "body", weight="B", config="simple"
+def _add_terms(entries):
+    words = set()
+    for entry in entries:
+        words.update(analysis.words(entry.title))
+        words.update(analysis.words(entry.body))
+    words = sorted(w for w in words if len(w) > 2)
+    SearchTerm.objects.bulk_create(
+        [
+            SearchTerm(term=word, stem=stem)
+            for word, stem in zip(words, analysis.stem_words(words), strict=True)
+        ],
+        ignore_conflicts=True,
     )
-    if config != "simple":
-        vector += SearchVector("title", weight="A", config=config)
-        vector += SearchVector("body", weight="B", config=config)
-    return vector
 
 
-def _update_vectors(records):
-    by_config = {}
-    for record in records:
-        by_config.setdefault(text_config(record.language), []).append(record.pk)
-    for config, pks in by_config.items():
-        SearchRecord.objects.filter(pk__in=pks).update(search_vector=vector_for(config))
+def purge_terms():
+    """Forget the words whose stem no live record holds any more (a deleted
+    report's words must not stay behind). Returns how many were removed."""
+    if connection.vendor != "postgresql":
+        return 0
+    terms = connection.ops.quote_name(SearchTerm._meta.db_table)
+    records = connection.ops.quote_name(SearchRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        # Only names from this code go into the SQL text.
+        # ts_stat reads every live vector once; NOT IN hashes its words.
+        cursor.execute(
+            f"DELETE FROM {terms} WHERE stem NOT IN ("  # noqa: S608
+            f"SELECT word FROM ts_stat('SELECT search_vector FROM {records} WHERE NOT deleted'))"
+        )
+        return cursor.rowcount
 
 
 def remove_older_than(version):

@@ -78,9 +78,14 @@ class SearchRecord(models.Model):
     version = models.BigIntegerField(default=0)
     deleted = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
-    # PostgreSQL full-text vector of title (weight A) and body (weight B), in the
-    # "simple" configuration and the document language's; a GIN index is added
-    # by migration on PostgreSQL only. Unused on SQLite.
+    # The stems of title and body (portal.search.analysis), space-separated
+    # and padded with a space at each end, so that " stem " finds a whole word
+    # (the SQLite demo searches them so).
+    title_stems = models.TextField(blank=True)
+    body_stems = models.TextField(blank=True)
+    # PostgreSQL full-text vector of the title's stems (weight A) and the
+    # body's (weight B) in the "simple" configuration, which only splits them;
+    # a GIN index is added by migration on PostgreSQL only. Unused on SQLite.
     search_vector = SearchVectorField(null=True, blank=True)
 
     objects = SearchRecordQuerySet.as_manager()
@@ -122,6 +127,24 @@ class SearchRecordCountry(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class SearchTerm(models.Model):
+    """Every word (folded) the mirror has held, with its stem: where the
+    PostgreSQL fallback looks for the words a mistyped query word may have
+    meant (pg_trgm similarity, trigram index added by migration). Only ever
+    used to widen a query whose results still pass the audience rule; words
+    whose stem no live record holds any more are removed by the search worker
+    (portal.search.mirror.purge_terms)."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    stem = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("search term")
+
+    def __str__(self):
+        return self.term
 
 
 class SearchVersion(models.Model):

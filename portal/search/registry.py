@@ -67,6 +67,10 @@ class SearchEntry:
     date: datetime.datetime | datetime.date | None = None
     workspace_id: int | None = None
     extra: dict = field(default_factory=dict)
+    # Filled in by portal.search.entries.clean (portal.search.analysis): what
+    # every backend matches on. Sources leave them empty.
+    title_stems: str = ""
+    body_stems: str = ""
 
     @property
     def doc_id(self):

@@ -71,6 +71,9 @@ class SearchResults:
     total: int
     facets: dict  # facet -> [FacetValue]
     backend: str  # "elasticsearch" or "database"
+    # False when there are more than ``total`` results (counting stopped at
+    # SEARCH_MAX_RESULTS, the last page anyone can open).
+    total_is_exact: bool = True
 
     @property
     def reduced(self):

@@ -4,8 +4,8 @@ Uzbek in Latin script writes oʻ and gʻ with a turned comma (U+02BB) and the
 glottal stop with an apostrophe (U+02BC, "maʼlumot"), but people type whatever
 their keyboard has: ', ‘, ’ or `. Both Elasticsearch's standard tokenizer and
 PostgreSQL keep such a mark inside the word, so "qo'ng'iroq" never met
-"qoʻngʻiroq". Uzbek documents are indexed in the standard spelling, and a query
-that contains a mark between letters is also tried in that spelling.
+"qoʻngʻiroq". Uzbek documents are stored in the standard spelling, and search
+(portal.search.analysis) folds every text and query to it.
 """
 
 import re
@@ -24,9 +24,3 @@ def _standard(match):
 def uzbek(text):
     """``text`` with Uzbek's apostrophes in the standard spelling."""
     return _MARK_AFTER_LETTER.sub(_standard, text or "")
-
-
-def query_variants(q):
-    """The query as typed, and in Uzbek's standard spelling when that differs."""
-    standard = uzbek(q)
-    return [q] if standard == q else [q, standard]

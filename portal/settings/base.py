@@ -457,17 +457,18 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
 # One alias per installation; several portals (or test runs) can share a cluster.
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="portal")
-# The test distribution of Elasticsearch has only the server's built-in analysis
-# ("standard"); production clusters ship analysis-common with the language
-# analyzers, so set these to "russian" / "english" there.
+# Matching runs on stems made in Python (portal.search.analysis), the same on
+# every backend. Where a cluster has the language analyzers (analysis-common,
+# which the test distribution lacks), set these to "russian" / "english": the
+# words as written then also add to the ranking.
 SEARCH_ANALYZERS = {
     "default": env("SEARCH_ANALYZER_DEFAULT", default="standard"),
     "ru": env("SEARCH_ANALYZER_RU", default="standard"),
     "en": env("SEARCH_ANALYZER_EN", default="standard"),
 }
-# PostgreSQL text search configurations for the database fallback, per
-# document language; other languages use "simple" (no stemming).
-SEARCH_DB_CONFIGS = {"ru": "russian", "en": "english"}
+# Typo tolerance costs more, so it is only asked for when exact matching
+# finds fewer results than this.
+SEARCH_FUZZY_BELOW = env.int("SEARCH_FUZZY_BELOW", default=3)
 SEARCH_INDEX_SHARDS = env.int("SEARCH_INDEX_SHARDS", default=1)
 # A visitor's search waits this long for Elasticsearch before the database
 # fallback answers instead.

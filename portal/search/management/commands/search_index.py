@@ -272,7 +272,7 @@ class Command(BaseCommand):
     def _housekeeping(self):
         """At start and hourly: make sure the index exists (a fresh install, or
         an alias someone deleted, gets an index and every object queued), and
-        forget old tombstones."""
+        forget old tombstones and the words no live document holds."""
         client = get_client()
         if client is not None:
             try:
@@ -282,6 +282,7 @@ class Command(BaseCommand):
             except ELASTICSEARCH_ERRORS as exc:
                 logger.warning("search worker: Elasticsearch not answering yet: %s", exc)
         mirror.purge_tombstones()
+        mirror.purge_terms()
 
     def _idle_seconds(self):
         """Until the next row is due, within [0.2 s, SEARCH_WORKER_POLL]."""
