@@ -8,7 +8,15 @@ from wagtail.models import Page
 
 from portal.search.registry import PageSource, registry
 
-from .models import CampaignPage, EventPage, NewsPage
+from .models import CampaignPage, EventPage, GetHelpPage, Hotline, NewsPage
+
+
+def get_help_pages(hotline):
+    """Every get-help page lists every hotline (in the page's language, or in
+    the default one where a line has no translation), so any change of any
+    hotline re-indexes them all: an old number left in the index would send
+    someone at risk to a line nobody answers."""
+    return list(GetHelpPage.objects.values_list("pk", flat=True))
 
 
 class PortalPageSource(PageSource):
@@ -30,6 +38,7 @@ class PublicPageSource(PortalPageSource):
     kind = "page"
     label = _("Page")
     model = Page
+    watch = {Hotline: get_help_pages}
 
     def get_queryset(self):
         # Page types with a source of their own are indexed by that source only.
