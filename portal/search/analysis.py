@@ -24,6 +24,7 @@ documents: a query does not have to match them, and a query made only of stop
 words still finds the documents that contain them.
 """
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from . import spelling
 # refuse or split over-long tokens in ways that differ.
 MAX_WORD_CHARS = 64
 _WORD = re.compile(r"\w+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[a-z]")
 
 # Function words: prepositions, conjunctions, particles and pronouns.
 _STOP_WORDS_TEXT = """
@@ -53,13 +56,21 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 _stemmers = threading.local()  # a PyStemmer object must not be shared between threads
 
 
-def _stem_all(words):
+def _stem_all(words, text=None):
     """Russian, then English: each stemmer only touches suffixes of its own
-    alphabet, so a word meets the one of its script."""
+    alphabet, so a word meets the one of its script. A stemmer whose alphabet
+    is not in ``text`` (the words joined, when the caller has it) is skipped:
+    that halves the work for most documents."""
     if not hasattr(_stemmers, "russian"):
         _stemmers.russian = Stemmer.Stemmer("russian")
         _stemmers.english = Stemmer.Stemmer("english")
-    return _stemmers.english.stemWords(_stemmers.russian.stemWords(words))
+    if text is None:
+        text = " ".join(words)
+    if _CYRILLIC.search(text):
+        words = _stemmers.russian.stemWords(words)
+    if _LATIN.search(text):
+        words = _stemmers.english.stemWords(words)
+    return list(words)
 
 
 def fold(text):
@@ -67,15 +78,23 @@ def fold(text):
     return spelling.uzbek((text or "").lower()).replace("ё", "е")
 
 
+def _split(folded):
+    found = _WORD.findall(folded)
+    if found and max(map(len, found)) > MAX_WORD_CHARS:
+        found = [w[:MAX_WORD_CHARS] for w in found]
+    return found
+
+
 def words(text):
     """The folded words of ``text``, in order."""
-    return [w[:MAX_WORD_CHARS] for w in _WORD.findall(fold(text))]
+    return _split(fold(text))
 
 
 def stems(text):
     """The stems of the words of ``text``, in order (positions kept for phrases)."""
-    found = words(text)
-    return _stem_all(found) if found else []
+    folded = fold(text)
+    found = _split(folded)
+    return _stem_all(found, folded) if found else []
 
 
 def stem_words(found):
@@ -88,9 +107,11 @@ def stem_text(text):
     return " ".join(stems(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def stem_word(word):
-    """The stem of one folded word."""
-    return _stem_all([word])[0]
+    """The stem of one folded word (remembered: the highlighter asks for the
+    same words again and again)."""
+    return _stem_all([word], word)[0]
 
 
 def edits_allowed(text):

@@ -1,8 +1,11 @@
 """Searching the Elasticsearch index (through elasticsearch-dsl)."""
 
+import dataclasses
+
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from elasticsearch.dsl import A, Q, Search
+from elasticsearch.exceptions import HTTP_EXCEPTIONS, ApiError
 
 from . import analysis, index, snippets
 from .results import FACET_SIZE, FACETS, SORT_DATE, Hit, SearchResults, facet_values
@@ -32,8 +35,14 @@ def text_query(terms, *, language="", fuzzy=False):
     body; with ``fuzzy``, allowing typos, exact matches still first. Ranked by
     title matches over body, whole phrases higher still."""
     stems = " ".join(term.stem for term in terms)
-    exact = Q("match", stems={"query": stems, "minimum_should_match": MINIMUM_MATCH})
-    should = [Q("match", title_stems={"query": stems, "boost": index.TITLE_BOOST})]
+    title = f"title_stems^{index.TITLE_BOOST}"
+    exact = Q(
+        "combined_fields",
+        query=stems,
+        fields=[title, "body_stems"],
+        minimum_should_match=MINIMUM_MATCH,
+    )
+    should = []
     if len(terms) > 1:
         should += [
             Q("match_phrase", title_stems={"query": stems, "slop": 2, "boost": 3}),
@@ -46,7 +55,11 @@ def text_query(terms, *, language="", fuzzy=False):
             Q(
                 "bool",
                 should=[
-                    Q("match", stems={"query": term.stem, **FUZZY}),
+                    Q(
+                        "match",
+                        title_stems={"query": term.stem, "boost": index.TITLE_BOOST, **FUZZY},
+                    ),
+                    Q("match", body_stems={"query": term.stem, **FUZZY}),
                     Q("match", words={"query": term.word, **FUZZY}),
                 ],
             )
@@ -102,13 +115,13 @@ def build(params, tokens, *, alias=None, using=None, fuzzy=False, facets=True):
 
 
 def _hit(hit, terms, fuzzy):
-    source = hit.to_dict()
+    source = hit["_source"]
     title_html, snippet_html = snippets.title_and_snippet(
         source.get("title", ""), source.get("body", ""), terms, fuzzy=fuzzy
     )
     date = source.get("date")
     return Hit(
-        doc_id=hit.meta.id,
+        doc_id=hit["_id"],
         kind=source.get("kind", ""),
         object_id=source.get("object_id", ""),
         title=source.get("title", ""),
@@ -122,29 +135,59 @@ def _hit(hit, terms, fuzzy):
     )
 
 
+def _answers(client, params, tokens, fuzzy):
+    """(hits response, counts response) from one round trip: the page's hits
+    without counting, and the total with the facet counts (size 0, which
+    Elasticsearch's request cache keeps until the index next changes, so a
+    repeated query costs only its hits). The node runs the two in parallel."""
+    alias = index.alias_name()
+    hits = build(params, tokens, using=client, fuzzy=fuzzy, facets=False)
+    counts = build(params, tokens, using=client, fuzzy=fuzzy)[:0]
+    response = client.msearch(
+        searches=[
+            {"index": alias},
+            hits.extra(track_total_hits=False).to_dict(),
+            {"index": alias, "request_cache": True},
+            counts.to_dict(),
+        ]
+    )
+    answers = response.body["responses"]
+    for answer in answers:
+        if "error" in answer:
+            # As if the request alone had failed: the caller tells a refused
+            # query (400) from a failing node.
+            status = answer.get("status", 500)
+            error_class = HTTP_EXCEPTIONS.get(status, ApiError)
+            meta = dataclasses.replace(response.meta, status=status)
+            raise error_class(str(answer["error"].get("reason", answer["error"])), meta, answer)
+    return answers
+
+
 def search(client, params, tokens):
     """Exact matching first; only when it finds too little (fewer than
     SEARCH_FUZZY_BELOW results) is the query run again allowing typos, which
     costs more and ranks the exact matches first anyway."""
     fuzzy = False
-    response = build(params, tokens, using=client).execute()
-    if params.q.strip() and response.hits.total.value < settings.SEARCH_FUZZY_BELOW:
+    hits, counts = _answers(client, params, tokens, fuzzy)
+    total = counts["hits"]["total"]
+    if params.q.strip() and total["value"] < settings.SEARCH_FUZZY_BELOW:
         fuzzy = True
-        response = build(params, tokens, using=client, fuzzy=True).execute()
-    counts = {
+        hits, counts = _answers(client, params, tokens, fuzzy)
+        total = counts["hits"]["total"]
+    facets = {
         facet: {
-            bucket.key: bucket.doc_count
-            for bucket in getattr(response.aggregations, facet).values.buckets
+            bucket["key"]: bucket["doc_count"]
+            for bucket in counts["aggregations"][facet]["values"]["buckets"]
         }
         for facet in FACETS
     }
     terms = analysis.query_terms(params.q)
     return SearchResults(
         params=params,
-        hits=[_hit(h, terms, fuzzy) for h in response.hits],
-        total=response.hits.total.value,
-        total_is_exact=response.hits.total.relation == "eq",
-        facets=facet_values(params, counts),
+        hits=[_hit(hit, terms, fuzzy) for hit in hits["hits"]["hits"]],
+        total=total["value"],
+        total_is_exact=total["relation"] == "eq",
+        facets=facet_values(params, facets),
         backend="elasticsearch",
     )
 

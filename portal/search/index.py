@@ -92,14 +92,14 @@ def mapping():
     m.field("object_id", Keyword())
     m.field("title", _shown_text())
     m.field("body", _shown_text())
-    # Title and body stems feed ``stems``: a document matches when every word
-    # of the query is somewhere in it (title or body); the title's own field
+    # A document matches when every word of the query is in its title or
+    # body stems (one combined_fields query over both); the title's weight
     # ranks it. Positions are kept for phrases.
-    m.field("title_stems", _tokens(copy_to="stems"))
-    m.field("body_stems", _tokens(copy_to="stems"))
-    m.field("stems", _tokens())
+    m.field("title_stems", _tokens())
+    m.field("body_stems", _tokens())
     # Every folded word, unstemmed, only to tolerate typos: a typo in an
-    # ending keeps the stemmer from removing it ("recruitmnet").
+    # ending keeps the stemmer from removing it ("recruitmnet"). Existence
+    # is all a fuzzy match needs: no frequencies, positions or norms.
     m.field("words", _tokens(index_options="docs", norms=False))
     # The title's folded words, with prefixes indexed: the autocomplete's
     # last, half-typed word is a cheap term lookup.

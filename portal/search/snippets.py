@@ -11,6 +11,7 @@ document can become markup. Matches are found on the raw text (never in the
 escaped one, where "amp" would match inside "&amp;").
 """
 
+import functools
 import re
 
 from django.utils.html import escape
@@ -31,6 +32,7 @@ def _letter_class(char):
     return f"[{re.escape(char)}{re.escape(upper)}]" if upper != char else re.escape(char)
 
 
+@functools.lru_cache(maxsize=256)
 def _candidates(terms, fuzzy):
     """A regular expression finding the words that may match: a Snowball stem
     is the word minus a suffix (the last letter may change: "happy" →
@@ -51,7 +53,7 @@ def _candidates(terms, fuzzy):
 
 def _spans(text, terms, fuzzy):
     """(start, end) of every matching word of ``text``, in order, lazily."""
-    pattern = _candidates(terms, fuzzy)
+    pattern = _candidates(tuple(terms), fuzzy)
     if pattern is None:
         return
     stems = {term.stem for term in terms}

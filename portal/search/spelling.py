@@ -23,4 +23,6 @@ def _standard(match):
 
 def uzbek(text):
     """``text`` with Uzbek's apostrophes in the standard spelling."""
-    return _MARK_AFTER_LETTER.sub(_standard, text or "")
+    if not text or not any(mark in text for mark in _MARKS):
+        return text or ""  # most texts: no scan for marks between letters
+    return _MARK_AFTER_LETTER.sub(_standard, text)
