@@ -226,16 +226,28 @@ def run(args):
     say("indexing into Elasticsearch (bulk, the rebuild's path)")
     index.ensure_index(client)
     # Bulk-load settings, as a rebuild uses them.
-    client.indices.put_settings(index=index.alias_name(), settings={"refresh_interval": "-1"})
+    client.indices.put_settings(
+        index=index.alias_name(),
+        settings={"refresh_interval": "-1", "translog.durability": "async"},
+    )
     progress = Progress("elasticsearch", len(entries))
     started = time.perf_counter()
+    # As a rebuild sends them: one bulk request in flight on a thread of its
+    # own while the next chunk is prepared.
+    bulk = index.BackgroundBulk(client, index.alias_name(), next_version())
     for start in range(0, len(entries), args.chunk):
         chunk = entries[start : start + args.chunk]
-        result = index.bulk_write(client, index.alias_name(), chunk, (), next_version())
+        result = bulk.send(chunk)
         if result.errors:
             raise SystemExit(f"indexing failed: {next(iter(result.errors.values()))}")
         progress.update(start + len(chunk))
-    client.indices.put_settings(index=index.alias_name(), settings={"refresh_interval": None})
+    result = bulk.close()
+    if result.errors:
+        raise SystemExit(f"indexing failed: {next(iter(result.errors.values()))}")
+    client.indices.put_settings(
+        index=index.alias_name(),
+        settings={"refresh_interval": None, "translog.durability": None},
+    )
     client.indices.refresh(index=index.alias_name())
     es_seconds = time.perf_counter() - started + analysis_seconds
 

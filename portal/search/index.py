@@ -15,9 +15,11 @@ finish in. Writes name the aliases with ``require_alias``, so a write racing a
 rebuild can never create a stray index by accident.
 """
 
+import functools
 import hashlib
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.utils import timezone
@@ -39,6 +41,7 @@ MAX_WRITE_DELAY_SECONDS = 600
 GC_DELETES = "1h"
 
 TITLE_BOOST = 4
+ANALYSED_FIELDS = ("title_stems", "body_stems", "words", "title_words")
 RESULT_WINDOW = 10_000  # Elasticsearch's index.max_result_window
 
 
@@ -88,6 +91,9 @@ def _tokens(**options):
 def mapping():
     m = Mapping()
     m.meta("dynamic", "strict")
+    # The analysed fields are made from title and body at every write: kept
+    # out of the stored source, which then holds only what results show.
+    m.meta("_source", excludes=list(ANALYSED_FIELDS))
     m.field("kind", Keyword())
     m.field("object_id", Keyword())
     m.field("title", _shown_text())
@@ -140,11 +146,13 @@ def index_body(*, loading=False):
         "created_at": timezone.now().isoformat(),
     }
     if loading:
-        # A bulk load is much faster without refreshes and replicas; both are
-        # restored before the index goes live.
+        # A bulk load is much faster without refreshes, replicas and a disk
+        # sync per request; all three are restored before the index goes live
+        # (an index lost half-filled is thrown away and rebuilt anyway).
         body["settings"]["refresh_interval"] = "-1"
         body["settings"]["auto_expand_replicas"] = False
         body["settings"]["number_of_replicas"] = 0
+        body["settings"]["translog.durability"] = "async"
     return body
 
 
@@ -306,6 +314,34 @@ def bulk_write(client, index, entries, deletes, version, *, require_alias=True, 
             f"{error.get('type', status)}: {error.get('reason', '')}"
         )
     return result
+
+
+class BackgroundBulk:
+    """bulk_write on a thread of its own, one request in flight: the caller
+    reads and analyses the next chunk while Elasticsearch indexes this one.
+    ``send`` and ``close`` return the BulkResult of the request before."""
+
+    def __init__(self, client, index, version, *, require_alias=True):
+        self._write = functools.partial(
+            bulk_write, client, index, deletes=(), version=version, require_alias=require_alias
+        )
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-bulk")
+        self._pending = None
+
+    def send(self, entries):
+        previous = self._collect()
+        self._pending = self._pool.submit(self._write, list(entries))
+        return previous
+
+    def _collect(self):
+        pending, self._pending = self._pending, None
+        return pending.result() if pending is not None else BulkResult()
+
+    def close(self):
+        try:
+            return self._collect()
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 def refresh(client=None):

@@ -156,26 +156,36 @@ def _rebuild(progress, stale_is_ours, use_elasticsearch, chunk_size):
         # would let a stale copy win and bring back a withdrawn document.
         version = next_version()
         retry = []
-        for source in [s for s in registry if s.model is not None]:
-            objects = _objects(source)
-            progress.start(source.kind, objects.count())
-            written = 0
-            for chunk in _chunks(objects.iterator(chunk_size=chunk_size), chunk_size):
-                entries, failed = _entries(source, chunk, report)
-                retry += failed
-                mirror.write(entries, (), version)
-                if client is not None:
-                    result = index.bulk_write(
-                        client, report.index, entries.values(), (), version, require_alias=False
-                    )
-                    report.failures.update(result.errors)
-                    retry += [
-                        (e.kind, e.object_id) for d, e in entries.items() if d in result.errors
-                    ]
-                written += len(entries)
-                progress.advance(len(chunk))
-            report.counts[source.kind] = written
-            progress.finish()
+        sent = {}  # doc id -> (kind, object id), of what went to Elasticsearch
+
+        def bulk_done(result):
+            report.failures.update(result.errors)
+            retry.extend(sent[d] for d in result.errors if d in sent)
+
+        bulk = (
+            index.BackgroundBulk(client, report.index, version, require_alias=False)
+            if client is not None
+            else None
+        )
+        try:
+            for source in [s for s in registry if s.model is not None]:
+                objects = _objects(source)
+                progress.start(source.kind, objects.count())
+                written = 0
+                for chunk in _chunks(objects.iterator(chunk_size=chunk_size), chunk_size):
+                    entries, failed = _entries(source, chunk, report)
+                    retry += failed
+                    mirror.write(entries, (), version)
+                    if bulk is not None:
+                        sent.update({d: (e.kind, e.object_id) for d, e in entries.items()})
+                        bulk_done(bulk.send(entries.values()))
+                    written += len(entries)
+                    progress.advance(len(chunk))
+                report.counts[source.kind] = written
+                progress.finish()
+        finally:
+            if bulk is not None:
+                bulk_done(bulk.close())
         report.removed_records = mirror.remove_older_than(version)
         if client is not None:
             report.removed_indices = _go_live(client, report.index)
@@ -220,6 +230,7 @@ def _go_live(client, name):
             "refresh_interval": None,
             "number_of_replicas": None,
             "auto_expand_replicas": "0-1",
+            "translog.durability": None,
         },
     )
     client.indices.refresh(index=name)
