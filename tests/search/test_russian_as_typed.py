@@ -233,7 +233,9 @@ def test_the_sqlite_demo_strategy_has_no_typo_tolerance(people):
 
 
 def test_a_deleted_documents_words_leave_the_typo_vocabulary():
-    entry = _entry("gone", "ru", "Отчёт Абдурахмоновой", "Уникальнословие", audiences=("workspace:9",))
+    entry = _entry(
+        "gone", "ru", "Отчёт Абдурахмоновой", "Уникальнословие", audiences=("workspace:9",)
+    )
     mirror.write({entry.doc_id: entry}, (), next_version())
     assert SearchTerm.objects.filter(term__in=["уникальнословие", "абдурахмоновой"]).count() == 2
 
