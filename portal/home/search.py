@@ -3,11 +3,14 @@ portal/search/registry.py). The engine picks the most specific source per page
 class, so every page type without a source of its own (home, get help, about,
 content and index pages) is described by ``PublicPageSource``."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from portal.search.registry import PageSource, registry
 
+from . import hotlines
+from .chrome import hotlines_by_country
 from .models import CampaignPage, EventPage, GetHelpPage, Hotline, NewsPage
 
 
@@ -17,6 +20,31 @@ def get_help_pages(hotline):
     hotline re-indexes them all: an old number left in the index would send
     someone at risk to a line nobody answers."""
     return list(GetHelpPage.objects.values_list("pk", flat=True))
+
+
+def hotlines_text(language):
+    """The hotlines as the get-help page in ``language`` shows them (the same
+    lines, order and language fallback, through the function the page chrome
+    uses), as plain text: country, then number, organisation, hours,
+    languages and note of each line."""
+    lines = hotlines.in_language(language)
+    if not lines:
+        return ""
+    with translation.override(language):
+        parts = [str(_("Call a hotline"))]
+        for country_name, group in hotlines_by_country(lines):
+            described = []
+            for line in group:
+                number = line["phone"]
+                dialled = line["tel"].removeprefix("tel:")
+                # Also as a dialler or a contact list shows it, without spaces,
+                # when the page prints it spaced out.
+                if dialled != number:
+                    number = f"{number} ({dialled})"
+                fields = (number, line["organisation"], line["hours"], line["languages"])
+                described.append(" · ".join(field for field in (*fields, line["note"]) if field))
+            parts.append(f"{country_name}: {'; '.join(described)}")
+    return "\n".join(parts)
 
 
 class PortalPageSource(PageSource):
@@ -39,6 +67,14 @@ class PublicPageSource(PortalPageSource):
     label = _("Page")
     model = Page
     watch = {Hotline: get_help_pages}
+
+    def body_for(self, page):
+        body = super().body_for(page)
+        if isinstance(page, GetHelpPage):
+            # Someone who searches for a number, or for who answers it, must
+            # land on the page that lists it.
+            body = "\n".join(p for p in (body, hotlines_text(page.locale.language_code)) if p)
+        return body
 
     def get_queryset(self):
         # Page types with a source of their own are indexed by that source only.

@@ -1,5 +1,4 @@
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -8,10 +7,8 @@ from wagtail.search import index
 from portal.core.countries import in_reading_order
 from portal.members.models import Organisation
 
-from .. import hotlines
 from ..blocks import BodyBlock
 from ..choices import COUNTRY_NAMES
-from ..chrome import hotlines_by_country
 from .base import BasePage
 
 
@@ -44,36 +41,6 @@ class GetHelpPage(_TextPage):
 
     class Meta:
         verbose_name = _("get help page")
-
-    def search_body(self):
-        """The page's own text and the hotlines it lists: someone who searches
-        for a number, or for who answers it, must land on this page."""
-        return "\n".join(part for part in (super().search_body(), self.hotlines_text()) if part)
-
-    def hotlines_text(self):
-        """The hotlines as this page shows them (the same lines, order and
-        language fallback, through the function the page chrome uses), as
-        plain text: country, then number, organisation, hours, languages and
-        note of each line."""
-        language = self.locale.language_code
-        lines = hotlines.in_language(language)
-        if not lines:
-            return ""
-        with translation.override(language):
-            parts = [str(_("Call a hotline"))]
-        for country_name, group in hotlines_by_country(lines):
-            described = []
-            for line in group:
-                number = line["phone"]
-                dialled = line["tel"].removeprefix("tel:")
-                # Also as a dialler or a contact list shows it, without spaces,
-                # when the page prints it spaced out.
-                if dialled != number:
-                    number = f"{number} ({dialled})"
-                fields = (number, line["organisation"], line["hours"], line["languages"])
-                described.append(" · ".join(field for field in (*fields, line["note"]) if field))
-            parts.append(f"{country_name}: {'; '.join(described)}")
-        return "\n".join(parts)
 
 
 class AboutPage(_TextPage):
