@@ -90,11 +90,12 @@ def words(text):
     return _split(fold(text))
 
 
-def stems(text):
-    """The stems of the words of ``text``, in order (positions kept for phrases)."""
+def analysed(text):
+    """(the folded words of ``text``, their stems), both space-separated, in
+    order: what the indices store, made in one pass."""
     folded = fold(text)
     found = _split(folded)
-    return _stem_all(found, folded) if found else []
+    return " ".join(found), " ".join(_stem_all(found, folded) if found else [])
 
 
 def stem_words(found):
@@ -103,8 +104,8 @@ def stem_words(found):
 
 
 def stem_text(text):
-    """The stems of ``text`` as one space-separated string: what the indices store."""
-    return " ".join(stems(text))
+    """The stems of ``text`` as one space-separated string."""
+    return analysed(text)[1]
 
 
 @functools.lru_cache(maxsize=65536)

@@ -90,13 +90,17 @@ def clean(entry, kind):
     object_id = str(entry.object_id)
     if not object_id or len(object_id) > 64:
         raise InvalidEntry("object_id must be 1 to 64 characters")
+    title_words, title_stems = analysis.analysed(title)
+    body_words, body_stems = analysis.analysed(body)
     return dataclasses.replace(
         entry,
         object_id=object_id,
         title=title,
         body=body,
-        title_stems=analysis.stem_text(title),
-        body_stems=analysis.stem_text(body),
+        title_words=title_words,
+        body_words=body_words,
+        title_stems=title_stems,
+        body_stems=body_stems,
         url=_safe_url(entry.url),
         audiences=tokens,
         language=language,

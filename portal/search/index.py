@@ -25,7 +25,6 @@ from django.conf import settings
 from django.utils import timezone
 from elasticsearch.dsl import Date, Integer, Keyword, Long, Mapping, Object, Text
 
-from . import analysis
 from .client import get_client
 
 logger = logging.getLogger(__name__)
@@ -232,7 +231,6 @@ def write_targets(aliases):
 
 def document(entry, version):
     """The Elasticsearch source of an (already cleaned) entry."""
-    title_words = analysis.words(entry.title)
     return {
         "kind": entry.kind,
         "object_id": entry.object_id,
@@ -240,8 +238,8 @@ def document(entry, version):
         "body": entry.body,
         "title_stems": entry.title_stems,
         "body_stems": entry.body_stems,
-        "title_words": " ".join(title_words),
-        "words": " ".join(title_words + analysis.words(entry.body)),
+        "title_words": entry.title_words,
+        "words": f"{entry.title_words} {entry.body_words}",
         "url": entry.url,
         "audiences": list(entry.audiences),
         "language": entry.language or None,  # no empty "language" facet value

@@ -147,8 +147,8 @@ VECTOR = SearchVector("title_stems", weight="A", config="simple") + SearchVector
 def _add_terms(entries):
     words = set()
     for entry in entries:
-        words.update(analysis.words(entry.title))
-        words.update(analysis.words(entry.body))
+        words.update(entry.title_words.split())
+        words.update(entry.body_words.split())
     words = sorted(w for w in words if len(w) > 2)
     SearchTerm.objects.bulk_create(
         [

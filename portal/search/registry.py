@@ -67,8 +67,11 @@ class SearchEntry:
     date: datetime.datetime | datetime.date | None = None
     workspace_id: int | None = None
     extra: dict = field(default_factory=dict)
-    # Filled in by portal.search.entries.clean (portal.search.analysis): what
-    # every backend matches on. Sources leave them empty.
+    # Filled in by portal.search.entries.clean (portal.search.analysis): the
+    # folded words and their stems, space-separated, that every backend
+    # matches on. Sources leave them empty.
+    title_words: str = ""
+    body_words: str = ""
     title_stems: str = ""
     body_stems: str = ""
 
