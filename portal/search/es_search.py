@@ -167,10 +167,11 @@ def search(client, params, tokens):
     """Exact matching first; only when it finds too little (fewer than
     SEARCH_FUZZY_BELOW results) is the query run again allowing typos, which
     costs more and ranks the exact matches first anyway."""
+    terms = analysis.query_terms(params.q)
     fuzzy = False
     hits, counts = _answers(client, params, tokens, fuzzy)
     total = counts["hits"]["total"]
-    if params.q.strip() and total["value"] < settings.SEARCH_FUZZY_BELOW:
+    if terms and total["value"] < settings.SEARCH_FUZZY_BELOW:
         fuzzy = True
         hits, counts = _answers(client, params, tokens, fuzzy)
         total = counts["hits"]["total"]
@@ -181,7 +182,6 @@ def search(client, params, tokens):
         }
         for facet in FACETS
     }
-    terms = analysis.query_terms(params.q)
     return SearchResults(
         params=params,
         hits=[_hit(hit, terms, fuzzy) for hit in hits["hits"]["hits"]],
