@@ -156,11 +156,13 @@ def _rebuild(progress, stale_is_ours, use_elasticsearch, chunk_size):
         # would let a stale copy win and bring back a withdrawn document.
         version = next_version()
         retry = []
-        sent = {}  # doc id -> (kind, object id), of what went to Elasticsearch
+        # doc id -> (kind, object id) of the chunk still in flight: its result
+        # comes back with the next send (or the close).
+        in_flight = {}
 
         def bulk_done(result):
             report.failures.update(result.errors)
-            retry.extend(sent[d] for d in result.errors if d in sent)
+            retry.extend(in_flight[d] for d in result.errors if d in in_flight)
 
         bulk = (
             index.BackgroundBulk(client, report.index, version, require_alias=False)
@@ -177,8 +179,8 @@ def _rebuild(progress, stale_is_ours, use_elasticsearch, chunk_size):
                     retry += failed
                     mirror.write(entries, (), version)
                     if bulk is not None:
-                        sent.update({d: (e.kind, e.object_id) for d, e in entries.items()})
                         bulk_done(bulk.send(entries.values()))
+                        in_flight = {d: (e.kind, e.object_id) for d, e in entries.items()}
                     written += len(entries)
                     progress.advance(len(chunk))
                 report.counts[source.kind] = written
