@@ -5,15 +5,15 @@ suggestions follow the same rules, and neither ever shows a title the asker
 may not open (the words of a restricted report find nothing for an outsider,
 typo tolerance included).
 
-The documents are written straight to both backends (portal.search.index and
-portal.search.mirror, as the queue does), once for the module."""
+The documents are written to both backends at once, once for the module
+(portal.search.queue.index_entries)."""
 
 import pytest
 from django.test import override_settings
 
 from portal.core.audience import PUBLIC
-from portal.search import analysis, db_search, index, mirror
-from portal.search.client import circuit, get_client
+from portal.search import analysis, db_search, index, mirror, queue
+from portal.search.client import circuit
 from portal.search.entries import clean
 from portal.search.models import SearchTerm
 from portal.search.registry import SearchEntry
@@ -60,7 +60,7 @@ SECRET = (
 
 
 def _entry(key, language, title, body, audiences=(PUBLIC,), kind="page"):
-    entry = SearchEntry(
+    return SearchEntry(
         kind=kind,
         object_id=key,
         title=title,
@@ -69,7 +69,6 @@ def _entry(key, language, title, body, audiences=(PUBLIC,), kind="page"):
         body=body,
         language=language,
     )
-    return clean(entry, kind)
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +86,8 @@ def _module_documents(request, django_db_setup, django_db_blocker):
             entries.append(
                 _entry("secret", "ru", *SECRET, audiences=(f"workspace:{workspace.pk}",))
             )
-            client = get_client()
-            index.ensure_index(client)
-            version = next_version()
-            assert index.bulk_write(client, index.alias_name(), entries, (), version).ok
-            mirror.write({e.doc_id: e for e in entries}, (), version)
-            client.indices.refresh(index=index.alias_name())
+            index.ensure_index()
+            queue.index_entries(entries, refresh=True)
         yield prefix, {"member": member, "outsider": outsider}
 
 
@@ -233,9 +228,10 @@ def test_the_sqlite_demo_strategy_has_no_typo_tolerance(people):
 
 
 def test_a_deleted_documents_words_leave_the_typo_vocabulary():
-    entry = _entry(
+    raw = _entry(
         "gone", "ru", "Отчёт Абдурахмоновой", "Уникальнословие", audiences=("workspace:9",)
     )
+    entry = clean(raw, "page")
     mirror.write({entry.doc_id: entry}, (), next_version())
     assert SearchTerm.objects.filter(term__in=["уникальнословие", "абдурахмоновой"]).count() == 2
 
