@@ -17,6 +17,8 @@ from django.utils.translation import pgettext_lazy
 class Scope(models.TextChoices):
     ANONYMISED_CASES = "cases:anonymised", _("Anonymised case records (k-anonymous export)")
     STATISTICS = "statistics:read", _("Statistics")
+    # Signed releases under a data-sharing agreement (portal.exchange).
+    EXCHANGE = "exchange:releases", _("Signed releases under a data-sharing agreement")
 
 
 class ApiToken(models.Model):

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "portal.resources",
     "portal.reports",
     "portal.api",
+    "portal.exchange",
     "portal.search",
     # On top of every app above: imports them all, imported by none.
     "portal.demo",

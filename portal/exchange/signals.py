@@ -1,0 +1,1 @@
+"""Receivers that turn a new statistics release into an exchange event."""
