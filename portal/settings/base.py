@@ -517,6 +517,27 @@ PORTAL_STATISTICS_MIN_INTERVAL_DAYS = env.int("PORTAL_STATISTICS_MIN_INTERVAL_DA
 # Partner API tokens expire; this is the default lifetime offered when creating one.
 PORTAL_API_TOKEN_DAYS = env.int("PORTAL_API_TOKEN_DAYS", default=365)
 
+# Signed releases to partner databases and sister portals (portal/exchange,
+# README "Linking to other databases"). The private signing keys live in this
+# folder (one PKCS#8 file per key, mode 0600), never in the database.
+EXCHANGE_KEYS_DIR = env.path("EXCHANGE_KEYS_DIR", default=BASE_DIR / "var" / "exchange-keys")
+# How this installation names itself in the releases it signs.
+EXCHANGE_NETWORK_NAME = env(
+    "EXCHANGE_NETWORK_NAME", default="Ferghana Valley Anti-Trafficking Network"
+)
+EXCHANGE_ORGANISATION_NAME = env("EXCHANGE_ORGANISATION_NAME", default="Coordinating office, Osh")
+# Pushes to a partner's inbox: attempts before giving up, and the first wait
+# (doubled each time, with jitter, up to EXCHANGE_PUSH_MAX_BACKOFF seconds).
+EXCHANGE_PUSH_ATTEMPTS = env.int("EXCHANGE_PUSH_ATTEMPTS", default=12)
+EXCHANGE_PUSH_BACKOFF = env.float("EXCHANGE_PUSH_BACKOFF", default=30.0)
+EXCHANGE_PUSH_MAX_BACKOFF = env.float("EXCHANGE_PUSH_MAX_BACKOFF", default=6 * 3600.0)
+# How often the worker pulls from subscribed portals and pushes to partners, seconds.
+EXCHANGE_SYNC_SECONDS = env.int("EXCHANGE_SYNC_SECONDS", default=900)
+# Seconds to wait for another portal to answer one request.
+EXCHANGE_HTTP_TIMEOUT = env.float("EXCHANGE_HTTP_TIMEOUT", default=30.0)
+# Events in one page of the release feed.
+EXCHANGE_FEED_PAGE = env.int("EXCHANGE_FEED_PAGE", default=100)
+
 # --- Demo ---------------------------------------------------------------------
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2024")

@@ -84,6 +84,13 @@ PRIVATE_MEDIA_ROOT = Path(
         default=str(BASE_DIR / ".services" / f"test-private{_WORKER_SUFFIX}"),
     )
 )
+# Signing keys of the releases the tests sign: per worker, like the media.
+EXCHANGE_KEYS_DIR = Path(
+    env(
+        "PORTAL_TEST_EXCHANGE_KEYS_DIR",
+        default=str(BASE_DIR / ".services" / f"test-exchange-keys{_WORKER_SUFFIX}"),
+    )
+)
 # Under pytest-xdist (`pytest -n 2`) each worker has its own test database
 # (pytest-django adds the worker id to its name); give it its own search alias
 # too (its folders are above).
