@@ -7,8 +7,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.api.api import api as api_v1
 from portal.core import media as media_views
 from portal.core import views as core_views
+from portal.exchange import views as exchange_views
+from portal.exchange.api import router as exchange_router
 from portal.home import views as public_views
 from portal.members import sign_in
+
+# Signed releases for partners (portal/exchange), beside the rest of /api/v1/.
+api_v1.add_router("/exchange/", exchange_router)
 
 # Wagtail's document URLs, its serve view wrapped (portal/core/media.py).
 _document_urls = [
@@ -40,6 +45,16 @@ urlpatterns = [
     path("network/reports/", include("portal.reports.network_urls")),
     path("statistics/", include("portal.reports.statistics_urls")),
     path("api/v1/", api_v1.urls),
+    path(
+        ".well-known/ferghana-exchange/keys.json",
+        exchange_views.keys_json,
+        name="exchange_keys",
+    ),
+    path(
+        ".well-known/ferghana-exchange/schemas/<str:name>.json",
+        exchange_views.schema,
+        name="exchange_schema",
+    ),
     # One address in every language (the header's form GETs /search/?q=);
     # the page follows the visitor's language like the members' area does.
     path("search/", include("portal.search.urls")),

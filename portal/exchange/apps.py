@@ -12,3 +12,13 @@ class ExchangeConfig(AppConfig):
         from . import audit_actions, signals  # noqa: F401  registers actions and receivers
 
         audit_actions.register_details()
+        from django.conf import settings
+
+        from portal.core import periodic
+
+        from . import incoming, push
+
+        periodic.register(
+            "exchange.pull", lambda: settings.EXCHANGE_SYNC_SECONDS, incoming.pull_all
+        )
+        periodic.register("exchange.push", 30, push.deliver_due)

@@ -30,6 +30,9 @@ RELEASE_IMPORTED = audit_actions.register(
 IMPORT_REFUSED = audit_actions.register(
     "exchange.import_refused", _("Partner network's release refused")
 )
+SUBSCRIBED = audit_actions.register(
+    "exchange.subscribed", _("Subscribed to a partner network's releases")
+)
 KEY_CREATED = audit_actions.register("exchange.key_created", _("Signing key created"))
 KEY_REVOKED = audit_actions.register("exchange.key_revoked", _("Signing key revoked"))
 

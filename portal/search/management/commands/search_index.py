@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from portal.core import periodic
 from portal.search import index, mirror, queue, rebuild, status
 from portal.search.client import ELASTICSEARCH_ERRORS, get_client
 
@@ -252,6 +253,8 @@ class Command(BaseCommand):
                         self._housekeeping()
                         housekept = time.monotonic()
                     outcome = queue.drain(should_stop=stop.is_set)
+                    # The other apps' scheduled jobs (portal.core.periodic).
+                    periodic.run_due()
                     if outcome.done or outcome.failed:
                         logger.info(
                             "search worker: %d applied, %d failed", outcome.done, outcome.failed

@@ -1,0 +1,33 @@
+"""The portal's public signing keys and the exchange formats, at well-known
+addresses a partner's software can find without asking anyone."""
+
+from pathlib import Path
+
+from django.http import Http404, HttpResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from . import keys, signing
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def keys_json(request):
+    """Canonical JSON, so what a person compares by eye is what software reads."""
+    data = signing.canonical(keys.keys_document())
+    response = HttpResponse(data, content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def schema(request, name):
+    path = SCHEMAS / f"{name}.schema.json"
+    if not name.replace("-", "").isalnum() or not path.is_file():
+        raise Http404
+    response = HttpResponse(path.read_bytes(), content_type="application/schema+json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
