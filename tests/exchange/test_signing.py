@@ -81,7 +81,7 @@ def test_a_made_up_key_id_for_a_real_signature_is_refused(private_key):
         b"[]",
         b'{"payload":{}}',
         b'{"payload":1,"signature":{}}',
-        "x".encode() * 10,
+        b"x" * 10,
     ],
 )
 def test_garbage_is_refused_as_a_bad_document(data, private_key):
