@@ -23,6 +23,7 @@ import urllib.parse
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -186,7 +187,10 @@ def receive(data, *, via, subscription=None):
         # Perhaps the origin rotated its key since we last looked: re-read its
         # keys once (a rotation is endorsed by the old key), then decide.
         try:
-            refresh_keys(subscription)
+            # At most once a minute per origin: a flood of forged pushes must
+            # not turn into a flood of requests to the origin.
+            if cache.add(f"exchange:keys-checked:{subscription.pk}", True, 60):
+                refresh_keys(subscription)
             payload, kid = signing.verify_envelope(data, subscription.trusted_keys)
         except (signing.BadSignature, SyncError) as error:
             _refuse(subscription, _("Signature refused: %(error)s.") % {"error": error}, 403)
