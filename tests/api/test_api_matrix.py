@@ -11,14 +11,17 @@ Two checks per route and caller:
 A route missing from either dictionary fails the suite.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from portal.api.api import api
 from portal.api.models import Scope
+from portal.exchange.models import Agreement, Tier
 from portal.members.audience import is_network_member
 from portal.members.models import Workspace
 from portal.reports.policy import (
@@ -110,6 +113,14 @@ EXPECTATIONS = {
         "shared report": ("shared_report", {**ROWS, **dict.fromkeys(NETWORK_READERS, 403)}),
     },
     ("get", "/api/v1/network/reports"): {"": ({}, NETWORK_LIST)},
+    # The valid token also holds an agreement in force (tests/exchange covers
+    # expired, ended and missing agreements, and what each document holds).
+    ("get", "/api/v1/exchange/agreement"): {"": ({}, PARTNER)},
+    ("get", "/api/v1/exchange/feed"): {"": ({}, PARTNER)},
+    ("get", "/api/v1/exchange/releases/{number}/{version}"): {"": ("release", PARTNER)},
+    # No caller identity: a pushed document authenticates itself by its
+    # signature. An empty body is refused for everyone alike.
+    ("post", "/api/v1/exchange/inbox"): {"": ({}, everyone(400))},
 }
 
 
@@ -153,6 +164,10 @@ def _always(world, user, params):
     return True
 
 
+def _never(world, user, params):
+    return False
+
+
 # How a web response answers "allowed?": a 200 page; for the report page, a
 # page that also shows the case-row table (the rows are what the route gives).
 def page_opens(response):
@@ -190,6 +205,10 @@ SAME_AS_WEB = {
         ),
     ),
     ("get", "/api/v1/network/reports"): SameAsWeb(_network, (("/network/reports/", page_opens),)),
+    ("get", "/api/v1/exchange/agreement"): SameAsWeb(None, partner_only=True),
+    ("get", "/api/v1/exchange/feed"): SameAsWeb(None, partner_only=True),
+    ("get", "/api/v1/exchange/releases/{number}/{version}"): SameAsWeb(None, partner_only=True),
+    ("post", "/api/v1/exchange/inbox"): SameAsWeb(_never),
 }
 
 
@@ -252,7 +271,7 @@ def _build_world():
     shared_report = make_report(workspace, audience="network", title="Matrix shared report")
     add_cases(shared_report, 10)
     add_cases(shared_report, 2, is_organ_removal=True)
-    publish()  # statistics and partner rows are read from a release
+    release = publish()  # statistics and partner rows are read from a release
     expired, expired_raw = make_token()
     type(expired).objects.filter(pk=expired.pk).update(
         created_at=expired.created_at.replace(year=2020),
@@ -265,7 +284,7 @@ def _build_world():
         "token_without_scope": (None, bearer(make_token(scopes=[Scope.STATISTICS])[1])),
         "token_expired": (None, bearer(expired_raw)),
         "token_revoked": (None, bearer(make_token(revoked=True)[1])),
-        "token_valid": (None, bearer(make_token()[1])),
+        "token_valid": (None, bearer(_token_with_agreement())),
         "outsider": (UserFactory(), {}),  # signed in, no workspace, unverified organisation
         "network_reader": (network_user(), {}),  # verified organisation, no workspace
         "other_workspace_member": (other_member, {}),
@@ -279,9 +298,31 @@ def _build_world():
         "workspace": {"slug": workspace.slug},
         "workspace_report": {"slug": workspace.slug, "report_id": workspace_report.pk},
         "shared_report": {"slug": workspace.slug, "report_id": shared_report.pk},
+        "release": {"number": release.number, "version": 1},
     }
     reports = {workspace_report.pk: workspace_report, shared_report.pk: shared_report}
     return World(callers, params, reports)
+
+
+def _token_with_agreement():
+    """A partner token for both the anonymised rows and signed releases, with
+    a data-sharing agreement in force."""
+    today = timezone.localdate()
+    token, raw = make_token(scopes=[Scope.ANONYMISED_CASES, Scope.EXCHANGE])
+    Agreement.objects.create(
+        title="Matrix agreement",
+        partner=token.organisation,
+        tier=Tier.RECORDS,
+        countries=["KG"],
+        year_from=2020,
+        year_to=2030,
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=30),
+        contact_name="Data officer",
+        contact_email="data@partner.example",
+        token=token,
+    )
+    return raw
 
 
 def matrix_cases():

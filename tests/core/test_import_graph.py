@@ -32,6 +32,7 @@ LAYER_MODULES = [
     "asgi.py",
     "resources/__init__.py",
     "api/__init__.py",
+    "exchange/__init__.py",
     "reports/__init__.py",
     "home/__init__.py",
     "members/__init__.py",
