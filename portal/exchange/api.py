@@ -166,6 +166,15 @@ def inbox(request):
     held, same version); 409: an older version than the one held, or a replay;
     403: not signed by a trusted key, or not addressed to us; 400: not a
     valid document."""
+    if not incoming.accepts_pushes():
+        raise HttpError(403, _("This portal follows no other portal."))
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    # Refused before reading: a large body would otherwise sit in memory.
+    if declared > signing.MAX_DOCUMENT_BYTES:
+        raise HttpError(413, _("The document is too large."))
     data = request.read(signing.MAX_DOCUMENT_BYTES + 1)
     if len(data) > signing.MAX_DOCUMENT_BYTES:
         raise HttpError(413, _("The document is too large."))

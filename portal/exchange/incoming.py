@@ -20,6 +20,7 @@ is audited.
 import json
 import logging
 import urllib.parse
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -126,12 +127,16 @@ def subscribe(*, name, origin_url, token, pinned_kid, actor=None):
         raise SyncError(_("The pinned key's id does not match its public key."))
     url = origin_url + API_PATH + "agreement"
     terms = _json(_get(url, token=token, limit=64 * 1024), url)
+    try:
+        agreement_uid = uuid.UUID(str(terms["uid"]))
+    except (TypeError, KeyError, ValueError):
+        raise SyncError(f"{url} did not say which agreement the token reads under.") from None
     subscription, _created = Subscription.objects.update_or_create(
         origin_url=origin_url,
         defaults={
             "name": name,
             "token": token,
-            "agreement_uid": terms["uid"],
+            "agreement_uid": agreement_uid,
             "trusted_keys": trusted,
             "active": True,
         },
@@ -141,13 +146,17 @@ def subscribe(*, name, origin_url, token, pinned_kid, actor=None):
         audit_actions.SUBSCRIBED,
         target=subscription,
         origin=origin_url,
-        agreement=str(terms["uid"]),
+        agreement=str(agreement_uid),
         kid=pinned_kid,
     )
     return subscription
 
 
 # --- Receiving --------------------------------------------------------------------
+
+
+def accepts_pushes():
+    return Subscription.objects.filter(active=True).exists()
 
 
 def _subscription_for(payload_origin):
@@ -264,6 +273,29 @@ def _store(subscription, payload, kid, data, via):
 # --- Pulling -----------------------------------------------------------------------
 
 
+def _feed_events(answer, url):
+    """The feed's events, checked for the fields a pull uses (the origin is
+    trusted for its signatures, not for the shape of its answers)."""
+    events = answer.get("events") if isinstance(answer, dict) else None
+    if not isinstance(events, list):
+        raise SyncError(f"{url} is not a release feed.")
+    checked = []
+    for event in events:
+        try:
+            checked.append(
+                {
+                    "cursor": int(event["cursor"]),
+                    "release": int(event["release"]),
+                    "version": int(event["version"]),
+                    "kind": str(event["kind"])[:20],
+                    "document": str(event["document"])[:200],
+                }
+            )
+        except (TypeError, KeyError, ValueError):
+            raise SyncError(f"{url} lists an event without its cursor or document.") from None
+    return checked
+
+
 @dataclass
 class PullOutcome:
     events: int = 0
@@ -286,7 +318,7 @@ def pull(subscription, *, progress=None, page=None):
             query = urllib.parse.urlencode({"after": subscription.cursor, "limit": page})
             url = f"{base}feed?{query}"
             answer = _json(_get(url, token=subscription.token, limit=4 * 1024 * 1024), url)
-            events = answer.get("events") or []
+            events = _feed_events(answer, url)
             more = bool(answer.get("more")) and bool(events)
             for event in events:
                 outcome.events += 1
@@ -305,7 +337,7 @@ def pull(subscription, *, progress=None, page=None):
                         outcome.withdrawn += 1
                     else:
                         outcome.imported += 1
-                subscription.cursor = int(event["cursor"])
+                subscription.cursor = event["cursor"]
                 subscription.save(update_fields=["cursor"])
                 say(
                     f"  release {event['release']} v{event['version']} ({event['kind']}): "

@@ -128,3 +128,32 @@ def test_the_inbox_stores_a_pushed_release_and_refuses_its_replay(
     assert first.json() == {"release": release.number, "version": 1, "status": "published"}
     again = client.post("/api/v1/exchange/inbox", data, content_type="application/json")
     assert again.status_code == 409
+
+
+def test_a_portal_that_follows_nobody_refuses_every_push_unread(client, release, agreement):
+    answer = client.post(
+        "/api/v1/exchange/inbox", document(release, agreement), content_type="application/json"
+    )
+    assert answer.status_code == 403
+    assert not ImportedRelease.objects.exists()
+
+
+def test_a_body_declared_too_large_is_refused_before_it_is_read(client, subscription):
+    answer = client.generic(
+        "POST",
+        "/api/v1/exchange/inbox",
+        b"{}",
+        content_type="application/json",
+        CONTENT_LENGTH=str(signing.MAX_DOCUMENT_BYTES + 1),
+    )
+    assert answer.status_code == 413
+
+
+def test_a_flood_of_pushes_from_one_address_is_rate_limited(client, subscription, settings):
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "api.address": "3/m"}
+    statuses = [
+        client.post("/api/v1/exchange/inbox", b"{}", content_type="application/json").status_code
+        for _ in range(5)
+    ]
+    assert statuses[:3] == [400, 400, 400]
+    assert statuses[3:] == [429, 429]
