@@ -10,6 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from portal.exchange.models import ImportedRelease
 from portal.home.models import HomePage, Hotline
 from portal.members.models import (
     Comment,
@@ -67,6 +68,7 @@ def content():
         "reports": MonitoringReport.objects.count(),
         "case records": CaseRecord.objects.count(),
         "statistics releases": StatisticsRelease.objects.count(),
+        "partner releases": ImportedRelease.objects.current().count(),
         "search records": SearchRecord.objects.live().count(),
         "index documents": get_client().count(index=index.alias_name())["count"],
     }

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from portal.demo.context import DemoContext
 from portal.demo.steps.accounts import load_accounts
+from portal.demo.steps.exchange import load_partner_release
 from portal.demo.steps.library import load_resources
 from portal.demo.steps.reports import load_reports
 from portal.demo.steps.search import build_index
@@ -15,6 +16,7 @@ STEPS = [
     ("accounts", load_accounts),
     ("workspaces", load_workspaces),
     ("monitoring reports", load_reports),
+    ("partner network's release", load_partner_release),
     ("public site", load_site),
     ("resource library", load_resources),
     # Keep last: indexes what every step before it made.
