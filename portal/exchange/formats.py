@@ -1,0 +1,303 @@
+"""The exchange formats: versioned JSON Schemas, their validation, CSV forms, and
+the payload's data taken from a statistics release.
+
+The schemas are static files in ``portal/exchange/schemas/`` (the contract a
+partner reads; tests check they match the vocabulary). Version 1 is the only one:
+a new major version is a new file beside it, and a consumer refuses a version it
+does not know (``"version": {"const": 1}``).
+
+Every string in a payload is a code from a closed list, a pattern-bound
+identifier or date, or one of three bounded names (the origin's network and
+organisation, the withdrawal reason): no free text can travel in a release.
+"""
+
+import json
+import math
+import re
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from portal.reports.anonymity import ANONYMISED_COLUMNS
+from portal.reports.exchange import to_csv
+from portal.reports.releases import released_rows
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+FORMAT = "fnp-exchange-release"
+VERSION = 1
+SCHEMA_ID = "urn:fnp-exchange:schema:{name}-{version}"
+
+# The aggregate tables of a release, in the order the format fixes.
+TABLE_KEYS = ("year", "exploitation", "country", "citizenship", "gender", "age")
+CORRIDOR_KEY = "corridor"
+CORRIDOR_COLUMNS = ("year", "citizenship", "country", "count")
+AGGREGATE_COLUMNS = ("table", "code", "count")
+TOTAL_ROW = "total"
+
+# What an error message may quote of the document (a value or a field name).
+_QUOTE = 40
+
+
+class InvalidDocument(Exception):
+    """The document does not follow the format. ``str(error)`` is a short message
+    naming where the first problem is; ``path`` is that place as a list."""
+
+    def __init__(self, message, path=()):
+        self.path = list(path)
+        super().__init__(message)
+
+
+# --- Schemas and validators ----------------------------------------------------------
+
+
+def schema_files():
+    return sorted(SCHEMA_DIR.glob("*.schema.json"))
+
+
+@cache
+def schemas():
+    """Every schema file by its $id."""
+    found = {}
+    for path in schema_files():
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        found[schema["$id"]] = schema
+    return found
+
+
+def schema(name, version=VERSION):
+    return schemas()[SCHEMA_ID.format(name=name, version=version)]
+
+
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$", re.ASCII
+)
+_format_checker = FormatChecker()
+
+
+# jsonschema checks "date-time" only with an optional package; the portal checks it
+# itself so that a consumer never stores a date it cannot read.
+@_format_checker.checks("date-time", raises=ValueError)
+def _is_date_time(value):
+    from datetime import datetime
+
+    if not isinstance(value, str):
+        return True
+    if not _RFC3339.match(value):
+        return False
+    datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return True
+
+
+@cache
+def _validator(name):
+    registry = Registry().with_resources(
+        (schema_id, Resource.from_contents(contents)) for schema_id, contents in schemas().items()
+    )
+    root = schema(name)
+    Draft202012Validator.check_schema(root)
+    return Draft202012Validator(root, registry=registry, format_checker=_format_checker)
+
+
+def _quote(value):
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) > _QUOTE:
+        text = text[:_QUOTE] + "…"
+    return json.dumps(text, ensure_ascii=False) if isinstance(value, str) else text
+
+
+def _where(path):
+    """``aggregates.tables[0].cells[3].code``: where a problem is."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            name = str(part)
+            text += ("." if text else "") + (name[:_QUOTE] + "…" if len(name) > _QUOTE else name)
+    return text or "document"
+
+
+def _message(error):
+    where = _where(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if "x-refusal" in schema:
+        return f"{where}: {schema['x-refusal']}"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(schema.get("properties", {})))
+        name = _quote(str(extra[0])) if extra else "?"
+        return f"{where}: unexpected field {name}: the format allows no other fields"
+    if error.validator == "required":
+        missing = [field for field in error.validator_value if field not in error.instance]
+        return f"{where}: missing field {_quote(missing[0] if missing else '?')}"
+    if error.validator in ("prefixItems", "items") and schema.get("items") is False:
+        return f"{where}: more items than the format allows"
+    if error.validator in ("minItems", "maxItems", "maxLength", "minLength", "uniqueItems"):
+        described = schema.get("description", "a value of the allowed size")
+        return f"{where}: expected {described} ({error.validator} {error.validator_value})"
+    if error.validator == "type" and not isinstance(error.instance, str | int | float | bool):
+        shown = "an object" if isinstance(error.instance, dict) else _quote(error.instance)
+        if isinstance(error.instance, list):
+            shown = "a list"
+        described = schema.get("description") or f"type {error.validator_value}"
+        return f"{where}: expected {described}, got {shown}"
+    described = schema.get("description") or f"{error.validator} {error.validator_value}"
+    return f"{where}: expected {described}, got {_quote(error.instance)}"
+
+
+def _first_error(validator, document):
+    # The deepest place is the most useful to name (the cell, not the table);
+    # among equals, the first the schema reports, so the message is stable.
+    errors = list(validator.iter_errors(document))
+    if not errors:
+        return None
+    return max(enumerate(errors), key=lambda item: (len(item[1].absolute_path), -item[0]))[1]
+
+
+def _not_finite(value, path=()):
+    """The path of a NaN or infinite number (Python's json reads them; JSON has none)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return list(path)
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _not_finite(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _validate(name, document):
+    bad_number = _not_finite(document)
+    if bad_number is not None:
+        raise InvalidDocument(f"{_where(bad_number)}: expected a finite number", bad_number)
+    error = _first_error(_validator(name), document)
+    if error is not None:
+        raise InvalidDocument(_message(error), error.absolute_path)
+
+
+def _check_scope(payload, path=()):
+    scope = payload["scope"]
+    if scope["year_from"] > scope["year_to"]:
+        where = [*path, "scope", "year_to"]
+        raise InvalidDocument(f"{_where(where)}: expected a year not before year_from", where)
+
+
+def validate_payload(payload):
+    """A release payload (version 1); InvalidDocument on the first problem."""
+    _validate("release", payload)
+    _check_scope(payload)
+    return payload
+
+
+def validate_envelope(document):
+    """A signed envelope: ``{"payload": …, "signature": {"alg", "kid", "value"}}``.
+    Checks the form only; the signature is checked by portal.exchange.signing."""
+    _validate("envelope", document)
+    _check_scope(document["payload"], ("payload",))
+    return document
+
+
+def validate_keys(document):
+    """The public keys document of /.well-known/ferghana-exchange/keys.json."""
+    _validate("keys", document)
+    return document
+
+
+# --- The payload's data, from a statistics release --------------------------------------
+
+
+def _in_years(year, year_from, year_to):
+    if year_from is not None and year < year_from:
+        return False
+    return year_to is None or year <= year_to
+
+
+def aggregates_from_release(release, countries=None, year_from=None, year_to=None):
+    """The ``aggregates`` of a payload: the release's total and six tables exactly
+    as published (the public figures), and its corridors. With a scope, only the
+    corridors touching one of ``countries`` (citizenship or country of
+    exploitation) in the years; "earlier" spans unknown years, so a year range
+    leaves it out."""
+    by_key = {table["key"]: table for table in release.tables}
+    tables = [
+        {
+            "key": key,
+            "cells": [
+                {"code": str(cell["code"]), "count": cell["count"]}
+                for cell in by_key.get(key, {}).get("cells", [])
+            ],
+        }
+        for key in TABLE_KEYS
+    ]
+    wanted = set(countries) if countries is not None else None
+    corridors = []
+    for cell in by_key.get(CORRIDOR_KEY, {}).get("cells", []):
+        if wanted is not None and not {cell["citizenship"], cell["country"]} & wanted:
+            continue
+        if year_from is not None or year_to is not None:
+            if not str(cell["year"]).isdigit():
+                continue
+            if not _in_years(int(cell["year"]), year_from, year_to):
+                continue
+        corridors.append({column: cell[column] for column in CORRIDOR_COLUMNS})
+    return {"total": release.total, "tables": tables, "corridors": corridors}
+
+
+def records_from_release(release, countries, year_from, year_to):
+    """The ``records`` of a payload: the release's k-anonymous rows whose
+    citizenship or country of exploitation is one of ``countries`` and whose year
+    of registration, when it is a year (not withheld), is within the years.
+    Every condition is on the quasi-identifiers, so a combination is kept or left
+    out whole and the rows stay k-anonymous."""
+    wanted = set(countries)
+    records = []
+    for data in released_rows(release):
+        if (
+            data.get("citizenship") not in wanted
+            and data.get("CountryOfExploitation") not in wanted
+        ):
+            continue
+        year = data.get("yearOfRegistration")
+        if isinstance(year, int) and not _in_years(year, year_from, year_to):
+            continue
+        records.append({column: data.get(column, "") for column in ANONYMISED_COLUMNS})
+    return records
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def _cell(value):
+    # null (fewer than k) is an empty cell; everything else as in the JSON.
+    return "" if value is None else value
+
+
+def payload_csv(payload):
+    """The payload's data as CSV files (UTF-8, header row, the same values as the
+    JSON; an empty count is "fewer than k"): "aggregates.csv" (table, code,
+    count; the total as table "total"), "corridors.csv" and, in the records
+    tier, "records.csv" (CTDC column names). A withdrawn release has no data and
+    gives no files."""
+    files = {}
+    aggregates = payload.get("aggregates")
+    if aggregates is not None:
+        rows = [{"table": TOTAL_ROW, "code": "", "count": _cell(aggregates["total"])}]
+        for table in aggregates["tables"]:
+            rows += [
+                {"table": table["key"], "code": cell["code"], "count": _cell(cell["count"])}
+                for cell in table["cells"]
+            ]
+        files["aggregates.csv"] = to_csv(rows, AGGREGATE_COLUMNS)
+        files["corridors.csv"] = to_csv(
+            ({**cell, "count": _cell(cell["count"])} for cell in aggregates["corridors"]),
+            CORRIDOR_COLUMNS,
+        )
+    if payload.get("records") is not None:
+        files["records.csv"] = to_csv(payload["records"], ANONYMISED_COLUMNS)
+    return files
