@@ -66,6 +66,16 @@ def schemas():
     return found
 
 
+def published_schema(filename):
+    """The bytes of a schema file by its name (``release-1.schema.json``), for
+    serving at /.well-known/ferghana-exchange/schemas/; None for any other name,
+    so a request can never reach another file."""
+    for path in schema_files():
+        if path.name == filename:
+            return path.read_bytes()
+    return None
+
+
 def schema(name, version=VERSION):
     return schemas()[SCHEMA_ID.format(name=name, version=version)]
 

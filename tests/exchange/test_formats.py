@@ -764,3 +764,10 @@ def test_the_portal_and_a_partner_validating_the_schema_files_agree_on_every_rec
     del changed["records"][1]["gender"]
     assert not reference.is_valid(changed)
     assert refusal(formats.validate_payload, changed) == 'records[1]: missing field "gender"'
+
+
+def test_only_the_schema_files_can_be_served_by_name():
+    served = formats.published_schema("release-1.schema.json")
+    assert json.loads(served)["$id"] == "urn:fnp-exchange:schema:release-1"
+    for name in ("../formats.py", "../../settings/base.py", "release-9.schema.json", ""):
+        assert formats.published_schema(name) is None
