@@ -771,3 +771,17 @@ def test_only_the_schema_files_can_be_served_by_name():
     assert json.loads(served)["$id"] == "urn:fnp-exchange:schema:release-1"
     for name in ("../formats.py", "../../settings/base.py", "release-9.schema.json", ""):
         assert formats.published_schema(name) is None
+
+
+def test_records_protected_with_groups_smaller_than_ctdcs_are_refused(release):
+    from portal.exchange.models import MIN_RECORDS_K
+
+    payload = payload_for(release, "records")
+    payload["method"]["k"] = MIN_RECORDS_K - 1
+
+    assert refusal(formats.validate_payload, payload).startswith(
+        "method.k: expected a smallest group of at least 11 when records are sent"
+    )
+    aggregates_only = payload_for(release)
+    aggregates_only["method"]["k"] = MIN_RECORDS_K - 1
+    formats.validate_payload(aggregates_only)
