@@ -27,7 +27,6 @@ if not LINT_IMPORTS.exists():
 LAYER_MODULES = [
     "settings/__init__.py",
     "demo/__init__.py",
-    "exchange/__init__.py",
     "urls.py",
     "wsgi.py",
     "asgi.py",
