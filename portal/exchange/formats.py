@@ -410,13 +410,15 @@ def aggregates_from_release(release, countries=None, year_from=None, year_to=Non
     return {"total": release.total, "tables": tables, "corridors": corridors}
 
 
-def records_from_release(release, countries, year_from, year_to):
+def records_from_release(release, countries, year_from=None, year_to=None):
     """The ``records`` of a payload: the release's k-anonymous rows whose
-    citizenship or country of exploitation is one of ``countries`` and whose year
-    of registration, when it is a year (not withheld), is within the years.
-    Every condition is on the quasi-identifiers, so a combination is kept or left
-    out whole and the rows stay k-anonymous."""
+    citizenship or country of exploitation is one of ``countries`` and, when
+    years are given, whose year of registration is one of them. A withheld year
+    may lie outside the agreed years, so it does not leave (as in
+    portal.exchange.payload). Every condition is on the quasi-identifiers, so a
+    combination is kept or left out whole and the rows stay k-anonymous."""
     wanted = set(countries)
+    by_years = year_from is not None or year_to is not None
     records = []
     for data in released_rows(release):
         if (
@@ -425,7 +427,7 @@ def records_from_release(release, countries, year_from, year_to):
         ):
             continue
         year = data.get("yearOfRegistration")
-        if isinstance(year, int) and not _in_years(year, year_from, year_to):
+        if by_years and not (isinstance(year, int) and _in_years(year, year_from, year_to)):
             continue
         records.append({column: data.get(column, "") for column in ANONYMISED_COLUMNS})
     return records
