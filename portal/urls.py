@@ -51,7 +51,7 @@ urlpatterns = [
         name="exchange_keys",
     ),
     path(
-        ".well-known/ferghana-exchange/schemas/<str:name>.json",
+        ".well-known/ferghana-exchange/schemas/<str:filename>",
         exchange_views.schema,
         name="exchange_schema",
     ),

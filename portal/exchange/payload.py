@@ -13,15 +13,12 @@ keeps or drops whole groups of identical combinations, never part of one.
 
 from django.conf import settings
 
-from portal.reports.anonymity import ANONYMISED_COLUMNS, WITHHELD
-from portal.reports.releases import released_rows
-
+from . import formats
 from .keys import moment
 from .models import EventKind, Tier
 
 FORMAT = "fnp-exchange-release"
 VERSION = 1
-CORRIDOR = "corridor"
 
 
 def origin():
@@ -30,58 +27,6 @@ def origin():
         "network": settings.EXCHANGE_NETWORK_NAME,
         "organisation": settings.EXCHANGE_ORGANISATION_NAME,
     }
-
-
-def _year_in(value, agreement):
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return False  # withheld or earlier years: outside any agreed range
-    return agreement.year_from <= year <= agreement.year_to
-
-
-def _country_in(row, countries):
-    return row.get("citizenship") in countries or row.get("CountryOfExploitation") in countries
-
-
-def aggregates(release, agreement):
-    """The release's public figures, and the corridors touching the agreed
-    countries within the agreed years (the single tables are public already)."""
-    countries = set(agreement.countries)
-    tables, corridors = [], []
-    for table in release.tables:
-        if table["key"] == CORRIDOR:
-            corridors = [
-                {
-                    "year": str(cell["year"]),
-                    "citizenship": cell["citizenship"],
-                    "country": cell["country"],
-                    "count": cell["count"],
-                }
-                for cell in table["cells"]
-                if _year_in(cell["year"], agreement)
-                and (cell["citizenship"] in countries or cell["country"] in countries)
-            ]
-        else:
-            tables.append(
-                {
-                    "key": table["key"],
-                    "cells": [
-                        {"code": str(cell["code"]), "count": cell["count"]}
-                        for cell in table["cells"]
-                    ],
-                }
-            )
-    return {"total": release.total, "tables": tables, "corridors": corridors}
-
-
-def records(release, agreement):
-    countries = set(agreement.countries) - {WITHHELD, ""}
-    return [
-        {column: row[column] for column in ANONYMISED_COLUMNS}
-        for row in released_rows(release)
-        if _country_in(row, countries) and _year_in(row.get("yearOfRegistration"), agreement)
-    ]
 
 
 def tier_for(release, agreement):
@@ -126,7 +71,8 @@ def build(event, agreement):
         },
     }
     if not withdrawn:
-        payload["aggregates"] = aggregates(release, agreement)
+        scope = (agreement.countries, agreement.year_from, agreement.year_to)
+        payload["aggregates"] = formats.aggregates_from_release(release, *scope)
         if tier == Tier.RECORDS:
-            payload["records"] = records(release, agreement)
+            payload["records"] = formats.records_from_release(release, *scope)
     return payload

@@ -1,15 +1,11 @@
 """The portal's public signing keys and the exchange formats, at well-known
 addresses a partner's software can find without asking anyone."""
 
-from pathlib import Path
-
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from . import keys, signing
-
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
+from . import formats, keys, signing
 
 
 @require_safe
@@ -24,10 +20,11 @@ def keys_json(request):
 
 @require_safe
 @cache_control(public=True, max_age=3600)
-def schema(request, name):
-    path = SCHEMAS / f"{name}.schema.json"
-    if not name.replace("-", "").isalnum() or not path.is_file():
+def schema(request, filename):
+    """The versioned exchange formats (JSON Schema), by their exact file names."""
+    data = formats.published_schema(filename)
+    if data is None:
         raise Http404
-    response = HttpResponse(path.read_bytes(), content_type="application/schema+json")
+    response = HttpResponse(data, content_type="application/schema+json")
     response["Access-Control-Allow-Origin"] = "*"
     return response

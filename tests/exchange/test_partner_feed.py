@@ -185,3 +185,12 @@ def test_a_signed_in_member_session_is_not_a_partner_token(client, release):
 
     client.force_login(network_user())
     assert client.get(FEED).status_code == 401
+
+
+def test_the_exchange_formats_are_published_beside_the_keys(client, db):
+    answer = client.get("/.well-known/ferghana-exchange/schemas/release-1.schema.json")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/schema+json"
+    assert json.loads(answer.content)["$id"] == "urn:fnp-exchange:schema:release-1"
+    for other in ("settings.py", "..%2F..%2Fmodels.py", "release-1.schema.json.bak"):
+        assert client.get(f"/.well-known/ferghana-exchange/schemas/{other}").status_code == 404

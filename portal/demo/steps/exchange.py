@@ -73,12 +73,18 @@ def _payload():
         "scope": {"countries": ["KG", "KZ", "TJ", "UZ"], "year_from": 2023, "year_to": 2025},
         "aggregates": {
             "total": total,
+            # The six tables every release carries, in their fixed order; the
+            # demo partner publishes only years and citizenships.
             "tables": [
                 {"key": "year", "cells": [{"code": y, "count": c} for y, c in by_year.items()]},
+                {"key": "exploitation", "cells": []},
+                {"key": "country", "cells": []},
                 {
                     "key": "citizenship",
                     "cells": [{"code": k, "count": c} for k, c in by_citizenship.items()],
                 },
+                {"key": "gender", "cells": []},
+                {"key": "age", "cells": []},
             ],
             "corridors": [
                 {"year": year, "citizenship": citizenship, "country": country, "count": count}
