@@ -326,3 +326,24 @@ def csv_rows(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_a_partners_labels_are_shown_as_text_never_run_as_markup(client, published):
+    def provider():
+        return [
+            PartnerLayer(
+                source="<script>alert(1)</script>",
+                network='<img src=x onerror="alert(2)">',
+                release_id="1",
+                published_at=datetime.date(2026, 1, 1),
+                corridors=(Corridor("2024", "MD", "RU", 20),),
+            )
+        ]
+
+    register_layer(provider)
+    try:
+        _response, html = page(client, "/statistics/corridors/", year="2024")
+    finally:
+        unregister_layer(provider)
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
