@@ -23,6 +23,7 @@ from portal.members import audit
 from portal.members.audience import is_network_member
 from portal.members.models import Workspace
 from portal.reports import audit_actions as report_actions
+from portal.reports import corridors as corridor_views
 from portal.reports import exports, services
 from portal.reports.anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS
 from portal.reports.exchange import FORMAT_NAME, FORMAT_VERSION, MEMBER_COLUMNS, record_row
@@ -38,6 +39,7 @@ from .models import Scope
 from .schemas import (
     AnonymisedExportOut,
     CasesPageOut,
+    CorridorsOut,
     ErrorOut,
     ReportDetailOut,
     ReportOut,
@@ -158,6 +160,69 @@ def statistics(request, response: HttpResponse, release: int | None = RELEASE_QU
         "k": result.k,
         "total": result.total,
         "tables": tables_out(result.tables),
+    }
+
+
+def _corridors_out(corridors):
+    return [
+        {
+            "year": corridor.year,
+            "citizenship": corridor.citizenship,
+            "citizenship_name": str(corridor_views.country_label(corridor.citizenship)),
+            "country": corridor.country,
+            "country_name": str(corridor_views.country_label(corridor.country)),
+            "count": corridor.count,
+        }
+        for corridor in corridors
+    ]
+
+
+@public.get(
+    "/statistics/corridors",
+    response={200: CorridorsOut, 404: ErrorOut},
+    auth=None,
+    summary="Corridors: citizenship to country of exploitation, by year",
+)
+def statistics_corridors(
+    request,
+    response: HttpResponse,
+    release: int | None = RELEASE_QUERY,
+    year: str | None = Query(
+        None,
+        pattern=r"^([0-9]{4}|earlier)$",
+        description="A year of registration (or “earlier”); every year when omitted.",
+    ),
+):
+    """The corridors of a statistics release (the same as /statistics/corridors/),
+    with the partner networks' layers beside them. The release's number is also
+    in the ``X-Statistics-Release`` header."""
+    published = _release(release)
+    result = from_release(published)
+    try:
+        view = corridor_views.corridor_view(result, year)
+    except corridor_views.BadYear:
+        raise HttpError(404, _("This release has no figures for that year.")) from None
+    _say_release(response, published)
+    return {
+        "release": release_out(published),
+        "k": result.k,
+        "has_corridor_figures": view.has_corridor_figures,
+        "year": view.year,
+        "years": list(view.years),
+        "corridors": _corridors_out(view.own),
+        "partner_layers": [
+            {
+                "source": layer.source,
+                "network": layer.network,
+                "release_id": str(layer.release_id),
+                "published_at": layer.published_at,
+                "label": str(corridor_views.layer_label(layer)),
+                "k": layer.k,
+                "total": layer.total,
+                "corridors": _corridors_out(layer.corridors),
+            }
+            for layer in view.layers
+        ],
     }
 
 

@@ -87,6 +87,46 @@ class StatisticsOut(Schema):
     tables: list[TableOut]
 
 
+class CorridorOut(Schema):
+    year: str = Field(description="Year of registration, or “earlier” (before the listed years).")
+    citizenship: str = Field(description="ISO 3166 alpha-2, “OTHER”, or empty when unknown.")
+    citizenship_name: str
+    country: str = Field(description="Country of exploitation, the same codes.")
+    country_name: str
+    count: int | None = Field(
+        description="Differentially private count; None when below k (not published)."
+    )
+
+
+class PartnerLayerOut(Schema):
+    source: str = Field(description="Where the partner network's release came from.")
+    network: str
+    release_id: str
+    published_at: datetime.datetime | datetime.date | None
+    label: str = Field(description="How the page labels this layer.")
+    k: int | None
+    total: int | None
+    corridors: list[CorridorOut]
+
+
+class CorridorsOut(Schema):
+    release: ReleaseOut
+    k: int
+    has_corridor_figures: bool = Field(
+        description="False for a release published before corridors were counted."
+    )
+    year: str | None = Field(description="The year asked for; None: every year.")
+    years: list[str] = Field(description="The years with figures, newest first.")
+    corridors: list[CorridorOut] = Field(
+        description="The corridors shown (count at least k); any corridor not listed had "
+        "fewer than k case records (after noise)."
+    )
+    partner_layers: list[PartnerLayerOut] = Field(
+        description="Partner networks' figures, each labelled with its source and release; "
+        "never added to this network's."
+    )
+
+
 class WorkspaceOut(Schema):
     slug: str
     name: str

@@ -39,9 +39,11 @@ def cell_text(cell, k):
     return f"{cell.count:,}".replace(",", "\u202f")
 
 
-def bar_chart(table, k, *, chart_id):
+def bar_chart(table, k, *, chart_id, label_width=LABEL_WIDTH, label_limit=26):
+    """``label_width`` and ``label_limit`` (characters) for longer labels, such
+    as the corridors' "Uzbekistan → Russia"."""
     cells = table.labelled()
-    plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    plot_width = WIDTH - label_width - VALUE_WIDTH
     largest = max((cell.count or 0 for cell, _label in cells), default=0) or 1
     bars = []
     for index, (cell, label) in enumerate(cells):
@@ -49,13 +51,13 @@ def bar_chart(table, k, *, chart_id):
         width = STUB_WIDTH if cell.suppressed else max(2, round(plot_width * cell.count / largest))
         bars.append(
             Bar(
-                label=_short(str(label)),
+                label=_short(str(label), label_limit),
                 full_label=str(label),
                 text=cell_text(cell, k),
                 suppressed=cell.suppressed,
                 y=y,
                 width=width,
-                text_x=LABEL_WIDTH + width + 6,
+                text_x=label_width + width + 6,
                 text_y=y + BAR_HEIGHT // 2 + 5,
             )
         )
@@ -68,8 +70,8 @@ def bar_chart(table, k, *, chart_id):
         "bars": bars,
         "width": WIDTH,
         "height": height,
-        "label_width": LABEL_WIDTH,
-        "label_x": LABEL_WIDTH - 8,
+        "label_width": label_width,
+        "label_x": label_width - 8,
         "bar_height": BAR_HEIGHT,
         "key": table.key,
         "table": table,

@@ -13,8 +13,8 @@ Two tiers, two protections:
   the raw records of the snapshot with discrete Laplace noise; a figure whose
   noisy value is below k is published as "fewer than k". One person is one
   record; a record adds at most 1 to each of the QUERIES (the total, one
-  category of each single-valued table, each type of exploitation it has), so
-  the whole release has L1 sensitivity len(QUERIES) and every figure gets noise
+  category of each single-valued table, each type of exploitation it has, one
+  corridor), so the whole release has L1 sensitivity len(QUERIES) and every figure gets noise
   of scale len(QUERIES) / epsilon: the release is epsilon-differentially private
   (OpenDP's privacy map of the composed measurement says so, and a test checks
   it). The noise is drawn once, at publication, and stored: a reload never
@@ -29,6 +29,18 @@ Two tiers, two protections:
 
 Each row keeps, internally, the workspace and report it came from; that never
 leaves the portal.
+
+Corridors (where people come from -> where they are exploited, by year) are one
+more query of the same composed measurement: a record adds 1 to exactly one
+(year, citizenship, country of exploitation) cell of the fixed public domain
+(years of the year table x the listed countries, "Other" and unknown, for both
+countries), so the release's sensitivity grows by exactly 1. The domain never
+comes from the data: every cell of it gets noise, also those nobody is in. The
+release stores ONLY the corridors whose noisy count reached k, as the table
+``{"key": "corridor", "cells": [{"year", "citizenship", "country", "count"}]}``:
+a corridor a release does not list is "fewer than k" (stored 1,100 cells of
+mostly "fewer than k" would say nothing more). Releases published before the
+corridor query have no such table at all.
 """
 
 import math
@@ -49,7 +61,7 @@ from . import vocabulary as vocab
 from .anonymity import ANONYMISED_COLUMNS, QUASI_IDENTIFIERS, anonymise, default_k
 from .exchange import record_row
 from .models import CaseRecord, ReleaseRow, StatisticsRelease
-from .statistics import EARLIER_YEARS, EXPLOITATION_CATEGORIES, sorted_codes
+from .statistics import CORRIDOR, EARLIER_YEARS, EXPLOITATION_CATEGORIES, sorted_codes
 
 METHOD = "opendp-discrete-laplace+per-workspace-k-anonymity"
 ORIGIN = "_origin_report"  # carried through the anonymiser, never published
@@ -63,6 +75,9 @@ SINGLE_VALUED = (
     ("age", "ageBroad"),
 )
 _SEPARATOR = "\x1f"
+# Joins year, citizenship and country into one category of the corridor query;
+# not _SEPARATOR, which splits the encoded record into its fields.
+_CORRIDOR_JOIN = "\x1e"
 MAX_NUMBER = 2**31 - 1  # PositiveIntegerField
 
 
@@ -131,7 +146,25 @@ def _encode(row):
         "1" if int(row.get(code) or 0) else "0" for code, _label in EXPLOITATION_CATEGORIES
     )
     values.append(TOTAL)
+    year, country, citizenship = values[0], values[1], values[2]
+    values.append(corridor_category(year, citizenship, country))
     return _SEPARATOR.join(values)
+
+
+def corridor_category(year, citizenship, country):
+    return _CORRIDOR_JOIN.join((year, citizenship, country))
+
+
+def _corridor_domain():
+    """Every (year, citizenship, country) cell, years first: fixed and public
+    like the single tables' domains, whatever the records hold."""
+    countries = _country_domain()
+    return tuple(
+        corridor_category(year, citizenship, country)
+        for year in _year_domain()
+        for citizenship in countries
+        for country in countries
+    )
 
 
 def queries():
@@ -144,6 +177,8 @@ def queries():
         Query("exploitation", code, len(SINGLE_VALUED) + index, ("1",))
         for index, (code, _label) in enumerate(EXPLOITATION_CATEGORIES)
     ]
+    corridor_field = len(SINGLE_VALUED) + len(EXPLOITATION_CATEGORIES) + 1
+    found.append(Query(CORRIDOR, None, corridor_field, _corridor_domain()))
     return tuple(found)
 
 
@@ -244,9 +279,12 @@ def figures_from_noisy(noisy, k):
 
     total = None
     by_table = defaultdict(dict)
+    corridors = []
     for query, values in zip(queries(), noisy, strict=True):
         if query.table == TOTAL:
             total = shown(values[0])
+        elif query.table == CORRIDOR:
+            corridors = _shown_corridors(query.categories, values, shown)
         elif query.code is not None:
             by_table[query.table][query.code] = shown(values[0])
         else:
@@ -261,7 +299,23 @@ def figures_from_noisy(noisy, k):
         tables.append(
             {"key": key, "cells": [{"code": code, "count": counts[code]} for code in order]}
         )
+    tables.append({"key": CORRIDOR, "cells": corridors})
     return total, tables
+
+
+def _shown_corridors(categories, values, shown):
+    """Only the corridors shown (see the module's docstring), each year's
+    largest first."""
+    cells = []
+    for category, value in zip(categories, values, strict=True):
+        count = shown(value)
+        if count is None:
+            continue
+        year, citizenship, country = category.split(_CORRIDOR_JOIN)
+        cells.append({"year": year, "citizenship": citizenship, "country": country, "count": count})
+    years = {year: index for index, year in enumerate(_year_domain())}
+    cells.sort(key=lambda c: (years[c["year"]], -c["count"], c["citizenship"], c["country"]))
+    return cells
 
 
 # --- Partner rows -------------------------------------------------------------------

@@ -28,6 +28,8 @@ EXPLOITATION_CATEGORIES = (
 
 # The year table's bucket for years before the window the statistics list.
 EARLIER_YEARS = "earlier"
+# The key of a release's corridor table (portal.reports.releases).
+CORRIDOR = "corridor"
 
 DIMENSIONS = (
     ("year", _("Year of registration"), "yearOfRegistration"),
@@ -76,11 +78,28 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Corridor:
+    """People of one citizenship exploited in one country, registered in one year."""
+
+    year: str  # a year, or EARLIER_YEARS
+    citizenship: str  # ISO 3166 alpha-2, OTHER or "" (unknown)
+    country: str  # of exploitation, the same codes
+    count: int | None  # None: fewer than k, not shown
+
+    @property
+    def suppressed(self):
+        return self.count is None
+
+
+@dataclass(frozen=True)
 class Statistics:
     k: int
     total: int | None  # None: fewer than k records published
     tables: tuple = field(default_factory=tuple)
     release: object = None  # the StatisticsRelease these figures come from
+    # The corridors shown (count >= k); any other corridor is "fewer than k".
+    # None: the release was published before corridors were counted.
+    corridors: tuple | None = None
 
     @property
     def published_at(self):
@@ -174,9 +193,23 @@ def from_release(release):
             ),
         )
         for table in release.tables
+        if table["key"] != CORRIDOR
     )
+    stored = next((table for table in release.tables if table["key"] == CORRIDOR), None)
+    corridors = None
+    if stored is not None:
+        corridors = tuple(
+            Corridor(
+                str(cell["year"]), str(cell["citizenship"]), str(cell["country"]), cell["count"]
+            )
+            for cell in stored["cells"]
+        )
     return Statistics(
-        k=release.parameters["k"], total=release.total, tables=tables, release=release
+        k=release.parameters["k"],
+        total=release.total,
+        tables=tables,
+        release=release,
+        corridors=corridors,
     )
 
 

@@ -95,6 +95,7 @@ NETWORK_LIST = {**MEMBERS_OWN_LIST, "outsider": 403}
 # (method, path) -> {variant: (path parameters from the fixture, expected status per role)}
 EXPECTATIONS = {
     ("get", "/api/v1/statistics"): {"": ({}, PUBLIC)},
+    ("get", "/api/v1/statistics/corridors"): {"": ({}, PUBLIC)},
     ("get", "/api/v1/cases/anonymised"): {"": ({}, PARTNER)},
     ("get", "/api/v1/cases/anonymised.csv"): {"": ({}, PARTNER)},
     ("get", "/api/v1/workspaces"): {"": ({}, MEMBERS_OWN_LIST)},
@@ -187,6 +188,10 @@ def file_downloads(response):
 REPORT_PAGE = "/workspaces/{slug}/reports/{report_id}/"
 SAME_AS_WEB = {
     ("get", "/api/v1/statistics"): SameAsWeb(_always, (("/statistics/", page_opens),)),
+    ("get", "/api/v1/statistics/corridors"): SameAsWeb(
+        _always,
+        (("/statistics/corridors/", page_opens), ("/statistics/corridors.csv", file_downloads)),
+    ),
     ("get", "/api/v1/cases/anonymised"): SameAsWeb(None, partner_only=True),
     ("get", "/api/v1/cases/anonymised.csv"): SameAsWeb(None, partner_only=True),
     ("get", "/api/v1/workspaces"): SameAsWeb(_signed_in, (("/workspaces/", page_opens),)),

@@ -52,3 +52,16 @@ def test_demo_reports_are_not_duplicated_or_reset_by_a_second_run(demo):
     )
     assert CaseRecord.objects.count() == count
     assert MonitoringReport.objects.get(pk=report.pk).summary == "Edited by a member."
+
+
+def test_demo_release_shows_the_valleys_main_corridors(demo, client):
+    """The demo's shared reports put 35 Kyrgyz and 48 Uzbek citizens on the road
+    to Russia in 2023: enough to pass k with the noise of the default budget."""
+    stored = from_release(latest_release()).corridors
+    assert stored is not None  # load_demo's release counts corridors
+    exact = from_release(publish()).corridors
+    shown = {(c.year, c.citizenship, c.country): c.count for c in exact}
+    assert shown[("2023", "UZ", "RU")] >= 40 and shown[("2023", "KG", "RU")] >= 30
+    html = client.get("/statistics/corridors/", {"year": "2023"}, HTTP_ACCEPT_LANGUAGE="ru")
+    html = html.content.decode()
+    assert "<td>Узбекистан</td><td>Россия</td>" in html

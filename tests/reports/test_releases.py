@@ -129,7 +129,7 @@ def test_the_attacked_cell_cannot_tell_whether_the_victim_exists(attack):
     margin = 0.04  # the plug-in estimate over ~100 outcomes overshoots a little
     accuracy = bayes_accuracy(without, with_)
     assert accuracy <= bound + margin
-    # This one cell spends only its share of the budget (eps / 12 queries), so
+    # This one cell spends only its share of the budget (eps / 13 queries), so
     # the attacker does barely better than a coin toss.
     share = epsilon / len(releases.queries())
     assert accuracy <= math.exp(share) / (1 + math.exp(share)) + 0.07
@@ -162,7 +162,7 @@ def test_publishing_in_both_worlds_gives_the_attacker_nothing_in_their_own_expor
     # never draw new noise.
     assert from_release(StatisticsRelease.objects.get(number=1)) == figures_without
     assert second.parameters["epsilon"] == releases.default_epsilon()
-    assert second.parameters["noise_scale"] == pytest.approx(12 / releases.default_epsilon())
+    assert second.parameters["noise_scale"] == pytest.approx(13 / releases.default_epsilon())
 
 
 def test_reloading_a_release_never_draws_new_noise(client):

@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control, never_cache
 
 from portal.core.roles import is_network_coordinator
 
+from .. import corridors as corridor_views
 from ..charts import bar_chart
 from ..exchange import to_csv
 from ..models import StatisticsRelease
@@ -119,6 +120,96 @@ def statistics_csv(request):
 def release_csv(request, number):
     # A release never changes: its CSV can be cached for long.
     return _csv(_release_or_404(number))
+
+
+# --- Corridors ------------------------------------------------------------------
+
+
+def _render_corridors(request, release):
+    """The corridor view of a release (the latest at /statistics/corridors/)."""
+    if release is None:
+        return render(request, "reports/statistics_corridors.html", {"release": None})
+    statistics = from_release(release)
+    status = 200
+    try:
+        view = corridor_views.corridor_view(statistics, request.GET.get("year"), pick_default=True)
+    except corridor_views.BadYear:
+        # A typo or a made-up year: say so and show the newest year instead.
+        status = 400
+        view = corridor_views.corridor_view(statistics, None, pick_default=True)
+    chart = None
+    if view.own:
+        table = corridor_views.CorridorTable(
+            view.own,
+            _("Corridors in %(year)s") % {"year": corridor_views.year_label(view.year)},
+        )
+        chart = bar_chart(
+            table, statistics.k, chart_id="chart-corridors", label_width=330, label_limit=44
+        )
+        chart["no_table"] = True  # the table above is the source; the chart repeats it
+    return render(
+        request,
+        "reports/statistics_corridors.html",
+        {
+            "release": release,
+            "latest": latest_release(),
+            "view": view,
+            "k": statistics.k,
+            "rows": corridor_views.table_rows(view.own, statistics.k),
+            "years": [(year, corridor_views.year_label(year)) for year in view.years],
+            "year_label": corridor_views.year_label(view.year) if view.year else "",
+            "layers": [
+                {
+                    "label": corridor_views.layer_label(layer),
+                    "layer": layer,
+                    "rows": corridor_views.table_rows(layer.corridors, layer.k),
+                }
+                for layer in view.layers
+            ],
+            "chart": chart,
+            "bad_year": status == 400,
+        },
+        status=status,
+    )
+
+
+def corridors_page(request):
+    return _render_corridors(request, latest_release())
+
+
+def release_corridors_page(request, number):
+    return _render_corridors(request, _release_or_404(number))
+
+
+def _corridors_csv(request, release):
+    statistics = from_release(release)
+    try:
+        view = corridor_views.corridor_view(statistics, request.GET.get("year"))
+    except corridor_views.BadYear:
+        return HttpResponse(
+            _("There are no figures for that year. Pick a year from the statistics page."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(
+        to_csv(corridor_views.csv_rows(view), corridor_views.CSV_COLUMNS),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = f"ferghana-network-corridors-release-{release.number}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Statistics-Release"] = str(release.number)
+    return response
+
+
+# Short: partner layers change when a partner's release is imported.
+@cache_control(public=True, max_age=300)
+def corridors_csv(request):
+    return _corridors_csv(request, _release_or_404(None))
+
+
+@cache_control(public=True, max_age=300)
+def release_corridors_csv(request, number):
+    return _corridors_csv(request, _release_or_404(number))
 
 
 @never_cache

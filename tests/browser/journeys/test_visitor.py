@@ -1,14 +1,19 @@
 """A visitor of the public site, in Russian, on a desktop and on a phone: finds
 the hotline of their country and prints or shares it, searches, filters the
-library and downloads a document, reads the statistics, then switches to
-English with the header's switcher and stays on the page they were reading."""
+library and downloads a document, reads the statistics and their corridors
+(with a partner network's figures beside them) for a year they pick, then
+switches to English with the header's switcher and stays on the page they were
+reading."""
 
+import datetime
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from portal.home.models import news
+from portal.reports.statistics import Corridor
+from portal.reports.statistics_layers import PartnerLayer, register_layer, unregister_layer
 from tests.browser.conftest import ARTIFACTS
 from tests.home.builders import (
     add_hotline,
@@ -78,12 +83,36 @@ def site(search_index):
     return site
 
 
+@pytest.fixture
+def partner_network():
+    """A partner network's corridor figures, as portal.exchange registers them
+    from an imported release: 2024 only (the site's own records are of 2023)."""
+    layer = PartnerLayer(
+        source="https://md.example.org",
+        network="Сеть «Ла Страда Молдова»",
+        release_id="7",
+        published_at=datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC),
+        corridors=(Corridor("2024", "MD", "RU", 31), Corridor("2024", "MD", "TR", None)),
+        total=120,
+        k=11,
+    )
+
+    def provider():
+        return [layer]
+
+    register_layer(provider)
+    yield layer
+    unregister_layer(provider)
+
+
 def pdf_pages(pdf):
     """Pages of a PDF Chromium printed: its page objects (not the /Pages tree)."""
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def test_visitor_finds_help_searches_reads_and_switches_language(journey, site, monkeypatch):
+def test_visitor_finds_help_searches_reads_and_switches_language(
+    journey, site, partner_network, monkeypatch
+):
     # Two news a page: the site's three news make two pages.
     monkeypatch.setattr(news, "NEWS_PER_PAGE", 2)
     page = journey.page
@@ -202,6 +231,36 @@ def test_visitor_finds_help_searches_reads_and_switches_language(journey, site, 
     assert page.locator("h1").inner_text() == "Статистика"
     assert "Опубликовано около 50" in page.locator(".stats-total").inner_text()
     assert page.locator("svg[role=img]").count() == 6
+
+    # Corridors: from the statistics, the newest year with figures first, as a
+    # table and a chart; then the year the visitor picks, with the partner
+    # network's figures beside the network's own.
+    page.get_by_role("link", name="Коридоры: откуда люди родом и где их эксплуатируют").click()
+    page.wait_for_url("**/statistics/releases/1/corridors/")
+    journey.check("corridors")
+    own = page.locator(".corridor-layer").first
+    assert own.locator("h2").inner_text() == "Наша сеть, 2023"
+    assert own.locator("tbody tr").all_inner_texts() == ["Кыргызстан\tРоссия\t50"]
+    assert page.locator("svg[role=img]").count() == 1
+    page.get_by_label("Год регистрации").select_option("2024")
+    page.get_by_role("button", name="Показать").click()
+    page.wait_for_url("**/corridors/?year=2024")
+    journey.check("corridors-2024")
+    assert "Ни в одном коридоре за 2024 не набралось 11" in own.inner_text()
+    partner = page.locator(".corridor-layer--partner")
+    assert (
+        partner.locator("h2")
+        .inner_text()
+        .startswith(
+            "Партнёрская сеть: Сеть «Ла Страда Молдова» (https://md.example.org), выпуск 7 от"
+        )
+    )
+    assert partner.locator("tbody tr").all_inner_texts() == [
+        "Молдова\tРоссия\t31",
+        "Молдова\tТурция\tменее 11",
+    ]
+    page.locator(".site-nav").get_by_role("link", name="Статистика").click()
+    page.wait_for_url("**/statistics/")
 
     # English through the header's switcher: the same links as on every page.
     switcher = page.locator(".language-switcher")
