@@ -2,8 +2,9 @@
 exploited (country of exploitation), by year of registration.
 
 The network's own figures are a release's corridor table (portal.reports.
-releases stores only the corridors whose noisy count reached k: any other is
-"fewer than k"). Partner networks' figures come from the layers registered in
+releases stores only the corridors whose noisy count reached the release's
+corridor threshold, k or more: any other is "fewer than" it). Partner
+networks' figures come from the layers registered in
 portal.reports.statistics_layers and are shown beside them, never added up.
 The page, the CSV and the API all ask this module.
 """
@@ -35,7 +36,9 @@ class CorridorView:
 
     @property
     def k(self):
-        return self.statistics.k
+        """The smallest figure a corridor of this network is shown with: k, or
+        the release's higher corridor threshold (portal.reports.releases)."""
+        return self.statistics.corridor_threshold or self.statistics.k
 
     @property
     def has_corridor_figures(self):
@@ -43,8 +46,12 @@ class CorridorView:
 
 
 def release_years(statistics):
-    """The years a release counted, newest first, "earlier years" last: its
-    year table lists every year of its fixed domain, shown or not."""
+    """The years a release counted corridors for, newest first. Releases
+    name them; earlier ones counted every year of the year table (its fixed
+    domain, shown or not), "earlier years" last."""
+    release = statistics.release
+    if release is not None and "corridor_years" in (release.parameters or {}):
+        return _newest_first([str(year) for year in release.parameters["corridor_years"]])
     try:
         codes = [cell.code for cell in statistics.table("year").cells]
     except StopIteration:

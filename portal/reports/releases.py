@@ -155,13 +155,21 @@ def corridor_category(year, citizenship, country):
     return _CORRIDOR_JOIN.join((year, citizenship, country))
 
 
+def _corridor_years():
+    """The recent years the corridors are counted for (fewer than the year
+    table's: every year multiplies the corridors that get noise)."""
+    years = [year for year in _year_domain() if year != EARLIER_YEARS]
+    return tuple(years[-settings.PORTAL_STATISTICS_CORRIDOR_YEARS :])
+
+
 def _corridor_domain():
     """Every (year, citizenship, country) cell, years first: fixed and public
-    like the single tables' domains, whatever the records hold."""
+    like the single tables' domains, whatever the records hold. A record of an
+    earlier year falls in no cell (it still counts in the other tables)."""
     countries = _country_domain()
     return tuple(
         corridor_category(year, citizenship, country)
-        for year in _year_domain()
+        for year in _corridor_years()
         for citizenship in countries
         for country in countries
     )
@@ -182,13 +190,61 @@ def queries():
     return tuple(found)
 
 
-def noise_scale(epsilon, count=None):
-    """Discrete Laplace scale for each figure: a record changes every query by
-    at most one, so the release's L1 sensitivity is the number of queries."""
-    count = len(queries()) if count is None else count
-    # A hair wider than count / epsilon: OpenDP's privacy map rounds up
+def corridor_share():
+    return settings.PORTAL_STATISTICS_CORRIDOR_SHARE
+
+
+def noise_scales(epsilon, all_queries=None):
+    """Discrete Laplace scale of each query's figures, in the order of
+    ``all_queries``. A record changes every query by at most one. The corridor
+    query gets its own share of epsilon and the others split the rest: with
+    one scale for all, the corridors' many empty cells (every pair of listed
+    countries, every year) would show hundreds of made-up corridors above k.
+    Sum over queries of 1 / scale = epsilon: the release costs epsilon."""
+    all_queries = queries() if all_queries is None else all_queries
+    others = sum(1 for query in all_queries if query.table != CORRIDOR)
+    has_corridor = others < len(all_queries)
+    share = corridor_share() if has_corridor else 0.0
+    # A hair wider than the exact scale: OpenDP's privacy map rounds up
     # (conservatively), and the release must never cost more than epsilon.
-    return count / epsilon * (1 + 1e-9)
+    widen = 1 + 1e-9
+    other_scale = others / (epsilon * (1 - share)) * widen
+    corridor_scale = 1 / (epsilon * share) * widen if has_corridor else None
+    return tuple(
+        corridor_scale if query.table == CORRIDOR else other_scale for query in all_queries
+    )
+
+
+def noise_scale(epsilon):
+    """The scale of the single tables' figures (the corridors': ``corridor_noise_scale``)."""
+    return next(
+        scale
+        for query, scale in zip(queries(), noise_scales(epsilon), strict=True)
+        if query.table != CORRIDOR
+    )
+
+
+def corridor_noise_scale(epsilon):
+    return noise_scales(epsilon)[-1]
+
+
+# How many made-up corridors (no case at all, shown because of noise) a
+# release may show on average: the corridors' threshold is set from it.
+EXPECTED_FALSE_CORRIDORS = 0.5
+
+
+def corridor_threshold(epsilon, k):
+    """The smallest noisy figure a corridor is shown with: at least k, and high
+    enough that the empty cells of the domain, all noised, show on average at
+    most EXPECTED_FALSE_CORRIDORS made-up corridors. For the discrete Laplace
+    distribution of scale b, P(noise >= t) = exp(-t/b) / (1 + exp(-1/b))."""
+    scale = corridor_noise_scale(epsilon)
+    cells = len(_corridor_domain())
+    threshold = max(int(k), 1)
+    decay = math.exp(-1 / scale)
+    while cells * math.exp(-threshold / scale) / (1 + decay) > EXPECTED_FALSE_CORRIDORS:
+        threshold += 1
+    return threshold
 
 
 def _opendp():
@@ -219,8 +275,12 @@ def _build(epsilon, all_queries):
 @lru_cache(maxsize=8)
 def _measurements(epsilon, all_queries):
     dp = _opendp()
-    scale = noise_scale(epsilon, len(all_queries))
-    return tuple(counting >> dp.m.then_laplace(scale) for counting in _countings(all_queries))
+    return tuple(
+        counting >> dp.m.then_laplace(scale)
+        for counting, scale in zip(
+            _countings(all_queries), noise_scales(epsilon, all_queries), strict=True
+        )
+    )
 
 
 def query_measurements(epsilon):
@@ -267,15 +327,21 @@ def draw_figures(encoded, *, epsilon, k, mechanism=None):
     as published. ``encoded`` comes from ``encode_rows``."""
     mechanism = mechanism or build_mechanism(epsilon)
     noisy = mechanism(list(encoded))
-    return figures_from_noisy(noisy, k)
+    return figures_from_noisy(noisy, k, corridor_threshold=corridor_threshold(epsilon, k))
 
 
-def figures_from_noisy(noisy, k):
+def figures_from_noisy(noisy, k, *, corridor_threshold=None):
     """Published figures from the noisy counts: below k is "fewer than k"
-    (None); so no figure is ever negative or under k."""
+    (None); so no figure is ever negative or under k. Corridors are shown from
+    ``corridor_threshold`` (at least k) up."""
 
     def shown(value):
         return int(value) if value >= k else None
+
+    floor = max(k, corridor_threshold or k)
+
+    def shown_corridor(value):
+        return int(value) if value >= floor else None
 
     total = None
     by_table = defaultdict(dict)
@@ -284,7 +350,7 @@ def figures_from_noisy(noisy, k):
         if query.table == TOTAL:
             total = shown(values[0])
         elif query.table == CORRIDOR:
-            corridors = _shown_corridors(query.categories, values, shown)
+            corridors = _shown_corridors(query.categories, values, shown_corridor)
         elif query.code is not None:
             by_table[query.table][query.code] = shown(values[0])
         else:
@@ -313,7 +379,7 @@ def _shown_corridors(categories, values, shown):
             continue
         year, citizenship, country = category.split(_CORRIDOR_JOIN)
         cells.append({"year": year, "citizenship": citizenship, "country": country, "count": count})
-    years = {year: index for index, year in enumerate(_year_domain())}
+    years = {year: index for index, year in enumerate(_corridor_years())}
     cells.sort(key=lambda c: (years[c["year"]], -c["count"], c["citizenship"], c["country"]))
     return cells
 
@@ -394,6 +460,10 @@ def publish_release(*, actor=None, epsilon=None, progress=None, force=False):
                 "noise": "discrete Laplace",
                 "noise_scale": noise_scale(epsilon),
                 "queries": len(queries()),
+                "corridor_share": corridor_share(),
+                "corridor_noise_scale": corridor_noise_scale(epsilon),
+                "corridor_threshold": corridor_threshold(epsilon, k),
+                "corridor_years": list(_corridor_years()),
                 "quasi_identifiers": list(QUASI_IDENTIFIERS),
                 "opendp": opendp_version(),
             },

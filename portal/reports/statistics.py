@@ -97,9 +97,11 @@ class Statistics:
     total: int | None  # None: fewer than k records published
     tables: tuple = field(default_factory=tuple)
     release: object = None  # the StatisticsRelease these figures come from
-    # The corridors shown (count >= k); any other corridor is "fewer than k".
-    # None: the release was published before corridors were counted.
+    # The corridors shown (count >= corridor_threshold); any other corridor is
+    # "fewer than" that. None: the release was published before corridors
+    # were counted.
     corridors: tuple | None = None
+    corridor_threshold: int | None = None
 
     @property
     def published_at(self):
@@ -210,6 +212,7 @@ def from_release(release):
         tables=tables,
         release=release,
         corridors=corridors,
+        corridor_threshold=release.parameters.get("corridor_threshold", release.parameters["k"]),
     )
 
 

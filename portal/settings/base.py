@@ -511,6 +511,12 @@ PORTAL_STATISTICS_COUNTRIES = env.list(
     "PORTAL_STATISTICS_COUNTRIES", default=["KG", "UZ", "TJ", "KZ", "RU", "TR", "AE", "KR"]
 )
 PORTAL_STATISTICS_YEARS = env.int("PORTAL_STATISTICS_YEARS", default=10)
+# Corridors (citizenship -> country of exploitation, by year): how many recent
+# years they are counted for, and their share of each release's epsilon (the
+# other figures split the rest). A larger share: corridors closer to the truth
+# and shown from a lower threshold; the other figures noisier.
+PORTAL_STATISTICS_CORRIDOR_YEARS = env.int("PORTAL_STATISTICS_CORRIDOR_YEARS", default=5)
+PORTAL_STATISTICS_CORRIDOR_SHARE = env.float("PORTAL_STATISTICS_CORRIDOR_SHARE", default=0.3)
 # Fewest days between two releases (the publish command's --force overrides it):
 # each release spends the budget again, so they should be rare and regular.
 PORTAL_STATISTICS_MIN_INTERVAL_DAYS = env.int("PORTAL_STATISTICS_MIN_INTERVAL_DAYS", default=28)

@@ -29,7 +29,7 @@ def test_anyone_reads_the_latest_releases_corridors_with_names(client, published
     assert data["has_corridor_figures"] is True and data["year"] is None
     this_year = vocab.last_registration_year()
     assert data["years"][:2] == [str(this_year), str(this_year - 1)]
-    assert "2024" in data["years"] and data["years"][-1] == "earlier"
+    assert "2024" in data["years"] and data["years"] == sorted(data["years"], reverse=True)
     assert [(c["year"], c["citizenship"], c["country"], c["count"]) for c in data["corridors"]] == [
         ("2023", "KG", "KZ", 12),
         ("2024", "KG", "AE", 15),

@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -116,13 +117,18 @@ def test_the_whole_release_with_corridors_is_still_epsilon_private():
     all_queries = releases.queries()
     corridor = all_queries[-1]
     assert corridor.table == "corridor"
-    countries, years = releases._country_domain(), releases._year_domain()
+    countries, years = releases._country_domain(), releases._corridor_years()
+    assert len(years) == settings.PORTAL_STATISTICS_CORRIDOR_YEARS
     assert len(corridor.categories) == len(years) * len(countries) ** 2
+    share = settings.PORTAL_STATISTICS_CORRIDOR_SHARE
     for epsilon in (0.5, 1.0, 3.0):
         mechanism = releases.build_mechanism(epsilon)
         assert mechanism.map(1) <= epsilon
+        assert mechanism.map(1) == pytest.approx(epsilon)  # the budget is spent, not wasted
         assert mechanism.check(1, epsilon)
-        assert releases.noise_scale(epsilon) == pytest.approx(len(all_queries) / epsilon)
+        others = len(all_queries) - 1
+        assert releases.noise_scale(epsilon) == pytest.approx(others / (epsilon * (1 - share)))
+        assert releases.corridor_noise_scale(epsilon) == pytest.approx(1 / (epsilon * share))
     counting = releases.counting_transformations()[-1]
     assert counting.map(1) == 1
     row = {"yearOfRegistration": 2024, "citizenship": "UZ", "CountryOfExploitation": "RU"}
@@ -131,9 +137,39 @@ def test_the_whole_release_with_corridors_is_still_epsilon_private():
     changed = [a - b for a, b in zip(counting(there), counting(here), strict=True) if a != b]
     assert changed == [1]
     # A country outside the public list lands in "Other", never a new category.
-    odd = releases.encode_rows([{**row, "CountryOfExploitation": "PL", "yearOfRegistration": 1999}])
+    odd = releases.encode_rows([{**row, "CountryOfExploitation": "PL"}])
     counts = dict(zip(corridor.categories, counting(odd), strict=True))
-    assert counts[releases.corridor_category("earlier", "UZ", "OTHER")] == 1
+    assert counts[releases.corridor_category("2024", "UZ", "OTHER")] == 1
+    # A year before the corridors' years falls in no corridor.
+    old = releases.encode_rows([{**row, "yearOfRegistration": 1999}])
+    assert sum(counting(old)) == 0
+
+
+def test_a_release_shows_almost_no_made_up_corridors():
+    """Every empty cell of the domain is noised; the threshold keeps those
+    that cross it to half a corridor per release on average. Drawn from the
+    real mechanism over a release with two real corridors."""
+    epsilon, k = 1.0, 11
+    threshold = releases.corridor_threshold(epsilon, k)
+    assert threshold >= k
+    rows = [{"yearOfRegistration": 2024, "citizenship": "UZ", "CountryOfExploitation": "RU"}] * 48
+    rows += [{"yearOfRegistration": 2024, "citizenship": "KG", "CountryOfExploitation": "RU"}] * 35
+    encoded = releases.encode_rows(rows)
+    made_up, real = 0, 0
+    draws = 20
+    for _ in range(draws):
+        _total, tables = releases.draw_figures(encoded, epsilon=epsilon, k=k)
+        cells = next(t for t in tables if t["key"] == "corridor")["cells"]
+        shown = {(c["citizenship"], c["country"]) for c in cells}
+        real += len(shown & {("UZ", "RU"), ("KG", "RU")})
+        made_up += len(shown - {("UZ", "RU"), ("KG", "RU")})
+        assert all(c["count"] >= threshold for c in cells)
+    # 48 and 35 people: shown nearly always (35 misses the threshold of 22
+    # about once in a hundred draws).
+    assert real >= 2 * draws - 3
+    # Expected 0.5 per release; 20 releases: far below the ~240 per release
+    # one common noise scale gave.
+    assert made_up <= 30
 
 
 # --- The page -------------------------------------------------------------------------

@@ -162,7 +162,10 @@ def test_publishing_in_both_worlds_gives_the_attacker_nothing_in_their_own_expor
     # never draw new noise.
     assert from_release(StatisticsRelease.objects.get(number=1)) == figures_without
     assert second.parameters["epsilon"] == releases.default_epsilon()
-    assert second.parameters["noise_scale"] == pytest.approx(13 / releases.default_epsilon())
+    assert second.parameters["noise_scale"] == pytest.approx(
+        releases.noise_scale(releases.default_epsilon())
+    )
+    assert second.parameters["corridor_threshold"] >= second.parameters["k"]
 
 
 def test_reloading_a_release_never_draws_new_noise(client):
