@@ -111,7 +111,10 @@ class PartnerLayerOut(Schema):
 
 class CorridorsOut(Schema):
     release: ReleaseOut
-    k: int
+    k: int = Field(
+        description="The smallest figure a corridor is shown with: the release's k, or its "
+        "higher corridor threshold (set so that made-up corridors stay rare)."
+    )
     has_corridor_figures: bool = Field(
         description="False for a release published before corridors were counted."
     )

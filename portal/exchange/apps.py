@@ -22,3 +22,9 @@ class ExchangeConfig(AppConfig):
             "exchange.pull", lambda: settings.EXCHANGE_SYNC_SECONDS, incoming.pull_all
         )
         periodic.register("exchange.push", 30, push.deliver_due)
+
+        from portal.reports.statistics_layers import register_layer
+
+        from .layers import partner_layers
+
+        register_layer(partner_layers)
