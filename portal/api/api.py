@@ -205,7 +205,7 @@ def statistics_corridors(
     _say_release(response, published)
     return {
         "release": release_out(published),
-        "k": result.k,
+        "k": view.k,
         "has_corridor_figures": view.has_corridor_figures,
         "year": view.year,
         "years": list(view.years),

@@ -144,7 +144,7 @@ def _render_corridors(request, release):
             _("Corridors in %(year)s") % {"year": corridor_views.year_label(view.year)},
         )
         chart = bar_chart(
-            table, statistics.k, chart_id="chart-corridors", label_width=330, label_limit=44
+            table, view.k, chart_id="chart-corridors", label_width=330, label_limit=44
         )
         chart["no_table"] = True  # the table above is the source; the chart repeats it
     return render(
@@ -154,8 +154,9 @@ def _render_corridors(request, release):
             "release": release,
             "latest": latest_release(),
             "view": view,
-            "k": statistics.k,
-            "rows": corridor_views.table_rows(view.own, statistics.k),
+            # The corridors' threshold: "fewer than" it, not k, for this network.
+            "k": view.k,
+            "rows": corridor_views.table_rows(view.own, view.k),
             "years": [(year, corridor_views.year_label(year)) for year in view.years],
             "year_label": corridor_views.year_label(view.year) if view.year else "",
             "layers": [
