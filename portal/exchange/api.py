@@ -20,7 +20,7 @@ from portal.api.models import Scope
 from portal.api.schemas import ErrorOut
 from portal.members import audit
 
-from . import audit_actions, incoming, outgoing, signing
+from . import audit_actions, formats, incoming, outgoing, signing
 from .keys import moment
 
 router = Router(tags=["Exchange"])
@@ -145,6 +145,39 @@ def release_document(request, number: int, version: int):
     data, kid, records = outgoing.signed_document(event, terms)
     outgoing.audit_sent(event, terms, kid=kid, records=records, via="pull")
     response = HttpResponse(data, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+CSV_FILES = ("aggregates", "corridors", "records")
+
+
+@router.get(
+    "/releases/{number}/{version}/{name}.csv",
+    response={200: None, **ERRORS},
+    auth=partner,
+    summary="A release's data as CSV",
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def release_csv(request, number: int, version: int, name: str):
+    """The same data as the signed document, as CSV (``aggregates``,
+    ``corridors`` or, in the records tier, ``records``). CSV carries no
+    signature: the ``X-Release-Digest`` header is the SHA-256 of the signed
+    JSON document of the same release, version and agreement, to tie the two."""
+    terms = outgoing.agreement_for_token(request.auth)
+    if name not in CSV_FILES or not (0 < number <= MAX_VERSION and 0 < version <= MAX_VERSION):
+        raise HttpError(404, _("No such file."))
+    event = outgoing.event_for(number, version)
+    data, kid, records = outgoing.signed_document(event, terms)
+    files = formats.payload_csv(signing.read_envelope(data)["payload"])
+    if f"{name}.csv" not in files:
+        raise HttpError(404, _("This release version has no such data for this agreement."))
+    outgoing.audit_sent(event, terms, kid=kid, records=records, via="pull")
+    response = HttpResponse(files[f"{name}.csv"], content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="release-{number}-v{version}-{name}.csv"'
+    )
+    response["X-Release-Digest"] = signing.digest(data)
     response["Cache-Control"] = "no-store"
     return response
 

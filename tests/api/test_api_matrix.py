@@ -119,9 +119,13 @@ EXPECTATIONS = {
     ("get", "/api/v1/exchange/agreement"): {"": ({}, PARTNER)},
     ("get", "/api/v1/exchange/feed"): {"": ({}, PARTNER)},
     ("get", "/api/v1/exchange/releases/{number}/{version}"): {"": ("release", PARTNER)},
+    ("get", "/api/v1/exchange/releases/{number}/{version}/{name}.csv"): {
+        "": ("release_csv", PARTNER)
+    },
     # No caller identity: a pushed document authenticates itself by its
-    # signature. An empty body is refused for everyone alike.
-    ("post", "/api/v1/exchange/inbox"): {"": ({}, everyone(400))},
+    # signature. This portal follows no other, so every push is refused unread,
+    # for everyone alike (tests/exchange/test_receiving.py: documents).
+    ("post", "/api/v1/exchange/inbox"): {"": ({}, everyone(403))},
 }
 
 
@@ -213,6 +217,9 @@ SAME_AS_WEB = {
     ("get", "/api/v1/exchange/agreement"): SameAsWeb(None, partner_only=True),
     ("get", "/api/v1/exchange/feed"): SameAsWeb(None, partner_only=True),
     ("get", "/api/v1/exchange/releases/{number}/{version}"): SameAsWeb(None, partner_only=True),
+    ("get", "/api/v1/exchange/releases/{number}/{version}/{name}.csv"): SameAsWeb(
+        None, partner_only=True
+    ),
     ("post", "/api/v1/exchange/inbox"): SameAsWeb(_never),
 }
 
@@ -304,6 +311,7 @@ def _build_world():
         "workspace_report": {"slug": workspace.slug, "report_id": workspace_report.pk},
         "shared_report": {"slug": workspace.slug, "report_id": shared_report.pk},
         "release": {"number": release.number, "version": 1},
+        "release_csv": {"number": release.number, "version": 1, "name": "records"},
     }
     reports = {workspace_report.pk: workspace_report, shared_report.pk: shared_report}
     return World(callers, params, reports)

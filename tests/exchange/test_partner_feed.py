@@ -194,3 +194,25 @@ def test_the_exchange_formats_are_published_beside_the_keys(client, db):
     assert json.loads(answer.content)["$id"] == "urn:fnp-exchange:schema:release-1"
     for other in ("settings.py", "..%2F..%2Fmodels.py", "release-1.schema.json.bak"):
         assert client.get(f"/.well-known/ferghana-exchange/schemas/{other}").status_code == 404
+
+
+def test_the_same_release_as_csv_is_tied_to_the_signed_document(client, release, agreement):
+    _agreement, raw = agreement
+    base = f"/api/v1/exchange/releases/{release.number}/1"
+    signed = client.get(base, **bearer(raw)).content
+    records = client.get(f"{base}/records.csv", **bearer(raw))
+    assert records.status_code == 200
+    assert records["X-Release-Digest"] == signing.digest(signed)
+    lines = records.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("yearOfRegistration,")
+    assert len(lines) == 1 + 45
+    corridors = client.get(f"{base}/corridors.csv", **bearer(raw)).content.decode("utf-8-sig")
+    assert corridors.splitlines()[0] == "year,citizenship,country,count"
+    assert client.get(f"{base}/secrets.csv", **bearer(raw)).status_code == 404
+
+
+def test_an_aggregates_agreement_gets_no_records_csv(client, release):
+    _agreement, raw = make_agreement(tier=Tier.AGGREGATES)
+    base = f"/api/v1/exchange/releases/{release.number}/1"
+    assert client.get(f"{base}/records.csv", **bearer(raw)).status_code == 404
+    assert client.get(f"{base}/aggregates.csv", **bearer(raw)).status_code == 200
