@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -140,6 +139,13 @@ class _AgreementFormBase(WagtailAdminModelForm):
         ),
     )
 
+    inbox_url = forms.URLField(
+        label=Agreement._meta.get_field("inbox_url").verbose_name,
+        help_text=Agreement._meta.get_field("inbox_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("countries", list(self.instance.countries or []))
@@ -183,10 +189,11 @@ class _ServiceErrorsOnTheForm:
             return super().form_valid(form)
         except ValidationError as error:
             _add_errors(form, error)
-            return self.form_invalid(form)
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
-            return self.form_invalid(form)
+        self.produced_error_code = "validation_error"
+        self.produced_error_message = self.get_error_message()
+        return self.form_invalid(form)
 
 
 class AgreementCreateView(_ServiceErrorsOnTheForm, generic.CreateView):
@@ -393,11 +400,6 @@ class AgreementViewSet(ModelViewSet):
         "created_by",
         "revoked_at",
     ]
-
-    def formfield_for_dbfield(self, db_field, **kwargs):
-        if isinstance(db_field, models.URLField):
-            kwargs.setdefault("assume_scheme", "https")
-        return super().formfield_for_dbfield(db_field, **kwargs)
 
     def get_form_class(self, for_update=False):
         return AgreementEditForm if for_update else AgreementCreateForm

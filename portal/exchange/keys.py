@@ -14,6 +14,7 @@ still verifies what it signed) rather than deleted. A compromised key is
 *revoked*: removed from the published set, so consumers stop trusting it.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def keys_document():
 
 
 def _moment(value):
-    return value.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def moment(value):
