@@ -153,6 +153,9 @@ class _AgreementFormBase(WagtailAdminModelForm):
             if name in self.fields:
                 self.fields[name].widget.attrs.update({"inputmode": "numeric"})
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def _post_clean(self):
         # The service validates the whole agreement (model rules and today's);
         # the form only parses, so nothing is checked twice with two wordings.
@@ -368,15 +371,16 @@ class AgreementViewSet(ModelViewSet):
     add_view_class = AgreementCreateView
     edit_view_class = AgreementEditView
     inspect_view_class = AgreementInspectView
+    # The status next to the title: on a phone the columns after them scroll.
     list_display = [
         "title",
+        Column("status_label", label=gettext_lazy("Status")),
         "partner",
         Column("tier", label=gettext_lazy("Tier"), accessor="get_tier_display"),
         Column("countries", label=gettext_lazy("Countries"), accessor=_countries_text),
         Column("years", label=gettext_lazy("Years"), accessor=_years_text),
         "starts_on",
         "ends_on",
-        Column("status_label", label=gettext_lazy("Status")),
         Column("delivery", label=gettext_lazy("Delivery"), accessor="get_delivery_display"),
     ]
     list_filter = ["partner", "tier", "delivery"]
