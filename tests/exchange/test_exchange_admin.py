@@ -271,6 +271,21 @@ def test_rotating_makes_a_new_key_the_old_one_retires_and_revoking_removes_it(cl
     assert AuditEvent.objects.filter(action=actions.KEY_REVOKED, actor=coordinator).exists()
 
 
+def test_rotating_without_the_current_private_key_says_what_to_do_instead_of_failing(
+    client, coordinator, settings
+):
+    key, _private = keys.active_key(coordinator)
+    (settings.EXCHANGE_KEYS_DIR / f"{key.kid}.pem").unlink()
+    client.force_login(coordinator)
+    response = client.post(reverse("exchange_keys:rotate"), follow=True)
+    assert response.status_code == 200
+    assert "private half is missing" in response.content.decode()
+    assert list(SigningKey.objects.all()) == [key]
+    # Revoking still works: a new, unendorsed key takes over.
+    client.post(reverse("exchange_keys:revoke", args=[key.pk]))
+    assert SigningKey.objects.active().endorsed_by == ""
+
+
 def test_subscriptions_and_imports_show_provenance_but_never_our_token(client, coordinator):
     subscription, release = make_import()
     client.force_login(coordinator)
