@@ -24,7 +24,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import HeaderButton, MenuItem
+from wagtail.admin.widgets.button import Button, HeaderButton, MenuItem
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from portal.core.countries import country_choices, country_name
@@ -293,7 +293,15 @@ class AgreementInspectView(generic.InspectView):
         buttons = _without_delete(super().header_more_buttons)
         if self.object.revoked_at:
             return [b for b in buttons if getattr(b, "icon_name", "") != "edit"]
-        return buttons
+        return [
+            *buttons,
+            Button(
+                _("End early"),
+                url=reverse("exchange_agreements:end", args=[self.object.pk]),
+                icon_name="cross",
+                priority=30,
+            ),
+        ]
 
 
 class EndReasonForm(forms.Form):

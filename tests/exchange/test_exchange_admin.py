@@ -223,6 +223,8 @@ def test_ending_early_asks_for_a_reason_then_revokes_the_token(client, coordinat
     listing = client.get(reverse("exchange_agreements:index")).content.decode()
     end_url = reverse("exchange_agreements:end", args=[agreement.pk])
     assert end_url in listing and "End early" in listing
+    inspect_url = reverse("exchange_agreements:inspect", args=[agreement.pk])
+    assert end_url in client.get(inspect_url).content.decode()
     assert client.get(end_url).status_code == 200
     response = client.post(end_url, {"reason": "  "})
     assert response.status_code == 200 and "This field is required" in response.content.decode()
@@ -237,6 +239,7 @@ def test_ending_early_asks_for_a_reason_then_revokes_the_token(client, coordinat
     assert event.actor == coordinator and event.details["reason"] == "The partner lost its laptop"
     listing = client.get(reverse("exchange_agreements:index")).content.decode()
     assert "Ended early" in listing and end_url not in listing
+    assert end_url not in client.get(inspect_url).content.decode()
     # Ended is final: neither ending again nor editing changes anything.
     assert client.post(end_url, {"reason": "again"}).status_code == 302
     response = client.post(
