@@ -419,3 +419,21 @@ def test_nobody_deletes_agreements_or_keys(client, who, exchange_objects, coordi
         inspect = client.get(reverse(f"{namespace}:inspect", args=[instance.pk]))
         assert path not in inspect.content.decode()
     assert snapshot() == before
+
+
+def test_a_forged_cross_site_post_ends_nothing_and_rotates_nothing(coordinator, partner):
+    """A page elsewhere that makes the coordinator's browser post: no CSRF token."""
+    from django.test import Client
+
+    agreement, raw = make_agreement(coordinator, partner)
+    key, _private = keys.active_key(coordinator)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(coordinator)
+    end_url = reverse("exchange_agreements:end", args=[agreement.pk])
+    assert browser.post(end_url, {"reason": "forged"}).status_code == 403
+    assert browser.post(reverse("exchange_keys:rotate")).status_code == 403
+    assert browser.post(reverse("exchange_keys:revoke", args=[key.pk])).status_code == 403
+    agreement.refresh_from_db()
+    key.refresh_from_db()
+    assert agreement.revoked_at is None and check_token(raw)
+    assert key.status == "active" and SigningKey.objects.count() == 1
