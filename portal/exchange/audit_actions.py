@@ -5,7 +5,7 @@ pull, push and import is one of these."""
 from django.utils.translation import gettext_lazy as _
 
 from portal.core import audit_actions
-from portal.core.audit_actions import CODE, NUMBER, register_detail
+from portal.core.audit_actions import CODE, NUMBER, register_detail, register_values
 
 AGREEMENT_CREATED = audit_actions.register("exchange.agreement_created", _("Agreement registered"))
 AGREEMENT_CHANGED = audit_actions.register("exchange.agreement_changed", _("Agreement changed"))
@@ -50,3 +50,12 @@ def register_details():
     register_detail("reason", _("Reason"))
     register_detail("status_code", _("HTTP status"), kind=NUMBER)
     register_detail("attempt", _("Attempt"), kind=NUMBER)
+    # Agreements (portal.exchange.agreements); never the partner's token.
+    from .models import Delivery, Tier
+
+    register_values("tier", Tier.choices)
+    register_detail("countries", _("Countries"), kind=CODE)
+    register_detail("years", _("Years"))
+    register_detail("period", _("In force"))
+    register_detail("delivery", _("Delivery"), values=Delivery.choices)
+    register_detail("pushes_dropped", _("Queued pushes dropped"), kind=NUMBER)

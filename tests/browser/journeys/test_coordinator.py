@@ -1,15 +1,22 @@
 """The office's network coordinator runs the network in the Wagtail admin:
 adds and edits a member organisation, adds a person to a workspace, and reads
-the audit log that recorded both, in Russian, at 1280 and 360 px."""
+the audit log that recorded both; then, under Data exchange, registers a
+partner's agreement (its token shown once), ends it early with a reason and
+rotates the signing key. In Russian, at 1280 and 360 px."""
+
+import datetime
 
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.users.models import UserProfile
 
+from portal.api.tokens import TokenRefused, check_token
 from portal.core.roles import NETWORK_COORDINATORS
+from portal.exchange import keys
+from portal.exchange.models import Agreement, SigningKey
 from portal.members.models import Membership, Organisation
-from tests.browser.journey import sign_in
-from tests.factories import UserFactory, make_workspace
+from tests.browser.journey import english_words, sign_in
+from tests.factories import OrganisationFactory, UserFactory, make_workspace
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,7 +28,9 @@ ADMIN_WORDS = ("Network", "Portal", "Esc")
 
 
 @pytest.fixture
-def network(transactional_db):
+def network(transactional_db, settings, tmp_path):
+    settings.EXCHANGE_KEYS_DIR = tmp_path / "exchange-keys"
+    OrganisationFactory(name="Ла Страда Молдова", country="OTHER", city="Кишинёв", verified=False)
     coordinator = UserFactory(
         email="coordinator@example.org", first_name="Гульнара", last_name="Осмонова"
     )
@@ -49,9 +58,7 @@ def _open(journey, menu, item):
     page.wait_for_load_state()
 
 
-def test_coordinator_manages_organisations_and_memberships_and_reads_the_audit_log(
-    journey, network
-):
+def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(journey, network):
     coordinator, workspace, newcomer = network
     page = journey.page
     sign_in(page, journey.base, coordinator.email)
@@ -107,3 +114,108 @@ def test_coordinator_manages_organisations_and_memberships_and_reads_the_audit_l
     assert "coordinator@example.org" in log
     # A workspace's address (its slug) is data, not interface.
     journey.check("audit-log", allowed_words=(*ADMIN_WORDS, "osh-monitoring"))
+
+    _data_exchange(journey)
+
+
+def _submit(page):
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(800)  # Wagtail's message banner fades in
+
+
+def _codes(*texts):
+    """Key fingerprints and token prefixes are data, not words."""
+    return tuple(word for text in texts for word in english_words(text))
+
+
+def _data_exchange(journey):
+    page = journey.page
+    _open(journey, "Обмен данными", "Соглашения")
+    journey.check("agreements", allowed_words=ADMIN_WORDS)
+    page.locator("a[href$='/admin/exchange/agreements/new/']").first.click()
+    page.wait_for_load_state()
+    today = datetime.date.today()
+    page.fill("#id_title", "Ла Страда Молдова, обмен 2026–2027")
+    page.select_option("#id_partner", label="Ла Страда Молдова")
+    page.select_option("#id_tier", "aggregates")
+    page.check("input[name=countries][value=KG]")
+    page.check("input[name=countries][value=UZ]")
+    page.fill("#id_year_from", "2021")
+    page.fill("#id_year_to", str(today.year))
+    page.fill("#id_starts_on", today.isoformat())
+    page.keyboard.press("Escape")
+    page.fill("#id_ends_on", f"{today.year + 1}-12-31")
+    page.keyboard.press("Escape")
+    page.fill("#id_contact_name", "Ион Русу")
+    page.fill("#id_contact_email", "data@lastrada.example.md")
+    page.select_option("#id_delivery", "pull")
+    journey.check("agreement-form", allowed_words=ADMIN_WORDS)
+    _submit(page)
+
+    # The token, once: the page says to copy it now.
+    token_field = page.locator("#raw-token")
+    raw = token_field.input_value()
+    assert raw.startswith("fnp_")
+    assert "больше не будет показан" in page.locator("main").inner_text()
+    agreement = Agreement.objects.get(title="Ла Страда Молдова, обмен 2026–2027")
+    assert check_token(raw) == agreement.token
+    prefix = agreement.token.display_prefix
+    journey.check(
+        "agreement-token-once",
+        allowed_words=(*ADMIN_WORDS, "Authorization", "Bearer", *_codes(prefix)),
+    )
+    page.get_by_role("link", name="Я скопировал(а) его: к соглашениям").click()
+    page.wait_for_load_state()
+    assert raw not in page.content()
+    journey.check("agreements-listed", allowed_words=ADMIN_WORDS)
+
+    # Ending early: from the row's menu, with a reason.
+    row = page.locator("tr", has_text="Ла Страда Молдова, обмен")
+    row.get_by_role("button").last.click()
+    row.get_by_role("link", name="Прекратить досрочно").click()
+    page.wait_for_load_state()
+    journey.check("agreement-end-confirm", allowed_words=ADMIN_WORDS)
+    page.fill("#id_reason", "Партнёр сообщил о потере токена")
+    page.get_by_role("button", name="Да, прекратить сейчас").click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(800)  # Wagtail's message banner fades in
+    assert "Прекращено досрочно" in page.locator("main").inner_text()
+    journey.check("agreement-ended", allowed_words=ADMIN_WORDS)
+    agreement.refresh_from_db()
+    assert agreement.revoked_at is not None
+    with pytest.raises(TokenRefused):
+        check_token(raw)
+
+    # The signing key: the first one made, then rotated.
+    _open(journey, "Обмен данными", "Ключи подписи")
+    journey.check("signing-keys-none", allowed_words=ADMIN_WORDS)
+    page.get_by_role("link", name="Создать ключ подписи").click()
+    page.wait_for_load_state()
+    journey.check("signing-key-create-confirm", allowed_words=ADMIN_WORDS)
+    page.get_by_role("button", name="Да, создать").click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(800)  # Wagtail's message banner fades in
+    first = SigningKey.objects.get()
+    journey.check(
+        "signing-key-created",
+        allowed_words=(*ADMIN_WORDS, *_codes(keys.fingerprint(first.public_key))),
+    )
+    page.get_by_role("link", name="Сменить ключ").click()
+    page.wait_for_load_state()
+    journey.check("signing-key-rotate-confirm", allowed_words=ADMIN_WORDS)
+    page.get_by_role("button", name="Да, сменить").click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(800)  # Wagtail's message banner fades in
+    first.refresh_from_db()
+    active = SigningKey.objects.active()
+    assert first.status == "retired" and active.endorsed_by == first.kid
+    listing = page.locator("main").inner_text()
+    assert keys.fingerprint(active.public_key) in listing
+    journey.check(
+        "signing-key-rotated",
+        allowed_words=(
+            *ADMIN_WORDS,
+            *_codes(keys.fingerprint(first.public_key), keys.fingerprint(active.public_key)),
+        ),
+    )
