@@ -33,8 +33,8 @@ from portal.core.roles import NETWORK_COORDINATORS
 from portal.members.admin_views import YesNoColumn
 from portal.members.models import Organisation
 
-from . import agreements, keys
-from .models import Agreement, ImportedRelease, SigningKey, Subscription
+from . import agreements, keys, outgoing
+from .models import Agreement, EventKind, ImportedRelease, ReleaseEvent, SigningKey, Subscription
 
 # --- Who may do what ------------------------------------------------------------
 
@@ -77,6 +77,8 @@ POLICIES = {
     # Subscribing is a server command (portal.exchange.sync); here they are read.
     Subscription: ("view",),
     ImportedRelease: ("view",),
+    # Withdrawing is the view below; the log itself is only read.
+    ReleaseEvent: ("view",),
 }
 
 
@@ -693,8 +695,131 @@ class ImportedReleaseViewSet(ModelViewSet):
     form_fields = []
 
 
+# --- The release log and withdrawals -------------------------------------------------
+
+
+class WithdrawReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the release withdrawn?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=outgoing.MAX_REASON,
+        help_text=gettext_lazy(
+            "Partners receive it with the withdrawal, so no names and no case details. "
+            "For example: “Records counted twice in one workspace”."
+        ),
+    )
+
+
+class ReleaseEventIndexView(_ReadOnlyIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.kind == EventKind.PUBLISHED and outgoing.is_current(instance):
+            buttons.append(
+                MenuItem(
+                    _("Withdraw from partners"),
+                    url=reverse("exchange_releases:withdraw", args=[instance.release.number]),
+                    icon_name="cross",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+class WithdrawReleaseView(_CoordinatorOnly, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "exchange/admin/confirm_withdraw.html"
+    header_icon = "cross"
+    page_title = gettext_lazy("Withdraw a release from partners")
+
+    def load(self, number):
+        from portal.reports.release_models import StatisticsRelease
+
+        self.release = get_object_or_404(StatisticsRelease, number=number)
+
+    def get_page_subtitle(self):
+        return _("Release %(number)s") % {"number": self.release.number}
+
+    def _withdrawn(self):
+        event = outgoing.current_event(self.release)
+        return event is not None and event.kind == EventKind.WITHDRAWN
+
+    def _already(self):
+        messages.info(self.request, _("This release has already been withdrawn."))
+        return redirect("exchange_releases:index")
+
+    def get(self, request, number):
+        if self._withdrawn():
+            return self._already()
+        return self.render_to_response(self.get_context_data(form=WithdrawReasonForm()))
+
+    def post(self, request, number):
+        if self._withdrawn():
+            return self._already()
+        form = WithdrawReasonForm(request.POST)
+        if form.is_valid():
+            try:
+                event = outgoing.withdraw(
+                    self.release, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ActionRefused as refused:
+                form.add_error("reason", refused.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Release %(number)s is withdrawn (version %(version)s). Partners drop "
+                        "it at their next sync; pushes are on their way."
+                    )
+                    % {"number": self.release.number, "version": event.version},
+                )
+                return redirect("exchange_releases:index")
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(release=self.release, index_url=reverse("exchange_releases:index"))
+        return context
+
+
+class ReleaseEventViewSet(ModelViewSet):
+    model = ReleaseEvent
+    name = "exchange_releases"
+    url_prefix = "exchange/release-log"
+    icon = "list-ul"
+    menu_label = gettext_lazy("Release log")
+    add_to_reference_index = False
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    index_view_class = ReleaseEventIndexView
+    list_display = [
+        # A field name first: Wagtail makes it the title column, with the row's actions.
+        "release",
+        "version",
+        Column("kind", label=gettext_lazy("Event"), accessor="get_kind_display"),
+        "at",
+        "reason",
+    ]
+    list_filter = ["kind"]
+    form_fields = []
+
+    def get_queryset(self, request):
+        return ReleaseEvent.objects.select_related("release").order_by("-id")
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        return super().get_urlpatterns() + [
+            path("withdraw/<int:number>/", WithdrawReleaseView.as_view(), name="withdraw"),
+        ]
+
+
 class ExchangeViewSetGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("Data exchange")
     menu_icon = "resubmit"
     menu_order = 260
-    items = (AgreementViewSet, SigningKeyViewSet, SubscriptionViewSet, ImportedReleaseViewSet)
+    items = (
+        AgreementViewSet,
+        ReleaseEventViewSet,
+        SigningKeyViewSet,
+        SubscriptionViewSet,
+        ImportedReleaseViewSet,
+    )

@@ -74,6 +74,12 @@ def record_published(release):
 def withdraw(release, *, actor=None, reason):
     """Withdraw ``release`` from partners: a new version without data, pushed
     and in the feed, so consumers drop it at their next sync."""
+    if actor is not None:
+        # The office's operator at the command line acts as nobody; a person
+        # must be allowed (the admin asks the same before showing the button).
+        from .agreements import can_manage_exchange
+
+        can_manage_exchange(actor).require()
     reason = " ".join(str(reason or "").split())[:MAX_REASON]
     if not reason:
         raise ActionRefused(_("Say why the release is withdrawn; partners see the reason."))
@@ -102,6 +108,11 @@ def withdraw(release, *, actor=None, reason):
 
 def current_event(release):
     return release.exchange_events.order_by("-version").first()
+
+
+def is_current(event):
+    """The release's newest version (only that one can be withdrawn)."""
+    return not event.release.exchange_events.filter(version__gt=event.version).exists()
 
 
 def queue_pushes(event):

@@ -15,18 +15,31 @@ from django.utils import timezone
 from portal.api.models import ApiToken
 from portal.api.tokens import TokenRefused, check_token
 from portal.core.roles import EDITORS, NETWORK_COORDINATORS
-from portal.exchange import agreements, keys
+from portal.exchange import agreements, keys, outgoing
 from portal.exchange import audit_actions as actions
-from portal.exchange.models import Agreement, ImportedRelease, SigningKey, Subscription
+from portal.exchange.models import (
+    Agreement,
+    ImportedRelease,
+    ReleaseEvent,
+    SigningKey,
+    Subscription,
+)
 from portal.members.models import AuditEvent
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_workspace
 from tests.members.matrix import iter_urls
+from tests.reports.factories import publish
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
 NEXT_YEAR_END = TODAY.replace(year=TODAY.year + 1, month=12, day=31)
-NAMESPACES = ("exchange_agreements", "exchange_keys", "exchange_subscriptions", "exchange_imports")
+NAMESPACES = (
+    "exchange_agreements",
+    "exchange_keys",
+    "exchange_subscriptions",
+    "exchange_imports",
+    "exchange_releases",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -312,6 +325,41 @@ def test_subscriptions_and_imports_show_provenance_but_never_our_token(client, c
     assert client.get(reverse("exchange_subscriptions:add")).status_code in (302, 403, 404)
 
 
+def test_a_coordinator_withdraws_a_release_from_partners_with_a_reason(client, coordinator):
+    release = publish()
+    client.force_login(coordinator)
+    log = client.get(reverse("exchange_releases:index"))
+    withdraw = reverse("exchange_releases:withdraw", args=[release.number])
+    assert withdraw in log.content.decode()
+    page = client.get(withdraw)
+    assert page.status_code == 200
+    empty = client.post(withdraw, {"reason": "   "})
+    assert empty.status_code == 200
+    assert outgoing.current_event(release).kind == "published"
+    done = client.post(withdraw, {"reason": "Records counted twice in one workspace"})
+    assert done.status_code == 302
+    event = outgoing.current_event(release)
+    assert (event.kind, event.version, event.reason) == (
+        "withdrawn",
+        2,
+        "Records counted twice in one workspace",
+    )
+    assert AuditEvent.objects.filter(action=actions.RELEASE_WITHDRAWN, actor=coordinator).exists()
+    # Withdrawn is withdrawn: the log offers no second withdrawal.
+    assert withdraw not in client.get(reverse("exchange_releases:index")).content.decode()
+    assert client.post(withdraw, {"reason": "Again"}).status_code == 302
+    assert outgoing.current_event(release).version == 2
+
+
+def test_the_withdraw_service_refuses_a_person_who_is_not_a_coordinator():
+    from portal.core.policy import ActionRefused
+
+    release = publish()
+    with pytest.raises(ActionRefused):
+        outgoing.withdraw(release, actor=UserFactory(is_staff=True), reason="Not mine to do")
+    assert outgoing.current_event(release).kind == "published"
+
+
 # --- From the attacker's side ---------------------------------------------------------
 
 
@@ -323,6 +371,8 @@ def exchange_urls(objects):
         if namespace not in NAMESPACES or not name:
             continue
         kwargs = {"pk": objects[namespace].pk} if "pk" in url.kwarg_names else {}
+        if "number" in url.kwarg_names:
+            kwargs = {"number": objects[namespace].release.number}
         urls.append(reverse(url.name, kwargs=kwargs))
     return urls
 
@@ -332,11 +382,13 @@ def exchange_objects(coordinator, partner):
     agreement, raw = make_agreement(coordinator, partner)
     key, _private = keys.active_key(coordinator)
     subscription, release = make_import()
+    published = publish()
     return raw, {
         "exchange_agreements": agreement,
         "exchange_keys": key,
         "exchange_subscriptions": subscription,
         "exchange_imports": release,
+        "exchange_releases": outgoing.current_event(published),
     }
 
 
@@ -349,6 +401,7 @@ def snapshot():
         "tokens": sorted(ApiToken.objects.values_list("prefix", "expires_at", "revoked_at")),
         "subscriptions": Subscription.objects.count(),
         "imports": ImportedRelease.objects.count(),
+        "release events": ReleaseEvent.objects.count(),
         "audit": AuditEvent.objects.count(),
     }
 

@@ -13,10 +13,11 @@ from wagtail.users.models import UserProfile
 from portal.api.tokens import TokenRefused, check_token
 from portal.core.roles import NETWORK_COORDINATORS
 from portal.exchange import keys
-from portal.exchange.models import Agreement, SigningKey
+from portal.exchange.models import Agreement, ReleaseEvent, SigningKey
 from portal.members.models import Membership, Organisation
 from tests.browser.journey import english_words, sign_in
 from tests.factories import OrganisationFactory, UserFactory, make_workspace
+from tests.reports.factories import publish
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,6 +42,7 @@ def network(transactional_db, settings, tmp_path):
     owner = UserFactory(email="owner@example.org", first_name="Бакыт", last_name="Алиев")
     workspace = make_workspace(owner=owner, name="Мониторинг в Оше", slug="osh-monitoring")
     newcomer = UserFactory(email="aziza@example.org", first_name="Азиза", last_name="Каримова")
+    publish()  # the network's statistics release, in the exchange log
     return coordinator, workspace, newcomer
 
 
@@ -219,3 +221,20 @@ def _data_exchange(journey):
             *_codes(keys.fingerprint(first.public_key), keys.fingerprint(active.public_key)),
         ),
     )
+
+    # A release found wrong after it left: withdrawn from partners, with a reason.
+    _open(journey, "Обмен данными", "Журнал выпусков")
+    journey.check("release-log", allowed_words=ADMIN_WORDS)
+    row = page.locator("tr", has_text="#1")
+    row.get_by_role("button").last.click()
+    row.get_by_role("link", name="Отозвать у партнёров").click()
+    page.wait_for_load_state()
+    journey.check("release-withdraw-confirm", allowed_words=ADMIN_WORDS)
+    page.fill("#id_reason", "Записи одной рабочей группы учтены дважды")
+    page.get_by_role("button", name="Да, отозвать").click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(800)  # Wagtail's message banner fades in
+    event = ReleaseEvent.objects.order_by("-id").first()
+    assert (event.kind, event.version) == ("withdrawn", 2)
+    assert "Отозван" in page.locator("main").inner_text()
+    journey.check("release-withdrawn", allowed_words=ADMIN_WORDS)
