@@ -41,10 +41,17 @@ for _handler in (
     _opener.add_handler(_handler)
 
 
+def schemes():
+    return ("https", "http") if settings.EXCHANGE_ALLOW_HTTP else ("https",)
+
+
 def check_url(url):
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise Unreachable(f"not an http(s) address: {url[:200]}")
+    if parts.scheme not in schemes() or not parts.netloc:
+        raise Unreachable(
+            f"not an {' or '.join(schemes())} address: {url[:200]} "
+            "(plain http only with EXCHANGE_ALLOW_HTTP, for development)"
+        )
     return url
 
 

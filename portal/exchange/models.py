@@ -202,6 +202,12 @@ class Agreement(models.Model):
             errors["year_to"] = _("The last year must not come before the first.")
         if self.delivery == Delivery.PUSH and not self.inbox_url:
             errors["inbox_url"] = _("Push delivery needs the partner's inbox URL.")
+        elif (
+            self.inbox_url
+            and not settings.EXCHANGE_ALLOW_HTTP
+            and not self.inbox_url.lower().startswith("https://")
+        ):
+            errors["inbox_url"] = _("Use an https:// address: releases never travel in clear.")
         if errors:
             raise ValidationError(errors)
 

@@ -537,6 +537,10 @@ EXCHANGE_ORGANISATION_NAME = env("EXCHANGE_ORGANISATION_NAME", default="Coordina
 EXCHANGE_PUSH_ATTEMPTS = env.int("EXCHANGE_PUSH_ATTEMPTS", default=12)
 EXCHANGE_PUSH_BACKOFF = env.float("EXCHANGE_PUSH_BACKOFF", default=30.0)
 EXCHANGE_PUSH_MAX_BACKOFF = env.float("EXCHANGE_PUSH_MAX_BACKOFF", default=6 * 3600.0)
+# Plain http:// to other portals (partner inboxes, origins): only for a
+# development machine or the tests; production speaks https only, so neither a
+# token nor a release crosses the network in clear.
+EXCHANGE_ALLOW_HTTP = env.bool("EXCHANGE_ALLOW_HTTP", default=False)
 # How often the worker pulls from subscribed portals and pushes to partners, seconds.
 EXCHANGE_SYNC_SECONDS = env.int("EXCHANGE_SYNC_SECONDS", default=900)
 # Seconds to wait for another portal to answer one request.

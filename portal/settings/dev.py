@@ -25,3 +25,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PORTAL_SERVE_MEDIA = env.bool("PORTAL_SERVE_MEDIA", default=True)
+
+# Partner portals on this machine answer on http://127.0.0.1 (portal/exchange).
+EXCHANGE_ALLOW_HTTP = env.bool("EXCHANGE_ALLOW_HTTP", default=True)

@@ -106,3 +106,6 @@ PORTAL_BASE_URL = "http://testserver"
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False},
 }
+
+# Partner portals on this machine answer on http://127.0.0.1 (portal/exchange).
+EXCHANGE_ALLOW_HTTP = True

@@ -132,3 +132,18 @@ def test_nothing_is_pushed_once_the_agreement_has_expired(inbox, release):
 def test_a_pull_agreement_gets_no_pushes(inbox, release, agreement):
     outgoing.withdraw(release, reason="Counted twice")
     assert not PushDelivery.objects.exists()
+
+
+def test_production_pushes_over_https_only(release, settings):
+    from django.core.exceptions import ValidationError
+
+    settings.EXCHANGE_ALLOW_HTTP = False
+    agreement = make_agreement(delivery=Delivery.PUSH, inbox_url="https://partner.example")[0]
+    agreement.inbox_url = "http://partner.example/inbox"
+    with pytest.raises(ValidationError, match="https"):
+        agreement.full_clean()
+    # A row already queued for a plain-http inbox is never sent in clear.
+    agreement.save()
+    outgoing.withdraw(release, reason="Counted twice")
+    assert push.deliver_due().retrying == 1
+    assert "https" in PushDelivery.objects.get().last_error
