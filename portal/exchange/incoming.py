@@ -198,7 +198,20 @@ def receive(data, *, via, subscription=None):
         _refuse(subscription, _("The release names another origin."), 403)
     if str(subscription.agreement_uid) != payload["recipient"]:
         _refuse(subscription, _("The release was made for another recipient."), 403)
-    return _store(subscription, payload, kid, data, via)
+    try:
+        return _store(subscription, payload, kid, data, via)
+    except Refused as refused:
+        if via == "pull":
+            raise  # the origin's own feed met what a push already brought: not an attack
+        # Audited here, after _store's rollback, which would take the record with it.
+        release = payload["release"]
+        _refuse(
+            subscription,
+            refused.message,
+            refused.status,
+            release=release["id"],
+            version=release["version"],
+        )
 
 
 @transaction.atomic
@@ -211,8 +224,7 @@ def _store(subscription, payload, kid, data, via):
     )
     if held is not None and held.version >= release["version"]:
         what = _("a replay") if held.version == release["version"] else _("an older version")
-        _refuse(
-            subscription,
+        raise Refused(
             _("Version %(version)s of release %(release)s is %(what)s: we hold version %(held)s.")
             % {
                 "version": release["version"],
@@ -221,8 +233,6 @@ def _store(subscription, payload, kid, data, via):
                 "held": held.version,
             },
             409,
-            release=release["id"],
-            version=release["version"],
         )
     withdrawn = release["status"] == "withdrawn"
     fields = {
