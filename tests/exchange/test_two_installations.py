@@ -128,6 +128,7 @@ class Portal:
     root: Path
     port: int = field(default_factory=_free_port)
     server: subprocess.Popen | None = None
+    driver: subprocess.Popen | None = None
 
     @property
     def base(self):
@@ -173,8 +174,37 @@ class Portal:
             )
         return done
 
+    def _ask(self, request, check):
+        if self.driver is None:
+            self.driver = subprocess.Popen(
+                [sys.executable, "-m", "tests.exchange.portal_driver"],
+                cwd=ROOT, env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=(self.root / "driver.log").open("ab"), text=True,
+            )  # fmt: skip
+        self.driver.stdin.write(json.dumps(request) + "\n")
+        self.driver.stdin.flush()
+        line = self.driver.stdout.readline()
+        if not line:
+            raise AssertionError(f"{self.name}: the driver stopped: {self._log('driver.log')}")
+        answer = json.loads(line)
+        done = subprocess.CompletedProcess(
+            request, answer["status"], answer["stdout"], answer["stderr"]
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"{self.name}: {request} failed:\n{done.stdout}\n{done.stderr}")
+        return done
+
+    def command(self, *args, check=True):
+        """`manage.py <args>` as call_command in the installation's long-lived process."""
+        return self._ask({"args": list(args)}, check)
+
     def shell(self, code):
-        return self.manage("shell", "-c", code).stdout.strip().splitlines()[-1]
+        """The last line a snippet prints, run in the installation's process."""
+        return self._ask({"code": code}, True).stdout.strip().splitlines()[-1]
+
+    def _log(self, name):
+        path = self.root / name
+        return path.read_text()[-2000:] if path.exists() else ""
 
     def rows(self, sql, params=None):
         conn = connect_to(self.database)
@@ -187,6 +217,10 @@ class Portal:
             conn.close()
 
     def start(self):
+        self.launch()
+        self.wait_until_serving()
+
+    def launch(self):
         (self.root / "state").mkdir(parents=True, exist_ok=True)
         log = (self.root / "server.log").open("ab")
         self.server = subprocess.Popen(
@@ -197,6 +231,8 @@ class Portal:
             ],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
+
+    def wait_until_serving(self):
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError):
@@ -206,9 +242,18 @@ class Portal:
                 break
             time.sleep(0.2)
         self.stop()
-        raise AssertionError(
-            f"{self.name} did not start: {(self.root / 'server.log').read_text()[-2000:]}"
-        )
+        raise AssertionError(f"{self.name} did not start: {self._log('server.log')}")
+
+    def quit(self):
+        self.stop()
+        if self.driver is not None:
+            self.driver.stdin.close()
+            try:
+                self.driver.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.driver.kill()
+                self.driver.wait()
+            self.driver = None
 
     def stop(self):
         if self.server is None:
@@ -236,13 +281,17 @@ def portals(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             _clone(template, origin.database)
             _clone(template, sister.database)
+        # Servers and drivers start side by side: most of a start is importing Django.
+        origin.launch()
+        sister.launch()
+        sister.shell("print('ready')")  # starts its driver
         facts = json.loads(origin.shell(ORIGIN_SETUP))
-        origin.start()
-        sister.start()
+        origin.wait_until_serving()
+        sister.wait_until_serving()
         yield origin, sister, facts
     finally:
         for portal in (origin, sister):
-            portal.stop()
+            portal.quit()
         for portal in (origin, sister):
             _drop(portal.database)
         shutil.rmtree(root, ignore_errors=True)
@@ -300,7 +349,7 @@ def test_the_sister_subscribes_pulls_and_keeps_the_provenance(origin, sister, fa
     assert agreement == facts["agreement"]
     assert list(trusted) == [facts["kid"]]
 
-    done = sister.manage("exchange", "pull")
+    done = sister.command("exchange", "pull")
     assert f"release {facts['release']} v1 (published)" in done.stdout
     assert "1 imported" in done.stdout
 
@@ -317,7 +366,7 @@ def test_the_sister_subscribes_pulls_and_keeps_the_provenance(origin, sister, fa
     assert held["digest"] == signing.digest(document(origin, facts, facts["release"], 1))
 
     # A second pull finds nothing new and changes nothing.
-    done = sister.manage("exchange", "pull")
+    done = sister.command("exchange", "pull")
     assert "0 events" in done.stdout
     assert imported(sister)[facts["release"]] == held
 
@@ -364,10 +413,10 @@ def test_a_withdrawal_reaches_the_sister_in_one_pull_and_cannot_be_rolled_back(
     origin, sister, facts
 ):
     number = facts["release"]
-    done = origin.manage("exchange", "withdraw", str(number), "--reason", "Double counting")
+    done = origin.command("exchange", "withdraw", str(number), "--reason", "Double counting")
     assert "version 2" in done.stdout
 
-    done = sister.manage("exchange", "pull")
+    done = sister.command("exchange", "pull")
     assert f"release {number} v2 (withdrawn)" in done.stdout
     held = imported(sister)[number]
     assert held["version"] == 2
@@ -394,7 +443,7 @@ def test_pushes_reach_the_sister_and_wait_while_it_is_down(origin, sister, facts
         [sister.base + INBOX, facts["agreement"]],
     )
     second = int(origin.shell(PUBLISH))
-    done = origin.manage("exchange", "push")
+    done = origin.command("exchange", "push")
     assert "Delivered 1" in done.stdout
     assert imported(sister)[second]["version"] == 1
     assert imported(sister)[second]["records"] == 45
@@ -402,7 +451,7 @@ def test_pushes_reach_the_sister_and_wait_while_it_is_down(origin, sister, facts
     sister.stop()
     try:
         third = int(origin.shell(PUBLISH))
-        done = origin.manage("exchange", "push")
+        done = origin.command("exchange", "push")
         assert "retrying later 1" in done.stdout
         ((attempts, waits, error, delivered),) = origin.rows(
             "SELECT d.attempts, d.next_attempt_at > now() + interval '10 seconds', "
@@ -414,20 +463,20 @@ def test_pushes_reach_the_sister_and_wait_while_it_is_down(origin, sister, facts
         assert (attempts, waits, delivered) == (1, True, None)
         assert "refused" in error.lower()
         # Not due yet: a push now sends nothing.
-        assert "Delivered 0, retrying later 0" in origin.manage("exchange", "push").stdout
+        assert "Delivered 0, retrying later 0" in origin.command("exchange", "push").stdout
     finally:
         sister.start()
     assert third not in imported(sister)
 
     origin.rows("UPDATE exchange_pushdelivery SET next_attempt_at = now()")
-    done = origin.manage("exchange", "push")
+    done = origin.command("exchange", "push")
     assert "Delivered 1" in done.stdout
     assert imported(sister)[third]["version"] == 1
     facts["latest"] = third
 
 
 def test_a_rotated_key_is_trusted_through_its_endorsement(origin, sister, facts):
-    done = origin.manage("exchange", "keys", "--rotate")
+    done = origin.command("exchange", "keys", "--rotate")
     assert "endorsed by the old" in done.stdout
     ((new_kid,),) = origin.rows(
         "SELECT kid FROM exchange_signingkey WHERE retired_at IS NULL AND revoked_at IS NULL"
@@ -435,7 +484,7 @@ def test_a_rotated_key_is_trusted_through_its_endorsement(origin, sister, facts)
     assert new_kid != facts["kid"]
     fourth = int(origin.shell(PUBLISH))
 
-    done = sister.manage("exchange", "pull")
+    done = sister.command("exchange", "pull")
     assert f"release {fourth} v1 (published)" in done.stdout
     assert imported(sister)[fourth]["kid"] == new_kid
     ((trusted,),) = sister.rows("SELECT trusted_keys FROM exchange_subscription")
@@ -491,7 +540,7 @@ def test_an_expired_agreement_lets_nothing_leave(origin, sister, facts):
     assert facts["title"] in done.stderr
     assert "not in force" in done.stderr
     # Pushes waiting for the expired agreement are given up, nothing sent.
-    done = origin.manage("exchange", "push")
+    done = origin.command("exchange", "push")
     assert "Delivered 0, retrying later 0, abandoned 1" in done.stdout
     assert fifth not in imported(sister)
     assert imported(sister) == before
