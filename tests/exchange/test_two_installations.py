@@ -290,6 +290,9 @@ def portals(django_db_setup, django_db_blocker):
         sister.wait_until_serving()
         yield origin, sister, facts
     finally:
+        for portal in (origin, sister):  # both stop at once, then wait
+            if portal.server is not None:
+                portal.server.terminate()
         for portal in (origin, sister):
             portal.quit()
         for portal in (origin, sister):
@@ -373,7 +376,7 @@ def test_the_sister_subscribes_pulls_and_keeps_the_provenance(origin, sister, fa
 
 def test_a_tampered_or_replayed_document_is_refused_and_nothing_changes(origin, sister, facts):
     before = imported(sister)
-    genuine = document(origin, facts, facts["release"], 1)
+    genuine = facts["v1"] = document(origin, facts, facts["release"], 1)
 
     # One byte changed inside a value: still canonical JSON, the signature fails.
     needle = b'"citizenship":"KG"'
@@ -428,9 +431,13 @@ def test_a_withdrawal_reaches_the_sister_in_one_pull_and_cannot_be_rolled_back(
     )[0]
     assert reason == "Double counting"
 
-    # Version 1, genuinely signed, pushed again to bring the data back: older, refused.
-    genuine_v1 = document(origin, facts, number, 1)
-    status, body = http("POST", sister.base + INBOX, data=genuine_v1)
+    # The origin no longer serves version 1 ...
+    status, body = http(
+        "GET", f"{origin.base}/api/v1/exchange/releases/{number}/1", token=facts["token"]
+    )
+    assert status == 410, body
+    # ... and the copy kept from before cannot bring the data back to the sister.
+    status, body = http("POST", sister.base + INBOX, data=facts["v1"])
     assert status == 409, body
     assert "older version" in json.loads(body)["detail"]
     assert imported(sister)[number] == held
