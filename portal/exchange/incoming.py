@@ -181,13 +181,13 @@ def receive(data, *, via, subscription=None):
     if subscription is None:
         _refuse(None, _("No subscription to this origin."), 403, origin=str(claimed)[:200])
     try:
-        payload, kid = signing.verify_envelope(data, subscription.trusted_keys)
+        payload, kid = signing.verify_envelope(data, subscription.trusted_keys, envelope)
     except signing.BadSignature:
         # Perhaps the origin rotated its key since we last looked: re-read its
         # keys once (a rotation is endorsed by the old key), then decide.
         try:
             refresh_keys(subscription)
-            payload, kid = signing.verify_envelope(data, subscription.trusted_keys)
+            payload, kid = signing.verify_envelope(data, subscription.trusted_keys, envelope)
         except (signing.BadSignature, SyncError) as error:
             _refuse(subscription, _("Signature refused: %(error)s.") % {"error": error}, 403)
     try:

@@ -3,12 +3,16 @@ portal subscribes to itself (its own address, its own keys), so a genuine
 document is one its own origin side signed. The same over HTTP between two
 installations is tests/exchange/test_two_installations.py."""
 
+import json
+
 import pytest
 from django.conf import settings
 
-from portal.exchange import incoming, keys, outgoing
+from portal.exchange import incoming, keys, outgoing, signing
 from portal.exchange.models import ImportedRelease, Subscription
 from portal.members.models import AuditEvent
+from tests.exchange.conftest import shared_report_with_cases
+from tests.reports.factories import publish
 
 
 @pytest.fixture
@@ -59,3 +63,52 @@ def test_an_older_version_cannot_bring_back_a_withdrawn_release_and_is_audited(
     assert (held.version, held.withdrawn_at is not None) == (2, True)
     assert "records" not in held.payload
     assert "older version" in refusals()[0]
+
+
+def large_canonicalisations(monkeypatch):
+    """Counts canonical() calls over more than 10 kB: on a release of 10,000
+    records each costs seconds (bench/exchange_bench.py)."""
+    calls = []
+    original = signing.canonical
+
+    def counting(value):
+        data = original(value)
+        if len(data) > 10_000:
+            calls.append(len(data))
+        return data
+
+    monkeypatch.setattr(signing, "canonical", counting)
+    return calls
+
+
+@pytest.fixture
+def large_release(db):
+    shared_report_with_cases(200)
+    return publish()
+
+
+def test_a_release_is_serialised_once_when_signed(monkeypatch, large_release, agreement):
+    calls = large_canonicalisations(monkeypatch)
+    data, _kid, records = outgoing.signed_document(
+        outgoing.current_event(large_release), agreement[0]
+    )
+    assert records == 200
+    assert len(calls) == 1
+    # The same bytes as canonicalising the whole envelope.
+    assert signing.canonical(json.loads(data)) == data
+
+
+def test_a_received_release_is_serialised_once_to_check_it(monkeypatch, large_release, agreement):
+    data, _kid, _records = outgoing.signed_document(
+        outgoing.current_event(large_release), agreement[0]
+    )
+    Subscription.objects.create(
+        name="Ourselves",
+        origin_url=settings.PORTAL_BASE_URL,
+        agreement_uid=agreement[0].uid,
+        trusted_keys={key["kid"]: key["x"] for key in keys.keys_document()["keys"]},
+    )
+    calls = large_canonicalisations(monkeypatch)
+    imported = incoming.receive(data, via="push")
+    assert len(imported.payload["records"]) == 200
+    assert len(calls) == 1
