@@ -21,7 +21,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 ALGORITHM = "Ed25519"
-# A release of 10,000 records is about 5 MB; far beyond that is not a release.
+# A release of 10,000 records is about 16 MB (bench/exchange_bench.py); far beyond
+# that is not a release.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 
