@@ -292,11 +292,21 @@ def pull(subscription, *, progress=None, page=None):
             query = urllib.parse.urlencode({"after": subscription.cursor, "limit": page})
             url = f"{base}feed?{query}"
             answer = _json(_get(url, token=subscription.token, limit=4 * 1024 * 1024), url)
-            events = answer.get("events") or []
+            events = answer.get("events") if isinstance(answer, dict) else None
+            if not isinstance(events, list):
+                raise SyncError(f"{url}: not a feed (no list of events).")
             more = bool(answer.get("more")) and bool(events)
             for event in events:
                 outcome.events += 1
-                document_url = base + str(event["document"]).lstrip("/")
+                try:
+                    document, cursor = str(event["document"]), int(event["cursor"])
+                except (TypeError, KeyError, ValueError):
+                    raise SyncError(
+                        f"{url}: an event of the feed has no document or cursor."
+                    ) from None
+                if cursor <= subscription.cursor:
+                    raise SyncError(f"{url}: the feed went back to cursor {cursor}.")
+                document_url = base + document.lstrip("/")
                 if not document_url.startswith(base):
                     raise SyncError(f"The feed points outside the origin: {document_url[:200]}")
                 data = _get(document_url, token=subscription.token)
@@ -311,10 +321,11 @@ def pull(subscription, *, progress=None, page=None):
                         outcome.withdrawn += 1
                     else:
                         outcome.imported += 1
-                subscription.cursor = int(event["cursor"])
+                subscription.cursor = cursor
                 subscription.save(update_fields=["cursor"])
                 say(
-                    f"  release {event['release']} v{event['version']} ({event['kind']}): "
+                    f"  release {event.get('release')} v{event.get('version')} "
+                    f"({event.get('kind')}): "
                     f"{outcome.events} events read"
                 )
     except SyncError as error:
