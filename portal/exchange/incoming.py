@@ -173,7 +173,7 @@ def _refuse(subscription, message, status, *, origin="", release=None, version=N
 def receive(data, *, via, subscription=None):
     """Verify and store one signed document (bytes); the ImportedRelease, or Refused."""
     try:
-        envelope = signing.read_envelope(data)
+        envelope = signing.parse_envelope(data)  # canonical form: after the signature
     except signing.BadDocument as error:
         _refuse(subscription, _("Not a signed release: %(error)s.") % {"error": error}, 400)
     claimed = (envelope["payload"].get("origin") or {}).get("portal")
@@ -182,13 +182,15 @@ def receive(data, *, via, subscription=None):
         _refuse(None, _("No subscription to this origin."), 403, origin=str(claimed)[:200])
     try:
         payload, kid = signing.verify_envelope(data, subscription.trusted_keys, envelope)
+    except signing.BadDocument as error:
+        _refuse(subscription, _("Not a signed release: %(error)s.") % {"error": error}, 400)
     except signing.BadSignature:
         # Perhaps the origin rotated its key since we last looked: re-read its
         # keys once (a rotation is endorsed by the old key), then decide.
         try:
             refresh_keys(subscription)
             payload, kid = signing.verify_envelope(data, subscription.trusted_keys, envelope)
-        except (signing.BadSignature, SyncError) as error:
+        except (signing.BadSignature, signing.BadDocument, SyncError) as error:
             _refuse(subscription, _("Signature refused: %(error)s.") % {"error": error}, 403)
     try:
         formats.validate_payload(payload)

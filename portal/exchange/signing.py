@@ -106,6 +106,14 @@ def verify_bytes(data, signature_b64, public_b64):
 def read_envelope(data):
     """Parse ``data`` (bytes) as an envelope; BadDocument unless it is JSON in
     canonical form with a payload object and an Ed25519 signature."""
+    envelope = parse_envelope(data)
+    if canonical(envelope) != bytes(data):
+        raise BadDocument("not in canonical form (RFC 8785)")
+    return envelope
+
+
+def parse_envelope(data):
+    """``data`` as an envelope, not yet found canonical (read_envelope does)."""
     if not isinstance(data, bytes | bytearray):
         raise BadDocument("expected bytes")
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -126,16 +134,17 @@ def read_envelope(data):
         or not isinstance(signature["value"], str)
     ):
         raise BadDocument("the signature part is not an Ed25519 signature")
-    if canonical(envelope) != bytes(data):
-        raise BadDocument("not in canonical form (RFC 8785)")
     return envelope
 
 
 def verify_envelope(data, trusted_keys, envelope=None):
     """The payload of ``data`` when its signature is valid under one of
     ``trusted_keys`` ({kid: base64url public key}); else BadSignature (or
-    BadDocument). Returns (payload, kid). ``envelope``: read_envelope(data),
-    when the caller has it already."""
+    BadDocument). Returns (payload, kid). ``envelope``: parse_envelope(data),
+    when the caller has it already; the signature is then checked before the
+    canonical form, so a forgery costs no canonicalisation (the inbox is open
+    to anyone)."""
+    unchecked = envelope is not None
     envelope = envelope or read_envelope(data)
     kid = envelope["signature"]["kid"]
     public = trusted_keys.get(kid)
@@ -143,6 +152,8 @@ def verify_envelope(data, trusted_keys, envelope=None):
         raise BadSignature(f"signed with a key we do not trust ({kid[:24]})")
     if not verify_bytes(_payload_bytes(data, envelope), envelope["signature"]["value"], public):
         raise BadSignature("the signature does not match the content")
+    if unchecked and canonical(envelope) != bytes(data):
+        raise BadDocument("not in canonical form (RFC 8785)")
     return envelope["payload"], kid
 
 

@@ -169,3 +169,33 @@ def test_an_unreadable_feed_fails_that_origin_only_with_a_message(fake_origin, f
     broken.refresh_from_db()
     assert "feed" in broken.last_error
     assert broken.cursor == 0
+
+
+def test_a_forged_release_at_the_inbox_is_refused_before_the_costly_checks(
+    monkeypatch, client, large_release, agreement
+):
+    """Anyone may post to the inbox: a forgery naming our trusted key must
+    cost a signature check, not seconds of canonicalisation per request."""
+    keys.active_key()
+    trusted = {key["kid"]: key["x"] for key in keys.keys_document()["keys"]}
+    Subscription.objects.create(
+        name="Ourselves",
+        origin_url=settings.PORTAL_BASE_URL,
+        agreement_uid=agreement[0].uid,
+        trusted_keys=trusted,
+    )
+    genuine, kid, _records = outgoing.signed_document(
+        outgoing.current_event(large_release), agreement[0]
+    )
+    envelope = json.loads(genuine)
+    envelope["signature"]["value"] = signing.sign_bytes(
+        b"something else", signing.new_private_key()
+    )
+    forged = signing.canonical(envelope)
+    calls = large_canonicalisations(monkeypatch)
+    monkeypatch.setattr(incoming, "refresh_keys", lambda subscription: trusted)
+
+    answer = client.post("/api/v1/exchange/inbox", forged, content_type="application/json")
+    assert answer.status_code == 403
+    assert calls == []
+    assert not ImportedRelease.objects.exists()
