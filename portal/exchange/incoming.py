@@ -173,7 +173,7 @@ def _refuse(subscription, message, status, *, origin="", release=None, version=N
 def receive(data, *, via, subscription=None):
     """Verify and store one signed document (bytes); the ImportedRelease, or Refused."""
     try:
-        envelope = signing.parse_envelope(data)  # canonical form: after the signature
+        envelope = signing.parse_envelope(data)  # canonical form: checked after the signature
     except signing.BadDocument as error:
         _refuse(subscription, _("Not a signed release: %(error)s.") % {"error": error}, 400)
     claimed = (envelope["payload"].get("origin") or {}).get("portal")
@@ -181,7 +181,7 @@ def receive(data, *, via, subscription=None):
     if subscription is None:
         _refuse(None, _("No subscription to this origin."), 403, origin=str(claimed)[:200])
     try:
-        payload, kid = signing.verify_envelope(data, subscription.trusted_keys, envelope)
+        payload, kid = signing.verify_envelope(data, subscription.trusted_keys)
     except signing.BadDocument as error:
         _refuse(subscription, _("Not a signed release: %(error)s.") % {"error": error}, 400)
     except signing.BadSignature:
@@ -189,8 +189,8 @@ def receive(data, *, via, subscription=None):
         # keys once (a rotation is endorsed by the old key), then decide.
         try:
             refresh_keys(subscription)
-            payload, kid = signing.verify_envelope(data, subscription.trusted_keys, envelope)
-        except (signing.BadSignature, signing.BadDocument, SyncError) as error:
+            payload, kid = signing.verify_envelope(data, subscription.trusted_keys)
+        except (signing.BadSignature, SyncError) as error:
             _refuse(subscription, _("Signature refused: %(error)s.") % {"error": error}, 403)
     try:
         formats.validate_payload(payload)
@@ -294,21 +294,11 @@ def pull(subscription, *, progress=None, page=None):
             query = urllib.parse.urlencode({"after": subscription.cursor, "limit": page})
             url = f"{base}feed?{query}"
             answer = _json(_get(url, token=subscription.token, limit=4 * 1024 * 1024), url)
-            events = answer.get("events") if isinstance(answer, dict) else None
-            if not isinstance(events, list):
-                raise SyncError(f"{url}: not a feed (no list of events).")
+            events = answer.get("events") or []
             more = bool(answer.get("more")) and bool(events)
             for event in events:
                 outcome.events += 1
-                try:
-                    document, cursor = str(event["document"]), int(event["cursor"])
-                except (TypeError, KeyError, ValueError):
-                    raise SyncError(
-                        f"{url}: an event of the feed has no document or cursor."
-                    ) from None
-                if cursor <= subscription.cursor:
-                    raise SyncError(f"{url}: the feed went back to cursor {cursor}.")
-                document_url = base + document.lstrip("/")
+                document_url = base + str(event["document"]).lstrip("/")
                 if not document_url.startswith(base):
                     raise SyncError(f"The feed points outside the origin: {document_url[:200]}")
                 data = _get(document_url, token=subscription.token)
@@ -323,11 +313,10 @@ def pull(subscription, *, progress=None, page=None):
                         outcome.withdrawn += 1
                     else:
                         outcome.imported += 1
-                subscription.cursor = cursor
+                subscription.cursor = int(event["cursor"])
                 subscription.save(update_fields=["cursor"])
                 say(
-                    f"  release {event.get('release')} v{event.get('version')} "
-                    f"({event.get('kind')}): "
+                    f"  release {event['release']} v{event['version']} ({event['kind']}): "
                     f"{outcome.events} events read"
                 )
     except SyncError as error:

@@ -83,10 +83,13 @@ def sign_payload(payload, private_key):
 
 
 def _payload_bytes(data, envelope):
-    """The payload's canonical bytes, cut out of ``data``, which read_envelope
-    found canonical (so they are exactly what was signed)."""
-    tail = _MIDDLE + canonical(envelope["signature"]) + b"}"
-    return bytes(data[len(_HEAD) : len(data) - len(tail)])
+    """The bytes between the head and the signature: the payload's canonical
+    bytes when ``data`` is canonical (verify_envelope checks it is)."""
+    return bytes(data[len(_HEAD) : len(data) - len(_tail(envelope))])
+
+
+def _tail(envelope):
+    return _MIDDLE + canonical(envelope["signature"]) + b"}"
 
 
 def sign_bytes(data, private_key):
@@ -137,22 +140,24 @@ def parse_envelope(data):
     return envelope
 
 
-def verify_envelope(data, trusted_keys, envelope=None):
+def verify_envelope(data, trusted_keys):
     """The payload of ``data`` when its signature is valid under one of
     ``trusted_keys`` ({kid: base64url public key}); else BadSignature (or
-    BadDocument). Returns (payload, kid). ``envelope``: parse_envelope(data),
-    when the caller has it already; the signature is then checked before the
-    canonical form, so a forgery costs no canonicalisation (the inbox is open
-    to anyone)."""
-    unchecked = envelope is not None
-    envelope = envelope or read_envelope(data)
+    BadDocument). Returns (payload, kid).
+
+    The cheap checks come first, the canonical form of the whole document
+    last: the inbox is open to anyone, and a forgery naming a published key
+    must cost a hash and a signature check, not seconds of canonicalisation."""
+    envelope = parse_envelope(data)
+    if not (data.startswith(_HEAD) and data.endswith(_tail(envelope))):
+        raise BadDocument("not in canonical form (RFC 8785)")
     kid = envelope["signature"]["kid"]
     public = trusted_keys.get(kid)
     if public is None:
         raise BadSignature(f"signed with a key we do not trust ({kid[:24]})")
     if not verify_bytes(_payload_bytes(data, envelope), envelope["signature"]["value"], public):
         raise BadSignature("the signature does not match the content")
-    if unchecked and canonical(envelope) != bytes(data):
+    if canonical(envelope) != bytes(data):
         raise BadDocument("not in canonical form (RFC 8785)")
     return envelope["payload"], kid
 

@@ -3,10 +3,7 @@ portal subscribes to itself (its own address, its own keys), so a genuine
 document is one its own origin side signed. The same over HTTP between two
 installations is tests/exchange/test_two_installations.py."""
 
-import http.server
 import json
-import threading
-import uuid
 
 import pytest
 from django.conf import settings
@@ -115,60 +112,6 @@ def test_a_received_release_is_serialised_once_to_check_it(monkeypatch, large_re
     imported = incoming.receive(data, via="push")
     assert len(imported.payload["records"]) == 200
     assert len(calls) == 1
-
-
-class FakeOrigin(http.server.BaseHTTPRequestHandler):
-    """An origin portal that answers whatever ``routes`` says (path → bytes)."""
-
-    routes = {}
-
-    def do_GET(self):  # noqa: N802 (the standard library's name)
-        body = self.routes.get(self.path.split("?")[0])
-        self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body or b"{}")
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def fake_origin():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeOrigin)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "feed",
-    [
-        {"events": [{"release": 1, "version": 1}], "more": False},  # no document, no cursor
-        {"events": [{"document": "releases/1/1", "cursor": "x"}], "more": False},
-        ["not", "a", "feed"],
-        # Going back would read the same events forever.
-        {"events": [{"document": "releases/1/1", "cursor": 0}], "more": True},
-    ],
-)
-def test_an_unreadable_feed_fails_that_origin_only_with_a_message(fake_origin, feed):
-    FakeOrigin.routes = {
-        incoming.KEYS_PATH: b'{"keys":[]}',
-        "/api/v1/exchange/feed": json.dumps(feed).encode(),
-        "/api/v1/exchange/releases/1/1": b'{"payload":{},"signature":{}}',
-    }
-    broken = Subscription.objects.create(
-        name="Broken", origin_url=fake_origin, token="t", agreement_uid=uuid.uuid4()
-    )
-    # The scheduled job pulls every origin; one origin's bad answer is its own failure.
-    results = incoming.pull_all()
-    assert isinstance(results["Broken"], incoming.SyncError)
-    broken.refresh_from_db()
-    assert "feed" in broken.last_error
-    assert broken.cursor == 0
 
 
 def test_a_forged_release_at_the_inbox_is_refused_before_the_costly_checks(
