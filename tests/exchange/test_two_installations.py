@@ -228,6 +228,8 @@ class Portal:
                 sys.executable, "-m", "gunicorn", "portal.wsgi:application",
                 "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{self.port}",
                 "--log-level", "warning", "--graceful-timeout", "5",
+                # Other gunicorns may run on this machine: no shared control socket.
+                "--no-control-socket",
             ],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
