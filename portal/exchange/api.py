@@ -123,7 +123,7 @@ def feed(
 
 @router.get(
     "/releases/{number}/{version}",
-    response={200: None, **ERRORS},
+    response={200: None, **ERRORS, 410: ErrorOut},
     auth=partner,
     summary="A signed release document",
     openapi_extra={

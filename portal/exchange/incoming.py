@@ -183,7 +183,7 @@ def _refuse(subscription, message, status, *, origin="", release=None, version=N
 def receive(data, *, via, subscription=None):
     """Verify and store one signed document (bytes); the ImportedRelease, or Refused."""
     try:
-        envelope = signing.read_envelope(data)
+        envelope = signing.parse_envelope(data)  # canonical form: checked after the signature
     except signing.BadDocument as error:
         _refuse(subscription, _("Not a signed release: %(error)s.") % {"error": error}, 400)
     claimed = (envelope["payload"].get("origin") or {}).get("portal")
@@ -192,6 +192,8 @@ def receive(data, *, via, subscription=None):
         _refuse(None, _("No subscription to this origin."), 403, origin=str(claimed)[:200])
     try:
         payload, kid = signing.verify_envelope(data, subscription.trusted_keys)
+    except signing.BadDocument as error:
+        _refuse(subscription, _("Not a signed release: %(error)s.") % {"error": error}, 400)
     except signing.BadSignature:
         # Perhaps the origin rotated its key since we last looked: re-read its
         # keys once (a rotation is endorsed by the old key), then decide.
@@ -211,7 +213,20 @@ def receive(data, *, via, subscription=None):
         _refuse(subscription, _("The release names another origin."), 403)
     if str(subscription.agreement_uid) != payload["recipient"]:
         _refuse(subscription, _("The release was made for another recipient."), 403)
-    return _store(subscription, payload, kid, data, via)
+    try:
+        return _store(subscription, payload, kid, data, via)
+    except Refused as refused:
+        if via == "pull":
+            raise  # the origin's own feed met what a push already brought: not an attack
+        # Audited here, after _store's rollback, which would take the record with it.
+        release = payload["release"]
+        _refuse(
+            subscription,
+            refused.message,
+            refused.status,
+            release=release["id"],
+            version=release["version"],
+        )
 
 
 @transaction.atomic
@@ -224,8 +239,7 @@ def _store(subscription, payload, kid, data, via):
     )
     if held is not None and held.version >= release["version"]:
         what = _("a replay") if held.version == release["version"] else _("an older version")
-        _refuse(
-            subscription,
+        raise Refused(
             _("Version %(version)s of release %(release)s is %(what)s: we hold version %(held)s.")
             % {
                 "version": release["version"],
@@ -234,8 +248,6 @@ def _store(subscription, payload, kid, data, via):
                 "held": held.version,
             },
             409,
-            release=release["id"],
-            version=release["version"],
         )
     withdrawn = release["status"] == "withdrawn"
     fields = {

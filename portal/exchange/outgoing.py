@@ -19,6 +19,7 @@ from . import audit_actions, keys, payload, signing
 from .models import Agreement, Delivery, EventKind, PushDelivery, ReleaseEvent
 
 MAX_REASON = 200
+GONE = 410
 
 
 class NoAgreement(ActionRefused):
@@ -125,10 +126,20 @@ def queue_pushes(event):
     )
 
 
+def is_superseded(event):
+    """A published version of a release withdrawn since: its data no longer leaves."""
+    return (
+        event.kind == EventKind.PUBLISHED
+        and event.release.exchange_events.filter(kind=EventKind.WITHDRAWN).exists()
+    )
+
+
 def feed(agreement, *, after=0, limit=100):
-    """Events after cursor ``after``, oldest first: (events, next cursor, more?)."""
+    """Events after cursor ``after``, oldest first: (events, next cursor, more?).
+    A withdrawn release shows only as its withdrawal."""
     events = list(
         ReleaseEvent.objects.filter(id__gt=after)
+        .exclude(kind=EventKind.PUBLISHED, release__exchange_events__kind=EventKind.WITHDRAWN)
         .select_related("release")
         .order_by("id")[: limit + 1]
     )
@@ -146,6 +157,10 @@ def event_for(release_number, version):
     )
     if event is None:
         raise ActionRefused(_("No such release version."), status=NOT_FOUND)
+    if is_superseded(event):
+        raise ActionRefused(
+            _("This release was withdrawn; only its withdrawal is served now."), status=GONE
+        )
     return event
 
 

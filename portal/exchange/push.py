@@ -79,6 +79,10 @@ def deliver(row):
         row.abandoned_at, row.last_error = now, "agreement not in force"
         row.save()
         return "abandoned"
+    if outgoing.is_superseded(event):
+        row.abandoned_at, row.last_error = now, "release withdrawn before delivery: not sent"
+        row.save()
+        return "abandoned"
     data, kid, records = outgoing.signed_document(event, agreement)
     status, error = _post(agreement.inbox_url, data)
     row.last_status, row.last_error = status, error

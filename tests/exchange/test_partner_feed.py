@@ -86,10 +86,9 @@ def test_a_withdrawal_is_a_new_version_without_data(client, release, agreement):
     agreement, raw = agreement
     outgoing.withdraw(release, reason="Duplicate records found in one workspace")
     feed = client.get(FEED, **bearer(raw)).json()
-    assert [(e["version"], e["kind"]) for e in feed["events"]] == [
-        (1, "published"),
-        (2, "withdrawn"),
-    ]
+    # Version 1 is no longer offered: its data stopped leaving with the withdrawal
+    # (tests/exchange/test_withdrawn_data.py).
+    assert [(e["version"], e["kind"]) for e in feed["events"]] == [(2, "withdrawn")]
     data = client.get(f"/api/v1/exchange/releases/{release.number}/2", **bearer(raw)).content
     payload, _kid = signing.verify_envelope(data, trusted_now())
     assert payload["release"]["status"] == "withdrawn"
