@@ -713,7 +713,7 @@ class WithdrawReasonForm(forms.Form):
 class ReleaseEventIndexView(_ReadOnlyIndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if instance.kind == EventKind.PUBLISHED and outgoing.is_current(instance):
+        if instance.kind == EventKind.PUBLISHED and not outgoing.is_superseded(instance):
             buttons.append(
                 MenuItem(
                     _("Withdraw from partners"),

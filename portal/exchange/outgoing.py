@@ -111,11 +111,6 @@ def current_event(release):
     return release.exchange_events.order_by("-version").first()
 
 
-def is_current(event):
-    """The release's newest version (only that one can be withdrawn)."""
-    return not event.release.exchange_events.filter(version__gt=event.version).exists()
-
-
 def queue_pushes(event):
     """One delivery per push agreement in force (written with the event, so it
     is never lost between the two)."""
