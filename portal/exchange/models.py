@@ -237,7 +237,10 @@ class ReleaseEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     release = models.ForeignKey(
-        "reports.StatisticsRelease", on_delete=models.PROTECT, related_name="exchange_events"
+        "reports.StatisticsRelease",
+        verbose_name=_("release"),
+        on_delete=models.PROTECT,
+        related_name="exchange_events",
     )
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     version = models.PositiveIntegerField(_("version"))
