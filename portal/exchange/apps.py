@@ -12,6 +12,10 @@ class ExchangeConfig(AppConfig):
         from . import audit_actions, signals  # noqa: F401  registers actions and receivers
 
         audit_actions.register_details()
+        from portal.members.audit_details import register_fields_model
+
+        # "fields" of an agreement's events are the Agreement's fields.
+        register_fields_model("agreement", "exchange.Agreement")
         from django.conf import settings
 
         from portal.core import periodic

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from portal.api import audit_actions as api_actions
 from portal.core import audit_actions
+from portal.exchange import audit_actions as exchange_actions
 from portal.members import audit, audit_details
 from portal.members.discussions import set_comment_hidden
 from portal.members.models import AuditEvent
@@ -97,6 +98,85 @@ EXAMPLES = {
     },
     api_actions.API_TOKEN_REVOKED: {"prefix": "x7Q2"},
     report_actions.STATISTICS_RELEASED: {"number": 3, "epsilon": 1.0, "k": 5, "rows": 120},
+    exchange_actions.AGREEMENT_CREATED: {
+        "agreement": "6f1c2a9e-0d4b-4c55-9a1e-3b2f8c7d6e5a",
+        "organisation": 12,
+        "tier": "records",
+        "countries": ["KG", "UZ"],
+        "years": "2021–2026",
+        "period": "2026-01-01 – 2027-12-31",
+        "delivery": "pull",
+        "prefix": "x7Q2",
+    },
+    exchange_actions.AGREEMENT_CHANGED: {
+        "agreement": "6f1c2a9e-0d4b-4c55-9a1e-3b2f8c7d6e5a",
+        "fields": ["ends_on"],
+    },
+    exchange_actions.AGREEMENT_ENDED: {
+        "agreement": "6f1c2a9e-0d4b-4c55-9a1e-3b2f8c7d6e5a",
+        "reason": "Партнёр сообщил о потере токена",
+        "pushes_dropped": 2,
+    },
+    exchange_actions.RELEASE_SENT: {
+        "agreement": "6f1c2a9e-0d4b-4c55-9a1e-3b2f8c7d6e5a",
+        "release": 4,
+        "release_version": 1,
+        "tier": "aggregates",
+        "kid": "3qk1Xn0c9WmQ7aV2bR5t8g",
+        "records": 0,
+    },
+    exchange_actions.FEED_READ: {
+        "agreement": "6f1c2a9e-0d4b-4c55-9a1e-3b2f8c7d6e5a",
+        "cursor": 12,
+        "events": 3,
+    },
+    exchange_actions.PULL_REFUSED: {
+        "agreement": "6f1c2a9e-0d4b-4c55-9a1e-3b2f8c7d6e5a",
+        "reason": "срок соглашения истёк",
+    },
+    exchange_actions.PUSH_DELIVERED: {
+        "agreement": "6f1c2a9e-0d4b-4c55-9a1e-3b2f8c7d6e5a",
+        "release": 4,
+        "release_version": 2,
+        "tier": "records",
+        "kid": "3qk1Xn0c9WmQ7aV2bR5t8g",
+        "records": 45,
+    },
+    exchange_actions.PUSH_FAILED: {
+        "agreement": "6f1c2a9e-0d4b-4c55-9a1e-3b2f8c7d6e5a",
+        "release": 4,
+        "release_version": 2,
+        "status_code": 503,
+        "attempt": 3,
+        "reason": "сервер партнёра не ответил",
+    },
+    exchange_actions.RELEASE_WITHDRAWN: {
+        "release": 4,
+        "release_version": 2,
+        "reason": "Записи учтены дважды",
+    },
+    exchange_actions.RELEASE_IMPORTED: {
+        "origin": "https://portal.example.kz",
+        "release": 3,
+        "release_version": 1,
+        "kid": "3qk1Xn0c9WmQ7aV2bR5t8g",
+        "records": 0,
+        "reason": "",
+        "tier": "aggregates",
+    },
+    exchange_actions.IMPORT_REFUSED: {
+        "origin": "https://portal.example.kz",
+        "release": 3,
+        "release_version": 1,
+        "reason": "подпись не совпадает",
+    },
+    exchange_actions.SUBSCRIBED: {
+        "origin": "https://portal.example.kz",
+        "agreement": "6f1c2a9e-0d4b-4c55-9a1e-3b2f8c7d6e5a",
+        "kid": "3qk1Xn0c9WmQ7aV2bR5t8g",
+    },
+    exchange_actions.KEY_CREATED: {"kid": "3qk1Xn0c9WmQ7aV2bR5t8g"},
+    exchange_actions.KEY_REVOKED: {"kid": "3qk1Xn0c9WmQ7aV2bR5t8g"},
 }
 
 # Actions recorded more than once with different details.
