@@ -39,10 +39,15 @@ def register():
     audit_actions.register_detail("retention_days", _("Kept for (days)"), kind=audit_actions.NUMBER)
     audit_actions.register_detail("closed_before", _("Closed before"), kind=audit_actions.MOMENT)
     retention.set_tombstone_writer(write_tombstone)
+    from . import subject_requests
+
+    subject_requests.register()
     for kind in KINDS:
         retention.register(kind)
         audit_actions.register_values("retention_kind", {kind.code: kind.label})
     periodic.register("retention.purge", DAY, run_daily_purge)
+    # Its own job: a failing purge must not silence the coordinators' alert.
+    periodic.register("subject_requests.overdue", DAY, subject_requests.send_overdue_alert)
 
 
 def write_tombstone(obj, *, kind, days, closed_before):
