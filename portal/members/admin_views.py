@@ -160,6 +160,14 @@ class WorkspaceEditForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["archived"].initial = bool(self.instance.archived_at)
         self.fields["legal_hold"].initial = self.instance.legal_hold
+        self.acting_user = kwargs.get("for_user")
+
+    def clean_legal_hold(self):
+        held = self.cleaned_data["legal_hold"]
+        if held != self.instance.legal_hold and not retention.can_set_legal_hold(self.acting_user):
+            # Checked here too, so nothing else in the form is saved either.
+            raise forms.ValidationError(_("Only network coordinators can change a legal hold."))
+        return held
 
 
 class WorkspaceCreateView(generic.CreateView):
