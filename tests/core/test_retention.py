@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from portal.core import periodic, retention
@@ -323,3 +323,17 @@ def test_the_workspace_settings_form_cannot_lift_a_hold():
 def test_the_worker_runs_the_purge_daily():
     job = next(job for job in periodic.jobs() if job.name == "retention.purge")
     assert job.interval() == 24 * 3600
+
+
+def test_the_legal_hold_command_holds_a_report_for_a_coordinator_only(private_media):
+    report, _ = report_with_everything()
+    manager = add_member(report.workspace, UserFactory(email="mgr@example.org"), "manager")
+    with pytest.raises(CommandError):
+        call_command("legal_hold", report=report.pk, by=manager.email, stdout=StringIO())
+    assert not MonitoringReport.objects.get(pk=report.pk).legal_hold
+    person = coordinator()
+    call_command("legal_hold", report=report.pk, by=person.email, stdout=StringIO())
+    assert MonitoringReport.objects.get(pk=report.pk).legal_hold
+    assert AuditEvent.objects.filter(
+        action=members_retention.LEGAL_HOLD_SET, actor=person, workspace=report.workspace
+    ).exists()
