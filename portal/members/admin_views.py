@@ -343,7 +343,7 @@ class SubjectRequestForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("status", "refusal_reason", "action_taken"):
+        for name in ("status", "refusal_reason", "action_taken", "received_at"):
             if name in cleaned:
                 setattr(self.instance, name, cleaned[name])
         try:

@@ -9,10 +9,13 @@ workspace they belong to: a guest manager from another NGO in the
 organisation's workspace is not of the organisation.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core import audit_actions, personal_data
@@ -87,6 +90,11 @@ def clean_texts(subject_request):
         errors.setdefault("refusal_reason", []).append(
             _("Say why the request is refused: the person is entitled to know.")
         )
+    # A date in the future would push the legal deadline out of sight.
+    if subject_request.received_at and subject_request.received_at > timezone.now() + timedelta(
+        minutes=5
+    ):
+        errors["received_at"] = [_("A request cannot be received in the future.")]
     if errors:
         raise ValidationError(errors)
 

@@ -337,3 +337,26 @@ def test_the_legal_hold_command_holds_a_report_for_a_coordinator_only(private_me
     assert AuditEvent.objects.filter(
         action=members_retention.LEGAL_HOLD_SET, actor=person, workspace=report.workspace
     ).exists()
+
+
+def test_an_expired_workspace_file_leaves_the_index_and_the_mirror(
+    es_index, django_capture_on_commit_callbacks, private_media
+):
+    from tests.factories import make_file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = make_file(make_workspace(), name="zebrafinch-plan.txt")
+    queue.drain(due_only=False)
+    doc_id = f"workspace_file-{stored.pk}"
+    assert indexed(doc_id)
+    assert SearchRecord.objects.live().filter(doc_id=doc_id).exists()
+    WorkspaceFile.objects.filter(pk=stored.pk).update(uploaded_at=LONG_AGO)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purge()
+    queue.drain(due_only=False)
+
+    assert not indexed(doc_id)
+    assert not SearchRecord.objects.live().filter(doc_id=doc_id).exists()
+    assert not (private_media / stored.file.name).exists()
+    assert tombstones().get().details["retention_kind"] == "workspace_files"

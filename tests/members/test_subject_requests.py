@@ -235,3 +235,25 @@ def test_no_mail_when_nothing_is_overdue(world):
 def test_the_worker_sends_the_overdue_alert_daily():
     job = next(job for job in periodic.jobs() if job.name == "subject_requests.overdue")
     assert job.interval() == 24 * 3600
+
+
+def test_a_received_date_in_the_future_is_refused(world, client):
+    client.force_login(world["osh_owner"])
+    later = (timezone.localtime() + datetime.timedelta(days=30)).strftime("%Y-%m-%d %H:%M")
+    response = client.post(
+        reverse("subject_requests:add"), form_data(world["osh"], received_at=later)
+    )
+    assert response.status_code == 200
+    assert "received_at" in response.context["form"].errors
+    assert SubjectRequest.objects.filter(organisation=world["osh"]).count() == 1
+
+
+def test_an_owner_records_a_new_request_for_their_organisation(world, client):
+    client.force_login(world["osh_owner"])
+    response = client.post(reverse("subject_requests:add"), form_data(world["osh"], kind="access"))
+    assert response.status_code == 302
+    created = SubjectRequest.objects.filter(organisation=world["osh"]).latest("pk")
+    assert created.handled_by == world["osh_owner"]
+    assert AuditEvent.objects.filter(
+        action=subject_requests.SUBJECT_REQUEST_RECORDED, actor=world["osh_owner"]
+    ).exists()
