@@ -97,6 +97,7 @@ class Outcome:
     purged: int = 0
     skipped: int = 0  # held, or no longer expired, when its turn came
     leftover_files: int = 0
+    failed: int = 0  # an error rolled the object back; it is tried again next run
 
 
 class StillOnDisk(Exception):
@@ -153,6 +154,15 @@ def purge_expired(*, dry_run=False, now=None, progress=None, codes=None):
                     except StillOnDisk:
                         outcome.leftover_files += 1
                         done = True
+                    except ImproperlyConfigured:
+                        raise
+                    except Exception:
+                        # One object that cannot go must not keep every later one
+                        # (and every later day's) past its period: rolled back,
+                        # logged, counted, retried on the next run.
+                        logger.exception("retention: could not purge %s %s", kind.code, pk)
+                        outcome.failed += 1
+                        continue
                     if done:
                         outcome.purged += 1
                     else:

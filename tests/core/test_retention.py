@@ -360,3 +360,31 @@ def test_an_expired_workspace_file_leaves_the_index_and_the_mirror(
     assert not SearchRecord.objects.live().filter(doc_id=doc_id).exists()
     assert not (private_media / stored.file.name).exists()
     assert tombstones().get().details["retention_kind"] == "workspace_files"
+
+
+def test_one_object_that_cannot_go_does_not_stop_the_others(private_media, monkeypatch):
+    first, _ = report_with_everything()
+    second, _ = report_with_everything()
+    age_report(first)
+    age_report(second)
+    real = retention.get("reports")
+
+    def purge_but_fail_on_first(report):
+        if report.pk == first.pk:
+            raise RuntimeError("disk trouble")
+        return real.purge(report)
+
+    monkeypatch.setitem(
+        retention._kinds,
+        "reports",
+        retention.RetentionKind(
+            real.code, real.label, real.closed, real.expired, purge_but_fail_on_first, real.held
+        ),
+    )
+    with pytest.raises(CommandError):
+        purge(kinds=["reports"])
+    assert MonitoringReport.objects.filter(pk=first.pk).exists()
+    assert CaseRecord.objects.filter(report_id=first.pk).count() == 3
+    assert not MonitoringReport.objects.filter(pk=second.pk).exists()
+    # The failed one's tombstone was rolled back with it.
+    assert list(tombstones().values_list("details__purged_id", flat=True)) == [str(second.pk)]

@@ -49,6 +49,11 @@ class Command(BaseCommand):
                 if outcome.skipped:
                     line += f", {outcome.skipped} kept (held or changed meanwhile)"
                 self.stdout.write(line)
+                if outcome.failed:
+                    self.stderr.write(
+                        f"{outcome.code}: {outcome.failed} could not be removed (rolled back, "
+                        "tried again next run): see the log"
+                    )
                 if outcome.leftover_files:
                     self.stderr.write(
                         f"{outcome.code}: {outcome.leftover_files} removed but a file of theirs "
@@ -56,5 +61,5 @@ class Command(BaseCommand):
                     )
 
         outcomes = retention.purge_expired(dry_run=dry_run, progress=progress, codes=kinds)
-        if any(o.leftover_files for o in outcomes):
-            raise CommandError("Some files could not be removed from the disk.")
+        if any(o.leftover_files or o.failed for o in outcomes):
+            raise CommandError("Some objects or files could not be removed: see the log.")
