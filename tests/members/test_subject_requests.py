@@ -257,3 +257,15 @@ def test_an_owner_records_a_new_request_for_their_organisation(world, client):
     assert AuditEvent.objects.filter(
         action=subject_requests.SUBJECT_REQUEST_RECORDED, actor=world["osh_owner"]
     ).exists()
+
+
+@pytest.mark.parametrize("who", ["editor", "staff"])
+def test_page_editors_and_plain_staff_cannot_open_the_requests(world, client, who):
+    person = admin_access(UserFactory(is_staff=True))
+    if who == "editor":
+        person.groups.add(ensure_site_role_groups()["Editors"])
+    client.force_login(person)
+    assert listed(client) in (302, 403)
+    response = client.get(reverse("subject_requests:edit", args=[world["osh_request"].pk]))
+    assert response.status_code in (302, 403, 404)
+    assert "Osh Shelter Union" not in client.get(reverse("wagtailadmin_home")).content.decode()
