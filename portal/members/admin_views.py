@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from portal.core import audit_actions
 
-from . import audit, lifecycle
-from .models import AuditEvent, Membership, Organisation, Role, Workspace
+from . import audit, lifecycle, retention, subject_requests
+from .models import AuditEvent, Membership, Organisation, Role, SubjectRequest, Workspace
 from .permissions import (
     PermissionChangeError,
     create_workspace,
@@ -142,6 +143,14 @@ class WorkspaceEditForm(WagtailAdminModelForm):
         required=False,
         help_text=_("Members can still read everything; nothing can be added or changed."),
     )
+    legal_hold = forms.BooleanField(
+        label=_("Legal hold"),
+        required=False,
+        help_text=_(
+            "Nothing in this workspace is purged at the end of its retention period while "
+            "the hold is on. Only network coordinators can change it."
+        ),
+    )
 
     class Meta:
         model = Workspace
@@ -150,6 +159,15 @@ class WorkspaceEditForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["archived"].initial = bool(self.instance.archived_at)
+        self.fields["legal_hold"].initial = self.instance.legal_hold
+        self.acting_user = kwargs.get("for_user")
+
+    def clean_legal_hold(self):
+        held = self.cleaned_data["legal_hold"]
+        if held != self.instance.legal_hold and not retention.can_set_legal_hold(self.acting_user):
+            # Checked here too, so nothing else in the form is saved either.
+            raise forms.ValidationError(_("Only network coordinators can change a legal hold."))
+        return held
 
 
 class WorkspaceCreateView(generic.CreateView):
@@ -174,6 +192,9 @@ class WorkspaceEditView(generic.EditView):
             workspace = lifecycle.archive_workspace(workspace, actor=self.request.user)
         elif not data["archived"] and workspace.is_archived:
             workspace = lifecycle.restore_workspace(workspace, actor=self.request.user)
+        if data["legal_hold"] != workspace.legal_hold:
+            # Refuses anyone but a coordinator, whatever model permissions they hold.
+            retention.set_legal_hold(self.request.user, workspace, data["legal_hold"])
         return workspace
 
 
@@ -305,8 +326,106 @@ class AuditEventViewSet(ModelViewSet):
     form_fields = []
 
 
+# --- Requests about personal data -----------------------------------------------
+
+
+class SubjectRequestForm(WagtailAdminModelForm):
+    class Meta:
+        model = SubjectRequest
+        fields = ["organisation", "kind", "received_at", "status", "refusal_reason", "action_taken"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None and not subject_requests.sees_all(for_user):
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                pk__in=subject_requests.organisations_handled_by(for_user)
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("status", "refusal_reason", "action_taken", "received_at"):
+            if name in cleaned:
+                setattr(self.instance, name, cleaned[name])
+        try:
+            subject_requests.clean_texts(self.instance)
+        except forms.ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    self.add_error(field, message)
+        return cleaned
+
+
+class _OwnRequestsOnly:
+    """Another organisation's request answers 404, as if it did not exist."""
+
+    def get_object(self, *args, **kwargs):
+        found = super().get_object(*args, **kwargs)
+        if not subject_requests.can_handle(self.request.user, found):
+            raise Http404
+        return found
+
+
+class SubjectRequestIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        # Overdue first: the list is where a coordinator looks for what is late.
+        return subject_requests.visible_to(self.request.user).overdue_first()
+
+
+class SubjectRequestCreateView(generic.CreateView):
+    def save_instance(self):
+        return subject_requests.save(self.form.instance, actor=self.request.user)
+
+
+class SubjectRequestEditView(_OwnRequestsOnly, generic.EditView):
+    def save_instance(self):
+        return subject_requests.save(self.form.instance, actor=self.request.user)
+
+
+class SubjectRequestHistoryView(_OwnRequestsOnly, generic.HistoryView):
+    pass
+
+
+class SubjectRequestUsageView(_OwnRequestsOnly, generic.UsageView):
+    pass
+
+
+class OverdueColumn(Column):
+    def get_value(self, instance):
+        return _("Overdue") if instance.is_overdue else ""
+
+
+class SubjectRequestViewSet(ModelViewSet):
+    model = SubjectRequest
+    name = "subject_requests"
+    icon = "help"
+    menu_label = _("Requests about personal data")
+    list_display = [
+        "__str__",
+        "organisation",
+        "status",
+        "due_at",
+        OverdueColumn("overdue", label=_("Overdue")),
+    ]
+    list_filter = ["status", "kind"]
+    copy_view_enabled = False
+    index_view_class = SubjectRequestIndexView
+    add_view_class = SubjectRequestCreateView
+    edit_view_class = SubjectRequestEditView
+    history_view_class = SubjectRequestHistoryView
+    usage_view_class = SubjectRequestUsageView
+
+    def get_form_class(self, for_update=False):
+        return SubjectRequestForm
+
+
 class NetworkViewSetGroup(ModelViewSetGroup):
     menu_label = _("Network")
     menu_icon = "group"
     menu_order = 250
-    items = (OrganisationViewSet, WorkspaceViewSet, MembershipViewSet, AuditEventViewSet)
+    items = (
+        OrganisationViewSet,
+        WorkspaceViewSet,
+        MembershipViewSet,
+        AuditEventViewSet,
+        SubjectRequestViewSet,
+    )

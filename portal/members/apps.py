@@ -16,6 +16,9 @@ class MembersConfig(AppConfig):
 
         # First: the log shows details in the order their keys were registered.
         audit_details.register_members_details()
+        from . import retention
+
+        retention.register()
 
         audience.register_provider(member_audience.tokens_for)
         admin_policies.register_policies()

@@ -28,6 +28,12 @@ class ReportsConfig(AppConfig):
         register_fields_model("case_record_changed", "reports.CaseRecord")
         register_tab(WorkspaceTab("reports", _("Reports"), "reports:list", PERM_VIEW, order=15))
         register_guard(keep_files_of_submitted_reports)
+        from portal.core import personal_data
+
+        from . import forms, retention
+
+        retention.register()
+        personal_data.set_guard(forms.guard)
         register_verb("report_submitted", _("submitted a monitoring report for review"))
         register_verb("report_reviewed", _("marked a monitoring report as reviewed"))
         register_verb("report_shared", _("shared a monitoring report with the network"))

@@ -110,6 +110,13 @@ class MonitoringReport(models.Model):
         related_name="+",
     )
     shared_at = models.DateTimeField(null=True, blank=True)
+    # Set only through portal.members.retention.set_legal_hold (coordinators, audited).
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        editable=False,
+        help_text=_("A held report is never purged. Set by the network coordinators."),
+    )
 
     objects = MonitoringReportQuerySet.as_manager()
 

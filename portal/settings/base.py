@@ -254,6 +254,25 @@ PORTAL_RATE_LIMITS = {
     for name, rate in _DEFAULT_RATE_LIMITS.items()
 }
 
+# Retention (README "Retention and erasure"): days each kind of restricted
+# data is kept after it closed, then `manage.py purge_expired` (run daily by
+# the worker) removes it and leaves a tombstone in the audit log. Override one
+# with PORTAL_RETENTION_DAYS_<KIND>, e.g. PORTAL_RETENTION_DAYS_REPORTS=3650;
+# 0 switches the purge off for that kind. A kind with no entry is never purged.
+_DEFAULT_RETENTION_DAYS = {
+    "reports": 5 * 365,
+    "workspace_files": 5 * 365,
+    "discussions": 5 * 365,
+    "workspaces": 5 * 365,
+}
+PORTAL_RETENTION_DAYS = {
+    name: env.int("PORTAL_RETENTION_DAYS_" + name.upper(), default=days)
+    for name, days in _DEFAULT_RETENTION_DAYS.items()
+}
+# A person's request to see, correct or erase what concerns them is due this
+# many days after it was received (Kyrgyz personal-data law: one week).
+PORTAL_SUBJECT_REQUEST_DAYS = env.int("PORTAL_SUBJECT_REQUEST_DAYS", default=7)
+
 # Refused API tokens write one audit row per address per window of this many
 # seconds; the count is kept in "Refused API tokens by window".
 PORTAL_API_REFUSED_AUDIT_SECONDS = env.int("PORTAL_API_REFUSED_AUDIT_SECONDS", default=3600)

@@ -11,6 +11,7 @@ from guardian.shortcuts import get_perms
 
 from portal.demo.steps.accounts import ensure_site_role_groups
 from portal.members import audit
+from portal.members import retention as member_retention
 from portal.members.models import AuditEvent, Membership, Organisation, Workspace
 from portal.members.permissions import ROLE_PERMISSIONS
 from tests.factories import OrganisationFactory, UserFactory, make_file
@@ -243,3 +244,43 @@ def test_adding_an_existing_member_in_the_admin_is_refused_with_a_message(
     assert response.status_code == 200
     assert response.context["form"].errors
     assert Membership.objects.get(workspace=workspace, user=roles["member"]).role == "member"
+
+
+def test_office_sets_and_lifts_a_legal_hold_on_the_record(workspace, office, as_user):
+    client = as_user(office)
+    data = {"name": workspace.name, "description": "", "visibility": "private", "legal_hold": "on"}
+    client.post(reverse("workspace:edit", args=[workspace.pk]), data)
+    workspace.refresh_from_db()
+    assert workspace.legal_hold
+    data.pop("legal_hold")
+    client.post(reverse("workspace:edit", args=[workspace.pk]), data)
+    workspace.refresh_from_db()
+    assert not workspace.legal_hold
+    actions = list(
+        AuditEvent.objects.filter(workspace=workspace, actor=office)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions[-2:] == [member_retention.LEGAL_HOLD_SET, member_retention.LEGAL_HOLD_LIFTED]
+
+
+def test_staff_with_workspace_rights_but_not_coordinators_cannot_set_a_legal_hold(
+    workspace, as_user
+):
+    """A model permission given by mistake does not reach the hold: it is the
+    coordinators' decision, and the rest of the form is not saved either."""
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=("access_admin", "change_workspace", "view_workspace")
+        )
+    )
+    data = {"name": "Renamed", "description": "", "visibility": "private", "legal_hold": "on"}
+    response = as_user(staff).post(reverse("workspace:edit", args=[workspace.pk]), data)
+    assert response.status_code == 200
+    assert "legal_hold" in response.context["form"].errors
+    workspace.refresh_from_db()
+    assert not workspace.legal_hold
+    assert workspace.name != "Renamed"

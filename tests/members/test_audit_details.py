@@ -12,7 +12,8 @@ from django.utils import translation
 from portal.api import audit_actions as api_actions
 from portal.core import audit_actions
 from portal.exchange import audit_actions as exchange_actions
-from portal.members import audit, audit_details
+from portal.members import audit, audit_details, subject_requests
+from portal.members import retention as member_retention
 from portal.members.discussions import set_comment_hidden
 from portal.members.models import AuditEvent
 from portal.members.models.workspaces import PERM_CONTRIBUTE
@@ -177,6 +178,16 @@ EXAMPLES = {
     },
     exchange_actions.KEY_CREATED: {"kid": "3qk1Xn0c9WmQ7aV2bR5t8g"},
     exchange_actions.KEY_REVOKED: {"kid": "3qk1Xn0c9WmQ7aV2bR5t8g"},
+    member_retention.RETENTION_PURGED: {
+        "retention_kind": "reports",
+        "purged_id": "42",
+        "retention_days": 1825,
+        "closed_before": "2021-03-01T10:00:00+00:00",
+    },
+    member_retention.LEGAL_HOLD_SET: {"purged_id": "42"},
+    member_retention.LEGAL_HOLD_LIFTED: {"purged_id": "42"},
+    subject_requests.SUBJECT_REQUEST_RECORDED: {"request_status": "open"},
+    subject_requests.SUBJECT_REQUEST_CHANGED: {"request_status": "answered"},
 }
 
 # Actions recorded more than once with different details.

@@ -8,6 +8,7 @@ from .invitations import Invitation, InvitationStatus
 from .join_requests import JoinRequest, JoinRequestStatus
 from .notifications import Frequency, NotificationPreference
 from .organisations import Organisation
+from .subject_requests import SubjectRequest, SubjectRequestKind, SubjectRequestStatus
 from .users import User, UserManager
 from .workspaces import (
     Membership,
@@ -33,6 +34,9 @@ __all__ = [
     "Organisation",
     "PostEdit",
     "Role",
+    "SubjectRequest",
+    "SubjectRequestKind",
+    "SubjectRequestStatus",
     "User",
     "UserManager",
     "Verb",

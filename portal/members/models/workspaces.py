@@ -101,6 +101,17 @@ class Workspace(models.Model):
         help_text=_("An archived workspace is read-only until it is restored."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set only through portal.members.retention.set_legal_hold (coordinators,
+    # audited): never in a form the workspace's own people can post.
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Nothing in a held workspace is purged at the end of its retention period. "
+            "Set by the network coordinators."
+        ),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="members.Membership", related_name="workspaces"
     )
