@@ -33,6 +33,7 @@ LAYER_MODULES = [
     "resources/__init__.py",
     "api/__init__.py",
     "exchange/__init__.py",
+    "referrals/__init__.py",
     "reports/__init__.py",
     "home/__init__.py",
     "members/__init__.py",
