@@ -139,6 +139,9 @@ class ServiceProvider(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return self.display_name
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -159,9 +162,6 @@ class ServiceProvider(models.Model):
             errors["languages"] = _("Choose languages from the list.")
         if errors:
             raise ValidationError(errors)
-
-    def __str__(self):
-        return self.display_name
 
     @property
     def display_name(self):
