@@ -132,7 +132,7 @@ class ProviderViewSet(ModelViewSet):
     add_view_class = ProviderCreateView
     edit_view_class = ProviderEditView
     list_display = [
-        Column("display_name", label=gettext_lazy("Name")),
+        "__str__",
         "country",
         "city",
         Column("services", label=gettext_lazy("Services"), accessor=_services_text),

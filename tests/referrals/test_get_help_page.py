@@ -28,7 +28,9 @@ def test_anonymous_visitor_sees_public_providers_only_and_no_notes(client, site,
     assert NOTE not in body
 
 
-def test_signed_in_network_member_gets_the_same_public_list(client, site, providers, network_member):
+def test_signed_in_network_member_gets_the_same_public_list(
+    client, site, providers, network_member
+):
     client.force_login(network_member)
     body = client.get(get_help_url(site)).content.decode()
     assert "Osh Migrant Help" in body
