@@ -4,11 +4,10 @@ import pytest
 from django.contrib.auth.models import Group
 
 from portal.core.roles import EDITORS, NETWORK_COORDINATORS
-from portal.referrals.directory import save_provider
-from portal.referrals.models import ServiceProvider
 from tests.conftest import module_data
 from tests.factories import OrganisationFactory, UserFactory, make_workspace
 from tests.home.builders import make_site
+from tests.referrals.builders import make_provider
 
 NOTE = "Kapibaraquartz: the night guard lets people in after ten."
 
@@ -34,19 +33,6 @@ def english(settings):
 def in_group(user, name):
     user.groups.add(Group.objects.get(name=name))
     return type(user).objects.get(pk=user.pk)
-
-
-def make_provider(**fields):
-    values = {
-        "organisation": None,
-        "name": "Listed provider",
-        "services": ["shelter"],
-        "country": "KG",
-        "city": "Osh",
-        "languages": ["ru"],
-    }
-    values.update(fields)
-    return save_provider(ServiceProvider(**values), actor=None, check=False)
 
 
 @pytest.fixture

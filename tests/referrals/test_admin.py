@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from portal.members.models import AuditEvent
 from portal.referrals import audit_actions as actions
 from portal.referrals.models import ServiceProvider
-from tests.referrals.conftest import make_provider
+from tests.referrals.builders import make_provider
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ values get a clear page, never a 500."""
 import pytest
 from django.urls import reverse
 
-from tests.referrals.conftest import NOTE, make_provider
+from tests.referrals.builders import make_provider
+from tests.referrals.conftest import NOTE
 
 pytestmark = pytest.mark.django_db
 

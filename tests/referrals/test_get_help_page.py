@@ -6,7 +6,8 @@ is cached for anonymous visitors."""
 import pytest
 from django.test import Client
 
-from tests.referrals.conftest import NOTE, make_provider
+from tests.referrals.builders import make_provider
+from tests.referrals.conftest import NOTE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_caches")]
 

@@ -13,7 +13,7 @@ from portal.referrals.policy import (
     can_view_directory,
     providers_visible_to,
 )
-from tests.referrals.conftest import make_provider
+from tests.referrals.builders import make_provider
 
 pytestmark = pytest.mark.django_db
 
