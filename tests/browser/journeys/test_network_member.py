@@ -37,7 +37,9 @@ def test_network_member_filters_the_service_directory(journey):
         languages=["tg", "ru"],
         public=True,
     )
-    make_provider(name="Ошская поликлиника", services=["medical"], country="KG", languages=["ky"])
+    make_provider(
+        name="Ошская поликлиника", services=["medical"], country="KG", city="Ош", languages=["ky"]
+    )
     allowed = untranslated_words()
     page = journey.page
 
