@@ -132,3 +132,12 @@ def test_nobody_deletes_a_provider(client, coordinator, providers):
     index = client.get(reverse("referrals_providers:index")).content.decode()
     assert reverse("referrals_providers:edit", args=[provider.pk]) in index
     assert "/delete/" not in index
+
+
+def test_the_referrals_menu_shows_the_directory_to_coordinators_only(client, coordinator, editor):
+    client.force_login(coordinator)
+    menu = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Service directory" in menu and reverse("referrals_providers:index") in menu
+    client.force_login(editor)
+    menu = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("referrals_providers:index") not in menu

@@ -90,3 +90,16 @@ def test_a_bad_page_number_shows_the_first_page(client, providers, network_membe
     assert len(response.context["page_obj"].object_list) == 20
     last = client.get(URL, {"page": "999999999999999999999"})
     assert last.status_code == 200 and last.context["page_obj"].number == 2
+
+
+def test_a_stolen_password_alone_does_not_open_the_directory(client, providers, network_member):
+    """A member with an authenticator app whose session has not passed the
+    second factor (someone with the password only) sees public material only."""
+    from tests.mfa import add_totp
+
+    add_totp(network_member)
+    client.force_login(network_member)
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/")
+    assert "Zebrafinch" not in client.get(URL, follow=True).content.decode()
