@@ -79,11 +79,7 @@ def public_providers_by_country(page):
     (the page is cached and shown to anyone), in the page's language."""
     providers = ServiceProvider.objects.public().select_related("organisation")
     language = getattr(getattr(page, "locale", None), "language_code", None)
-    with (
-        translation.override(language)
-        if language
-        else translation.override(translation.get_language())
-    ):
+    with translation.override(language or translation.get_language()):
         return [
             {
                 "country": str(country),

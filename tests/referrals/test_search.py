@@ -81,3 +81,16 @@ def test_a_public_hit_leads_to_the_get_help_page(client, indexed, site):
     [hit] = [h for h in response.context["results"].hits if h.title == "Osh Migrant Help"]
     page_url = type(site.get_help).objects.live().public().order_by("pk").first().get_url()
     assert hit.url.startswith(page_url) and "#provider-" in hit.url
+
+
+def test_a_password_without_the_second_factor_finds_public_providers_only(
+    client, indexed, network_member
+):
+    from tests.mfa import add_totp
+
+    add_totp(network_member)
+    client.force_login(network_member)
+    found, _ = titles(client, indexed, "Zebrafinch")
+    assert "Khujand Lawyers Zebrafinch" not in found
+    found, _ = titles(client, indexed, "Osh Migrant Help")
+    assert "Osh Migrant Help" in found
