@@ -44,6 +44,7 @@ urlpatterns = [
     path("workspaces/", include("portal.members.urls")),
     path("network/reports/", include("portal.reports.network_urls")),
     path("statistics/", include("portal.reports.statistics_urls")),
+    path("services/", include("portal.referrals.urls")),
     path("api/v1/", api_v1.urls),
     path(
         ".well-known/ferghana-exchange/keys.json",

@@ -115,3 +115,10 @@ def library():
     """``library`` (the index page's texts per language) and ``resources``
     (each with its classification, its document and its page texts)."""
     return read("library.json")
+
+
+def providers():
+    """The service directory: key -> the fields a provider is created with
+    (``organisation`` names a demo organisation, or is empty for an external
+    provider)."""
+    return {entry.pop("key"): entry for entry in read("providers.json")}

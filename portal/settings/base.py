@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "portal.reports",
     "portal.api",
     "portal.exchange",
+    "portal.referrals",
     "portal.search",
     # On top of every app above: imports them all, imported by none.
     "portal.demo",

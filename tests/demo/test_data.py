@@ -25,6 +25,8 @@ def test_every_name_a_text_refers_to_exists():
     assert images <= set(site["images"])
     for section in site["sections"]:
         assert hasattr(home_models, section["model"]), section["model"]
+    for provider in data.providers().values():
+        assert not provider["organisation"] or provider["organisation"] in organisations
     for spec in data.workspaces():
         assert spec["organisation"] in organisations
         assert spec["owner"] in people

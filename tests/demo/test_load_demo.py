@@ -22,6 +22,7 @@ from portal.members.models import (
     Workspace,
     WorkspaceFile,
 )
+from portal.referrals.models import ServiceProvider
 from portal.reports.models import CaseRecord, MonitoringReport
 from portal.reports.release_models import StatisticsRelease
 from portal.resources.models import ResourcePage
@@ -69,6 +70,12 @@ def content():
         "case records": CaseRecord.objects.count(),
         "statistics releases": StatisticsRelease.objects.count(),
         "partner releases": ImportedRelease.objects.current().count(),
+        "service providers": ServiceProvider.objects.count(),
+        "public providers": ServiceProvider.objects.public().count(),
+        "providers taking referrals": ServiceProvider.objects.filter(
+            accepts_referrals=True
+        ).count(),
+        "unlisted providers": ServiceProvider.objects.filter(public=False).count(),
         "search records": SearchRecord.objects.live().count(),
         "index documents": get_client().count(index=index.alias_name())["count"],
     }

@@ -42,6 +42,13 @@ class GetHelpPage(_TextPage):
     class Meta:
         verbose_name = _("get help page")
 
+    def get_context(self, request, *args, **kwargs):
+        from ..help_sections import help_sections_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["help_sections"] = help_sections_for(self)
+        return context
+
 
 class AboutPage(_TextPage):
     """About the network, with the list of its verified member organisations."""

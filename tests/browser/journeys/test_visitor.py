@@ -24,6 +24,7 @@ from tests.home.builders import (
     make_site,
     translate,
 )
+from tests.referrals.builders import make_provider, untranslated_words
 from tests.reports.factories import add_cases, make_report, publish
 
 pytestmark = [
@@ -41,6 +42,24 @@ def site(search_index):
     add_hotline("UZ", "+998 73 244 00 02", organisation="Ферганская линия доверия", sort_order=2)
     add_hotline("TJ", "+992 3422 0 00 01", organisation="Худжандский кризисный центр")
     add_hotline("TJ", "+992 37 221 00 02", organisation="Душанбинская горячая линия", sort_order=2)
+    make_provider(
+        name="Андижанский приют «Мехр»",
+        services=["shelter", "psychological"],
+        country="UZ",
+        city="Андижан",
+        languages=["uz", "ru"],
+        opening_hours="Круглосуточно",
+        phone="+998 74 200 00 10",
+        public=True,
+        notes_internal="Мест для мужчин нет до весны.",
+    )
+    make_provider(
+        name="Худжандская юридическая клиника",
+        services=["legal_aid"],
+        country="TJ",
+        city="Худжанд",
+        public=False,
+    )
     image = make_image("Ош")
     site.story = add_news(
         site.news,
@@ -127,9 +146,19 @@ def test_visitor_finds_help_searches_reads_and_switches_language(
     )
     bar.get_by_role("link", name="Все горячие линии и помощь").click()
     page.wait_for_url("**/ru/get-help/")
-    journey.check("get-help")
+    journey.check("get-help", allowed_words=untranslated_words())
     countries = page.locator(".hotlines__country h3").all_inner_texts()
     assert countries == ["Кыргызстан", "Таджикистан", "Узбекистан"]
+    # Where to get help beyond a call: the public providers by country, never
+    # an unlisted one, never the network's internal notes.
+    providers = page.locator(".providers--public")
+    assert providers.locator(".providers__country h3").all_inner_texts() == ["Узбекистан"]
+    shelter = providers.locator(".provider", has_text="Андижанский приют «Мехр»")
+    assert shelter.get_by_role("link", name="+998 74 200 00 10").get_attribute("href") == (
+        "tel:+998742000010"
+    )
+    assert "Худжандская юридическая клиника" not in page.content()
+    assert "Мест для мужчин" not in page.content()
     tajikistan = page.locator(".hotlines__country", has_text="Таджикистан")
     assert tajikistan.get_by_role("link", name="+992 37 221 00 02", exact=True).get_attribute(
         "href"
