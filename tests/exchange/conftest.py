@@ -13,6 +13,13 @@ from tests.factories import OrganisationFactory
 from tests.reports.factories import add_cases, make_report, publish
 
 
+@pytest.fixture(autouse=True)
+def english_interface(settings):
+    """These tests read the API's and the services' English wording (partners
+    get the reader's language; Russian is the default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def shared_report_with_cases(count=30, **values):
     report = make_report(audience=NETWORK)
     add_cases(report, count, **values)

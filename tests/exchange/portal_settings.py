@@ -11,6 +11,8 @@ from portal.settings.test import *  # noqa: F403
 from portal.settings.test import env
 
 DEBUG = False
+# The test reads the servers' and commands' English wording.
+LANGUAGE_CODE = "en"
 DATABASES = {"default": env.db_url_config(env("DATABASE_URL"))}
 PORTAL_BASE_URL = env("PORTAL_BASE_URL")
 WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL

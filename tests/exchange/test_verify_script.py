@@ -20,8 +20,9 @@ def verify(tmp_path, data, pinned):
             SCRIPT,
             tmp_path / "release.json",
             tmp_path / "keys.json",
-            "--key",
-            pinned,
+            # "--key=…": a key id may begin with "-" (base64url), which
+            # argparse would take for an option after a space.
+            f"--key={pinned}",
         ],
         capture_output=True,
         text=True,

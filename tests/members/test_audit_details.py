@@ -17,6 +17,7 @@ from portal.members import retention as member_retention
 from portal.members.discussions import set_comment_hidden
 from portal.members.models import AuditEvent
 from portal.members.models.workspaces import PERM_CONTRIBUTE
+from portal.referrals import audit_actions as referral_actions
 from portal.reports import audit_actions as report_actions
 from tests.browser.journey import english_words
 from tests.factories import (
@@ -28,6 +29,7 @@ from tests.factories import (
     make_invitation,
     make_join_request,
 )
+from tests.referrals.builders import make_provider
 from tests.reports.factories import make_report
 
 # Every action, with the details its audit.record call stores (see the callers).
@@ -188,6 +190,9 @@ EXAMPLES = {
     member_retention.LEGAL_HOLD_LIFTED: {"purged_id": "42"},
     subject_requests.SUBJECT_REQUEST_RECORDED: {"request_status": "open"},
     subject_requests.SUBJECT_REQUEST_CHANGED: {"request_status": "answered"},
+    referral_actions.PROVIDER_CREATED: {},
+    referral_actions.PROVIDER_CHANGED: {"fields": ["city", "languages"]},
+    referral_actions.PROVIDER_DEACTIVATED: {"fields": ["active"]},
 }
 
 # Actions recorded more than once with different details.
@@ -211,9 +216,11 @@ def record_every_action(workspace, actor):
     """Each about what its callers pass as target: reports' events about a report."""
     report = make_report(workspace, title="Мониторинг строек")
     organisation = OrganisationFactory(name="Фонд «Надежда»")
+    provider = make_provider(name="Приют «Ишеним»")
     for action, details in [*EXAMPLES.items(), *MORE_EXAMPLES]:
         target = report if action.startswith(("report.", "cases.")) else workspace
         target = organisation if action.startswith("organisation.") else target
+        target = provider if action.startswith("referrals.") else target
         audit.record(actor, action, target=target, workspace=workspace, **details)
 
 

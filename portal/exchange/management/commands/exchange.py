@@ -32,7 +32,8 @@ class Command(BaseCommand):
         subscribe.add_argument(
             "--key",
             required=True,
-            help="The origin's active key id, confirmed with its office out of band.",
+            help="The origin's active key id, confirmed with its office out of band. "
+            'Write --key=ID: an id may begin with "-".',
         )
         withdraw = sub.add_parser("withdraw", help="Withdraw a release from partners.")
         withdraw.add_argument("number", type=int)
