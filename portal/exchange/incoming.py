@@ -186,7 +186,9 @@ def receive(data, *, via, subscription=None):
         envelope = signing.parse_envelope(data)  # canonical form: checked after the signature
     except signing.BadDocument as error:
         _refuse(subscription, _("Not a signed release: %(error)s.") % {"error": error}, 400)
-    claimed = (envelope["payload"].get("origin") or {}).get("portal")
+    # Not yet verified: anything may stand here, not only an object.
+    origin = envelope["payload"].get("origin")
+    claimed = origin.get("portal") if isinstance(origin, dict) else None
     subscription = subscription or _subscription_for(claimed)
     if subscription is None:
         _refuse(None, _("No subscription to this origin."), 403, origin=str(claimed)[:200])

@@ -157,3 +157,12 @@ def test_a_flood_of_pushes_from_one_address_is_rate_limited(client, subscription
     ]
     assert statuses[:3] == [400, 400, 400]
     assert statuses[3:] == [429, 429]
+
+
+@pytest.mark.parametrize("origin", ["https://portal.example", ["x"], 7, None, {"portal": ["x"]}])
+def test_an_origin_of_any_shape_is_refused_with_a_4xx(client, subscription, origin):
+    forged = signing.sign_payload({"origin": origin, "release": {}}, signing.new_private_key())
+    answer = client.post("/api/v1/exchange/inbox", forged, content_type="application/json")
+    assert answer.status_code in (400, 403)
+    assert answer.json()["detail"]
+    assert not ImportedRelease.objects.exists()
