@@ -132,8 +132,8 @@ def key_entry(key):
         "crv": "Ed25519",
         "x": key.public_key,
         "status": key.status,
-        "created_at": _moment(key.created_at),
-        "retired_at": _moment(key.retired_at) if key.retired_at else None,
+        "created_at": moment(key.created_at),
+        "retired_at": moment(key.retired_at) if key.retired_at else None,
         "endorsed_by": key.endorsed_by,
         "endorsement": key.endorsement,
     }
@@ -144,12 +144,9 @@ def keys_document():
     return {"keys": [key_entry(key) for key in SigningKey.objects.published()]}
 
 
-def _moment(value):
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def moment(value):
-    return _moment(value)
+    """A moment as the exchange formats write it: UTC, to the second."""
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def fingerprint(public_key):
