@@ -17,13 +17,25 @@ of event needs no migration of the activity table.
 from .registries import register_once
 
 _verbs = {}
+# Verbs only people with a workspace permission may see in its stream (a
+# referral's events are for its case workers, never for observers).
+_perms = {}
 
 
-def register(code, label):
+def register(code, label, *, perm=None):
     """Register ``code`` and return it, so a module can name its constant by it.
     The same code registered twice with another label would make one app's
-    events read like another's: refused."""
-    return register_once(_verbs, code, label, what="activity verb")
+    events read like another's: refused. With ``perm`` (a workspace permission
+    codename), the stream shows the event only to people who hold it."""
+    register_once(_verbs, code, label, what="activity verb")
+    if perm:
+        _perms[code] = perm
+    return code
+
+
+def hidden_from(perms):
+    """The verbs a person with these workspace permissions may not see."""
+    return frozenset(code for code, perm in _perms.items() if perm not in perms)
 
 
 def label(code):

@@ -15,10 +15,11 @@ class ReferralsConfig(AppConfig):
         from portal.home.help_sections import register_help_section
         from portal.search.registry import registry
 
-        from . import audit_actions, signals  # noqa: F401  registers actions and receivers
+        from . import audit_actions, lifecycle, signals  # noqa: F401  registers actions, verbs
         from .directory import public_providers_by_country
         from .search import ServiceProviderSource
 
+        audit_actions.register_details()
         registry.register(ServiceProviderSource())
         signals.connect()
         register_help_section(

@@ -265,6 +265,7 @@ _DEFAULT_RETENTION_DAYS = {
     "workspace_files": 5 * 365,
     "discussions": 5 * 365,
     "workspaces": 5 * 365,
+    "referrals": 5 * 365,
 }
 PORTAL_RETENTION_DAYS = {
     name: env.int("PORTAL_RETENTION_DAYS_" + name.upper(), default=days)
@@ -273,6 +274,34 @@ PORTAL_RETENTION_DAYS = {
 # A person's request to see, correct or erase what concerns them is due this
 # many days after it was received (Kyrgyz personal-data law: one week).
 PORTAL_SUBJECT_REQUEST_DAYS = env.int("PORTAL_SUBJECT_REQUEST_DAYS", default=7)
+
+# Referrals between organisations (portal.referrals). The recipient is
+# expected to answer within these hours per urgency; an unanswered referral
+# then shows as overdue in both sides' digests and, past the hours times
+# PORTAL_REFERRAL_ESCALATION_FACTOR, is mailed to the network coordinators.
+PORTAL_REFERRAL_RESPONSE_HOURS = {
+    "immediate": env.int("PORTAL_REFERRAL_RESPONSE_HOURS_IMMEDIATE", default=24),
+    "urgent": env.int("PORTAL_REFERRAL_RESPONSE_HOURS_URGENT", default=72),
+    "routine": env.int("PORTAL_REFERRAL_RESPONSE_HOURS_ROUTINE", default=240),
+}
+PORTAL_REFERRAL_ESCALATION_FACTOR = env.int("PORTAL_REFERRAL_ESCALATION_FACTOR", default=2)
+
+# Data residency: for a citizenship (ISO 3166 alpha-2), the countries whose
+# installations may hold that person's identifiable data. Uzbekistan's law
+# keeps its citizens' personal data in Uzbekistan. The portal's records carry
+# no identity; what may identify is an uploaded referral document, which
+# portal.referrals.residency refuses here unless PORTAL_INSTALLATION_COUNTRY
+# is listed. A citizenship not named here is not restricted.
+PORTAL_INSTALLATION_COUNTRY = env.str("PORTAL_INSTALLATION_COUNTRY", default="KG").upper()
+PORTAL_DATA_RESIDENCY = {"UZ": ("UZ",)}
+if env.str("PORTAL_DATA_RESIDENCY", default=""):
+    # "UZ=UZ;TJ=TJ,KG": citizenship=allowed countries, separated by ";".
+    PORTAL_DATA_RESIDENCY = {
+        citizenship.strip().upper(): tuple(c.strip().upper() for c in allowed.split(",") if c)
+        for citizenship, _sep, allowed in (
+            part.partition("=") for part in env.str("PORTAL_DATA_RESIDENCY").split(";") if part
+        )
+    }
 
 # Refused API tokens write one audit row per address per window of this many
 # seconds; the count is kept in "Refused API tokens by window".

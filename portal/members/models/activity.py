@@ -23,7 +23,11 @@ class Verb(models.TextChoices):
 
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, perms):
-        """Hide what moderators hid, except from moderators."""
+        """Hide what moderators hid, except from moderators, and the events
+        registered for a permission the person lacks."""
+        hidden = activity_verbs.hidden_from(perms)
+        if hidden:
+            self = self.exclude(verb__in=hidden)
         if PERM_MODERATE in perms:
             return self
         return self.exclude(discussion__hidden_at__isnull=False).exclude(

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.countries import NETWORK_AREA_CODES, OTHER, OTHER_NAME, choices_for
-from portal.members.models import Organisation
+from portal.members.models import Organisation, Workspace
 
 COUNTRY_CHOICES = [*choices_for(NETWORK_AREA_CODES), (OTHER, OTHER_NAME)]
 
@@ -97,6 +97,18 @@ class ServiceProvider(models.Model):
         default=False,
         help_text=_("Only member organisations can receive referrals through the portal."),
     )
+    receiving_workspace = models.ForeignKey(
+        Workspace,
+        verbose_name=_("workspace that receives referrals"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "A workspace of this organisation: its case workers (members, managers "
+            "and owners) answer the referrals sent to this provider."
+        ),
+    )
     public = models.BooleanField(
         _("public"),
         default=False,
@@ -152,6 +164,16 @@ class ServiceProvider(models.Model):
             errors["accepts_referrals"] = _(
                 "Only a member organisation can accept referrals through the portal."
             )
+        if self.accepts_referrals and not self.receiving_workspace_id:
+            errors["receiving_workspace"] = _(
+                "Choose the workspace whose case workers answer referrals."
+            )
+        if (
+            self.receiving_workspace_id
+            and self.organisation_id
+            and self.receiving_workspace.organisation_id != self.organisation_id
+        ):
+            errors["receiving_workspace"] = _("Choose a workspace of this organisation.")
         if not isinstance(self.services, list) or not self.services:
             errors["services"] = _("Choose at least one service.")
         elif any(code not in Service.values for code in self.services):
@@ -168,6 +190,18 @@ class ServiceProvider(models.Model):
         if self.name:
             return self.name
         return self.organisation.name if self.organisation_id else ""
+
+    @property
+    def takes_referrals(self):
+        """Referrals can be sent here now: a member that accepts them, with a
+        workspace to receive them that is still open."""
+        return bool(
+            self.active
+            and self.accepts_referrals
+            and self.organisation_id
+            and self.receiving_workspace_id
+            and self.receiving_workspace.archived_at is None
+        )
 
     @property
     def is_member(self):
