@@ -187,6 +187,13 @@ class Referral(models.Model):
         return self.reference
 
     @property
+    def is_overdue(self):
+        """Unanswered past its deadline (portal.referrals.lifecycle.due_at)."""
+        from django.utils import timezone
+
+        return self.status == Status.PENDING and self.due_at < timezone.now()
+
+    @property
     def is_open(self):
         return self.status in (Status.PENDING, Status.ACCEPTED)
 
