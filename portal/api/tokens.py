@@ -154,11 +154,17 @@ def _current_window():
 
 
 def _count_refusal(token, request, outcome):
-    """Count one refused token; True when it is the first of its window (the
-    caller then writes the window's one audit row)."""
+    return count_refusal(token, client_address(request) if request else "unknown", outcome)
+
+
+def count_refusal(token, address, outcome):
+    """Count one refused token from ``address``; True when it is the first of
+    its window (the caller then writes the window's one audit row). Also for
+    apps above this one whose refusals come after the token was accepted (a
+    data-sharing agreement no longer in force)."""
     start, seconds = _current_window()
     key = {
-        "address": client_address(request) if request else "unknown",
+        "address": address or "unknown",
         "window_start": start,
         # A known (revoked, expired) token gets its own row; made-up ones share one.
         "token_prefix": token.prefix if token else "",

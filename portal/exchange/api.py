@@ -168,8 +168,8 @@ def release_csv(request, number: int, version: int, name: str):
     if name not in CSV_FILES or not (0 < number <= MAX_VERSION and 0 < version <= MAX_VERSION):
         raise HttpError(404, _("No such file."))
     event = outgoing.event_for(number, version)
-    data, kid, records = outgoing.signed_document(event, terms)
-    files = formats.payload_csv(signing.read_envelope(data)["payload"])
+    data, kid, records, body = outgoing.signed_with_payload(event, terms)
+    files = formats.payload_csv(body)
     if f"{name}.csv" not in files:
         raise HttpError(404, _("This release version has no such data for this agreement."))
     outgoing.audit_sent(event, terms, kid=kid, records=records, via="pull")

@@ -54,6 +54,8 @@ def register_details():
     from .models import Delivery, Tier
 
     register_values("tier", Tier.choices)
+    # Refused-token windows (portal.api) also count tokens whose agreement ended.
+    register_values("first_outcome", {"no_agreement": _("no data-sharing agreement in force")})
     register_detail("countries", _("Countries"), kind=CODE)
     register_detail("years", _("Years"))
     register_detail("period", _("In force"))

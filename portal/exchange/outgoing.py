@@ -12,11 +12,16 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from portal.api import tokens as api_tokens
+from portal.core import request_context
 from portal.core.policy import NOT_FOUND, ActionRefused
 from portal.members import audit
 
 from . import audit_actions, keys, payload, signing
 from .models import Agreement, Delivery, EventKind, PushDelivery, ReleaseEvent
+
+# The refusal counted in portal.api's refused-token windows.
+NO_AGREEMENT = "no_agreement"
 
 MAX_REASON = 200
 GONE = 410
@@ -31,13 +36,17 @@ def agreement_for_token(token, *, request=None):
     """The agreement in force that ``token`` reads under; NoAgreement (audited) otherwise."""
     agreement = Agreement.objects.select_related("partner").filter(token=token).first()
     if agreement is None or not agreement.is_in_force():
-        audit.record(
-            None,
-            audit_actions.PULL_REFUSED,
-            target=agreement or token,
-            agreement=str(agreement.uid) if agreement else "",
-            reason="ended" if agreement and agreement.revoked_at else "not in force",
-        )
+        # A partner's script retrying with an ended agreement's token would
+        # write a row per request: one per address and window, like refused
+        # tokens (portal.api.tokens), the count kept in the window's row.
+        if api_tokens.count_refusal(token, request_context.client_address(), NO_AGREEMENT):
+            audit.record(
+                None,
+                audit_actions.PULL_REFUSED,
+                target=agreement or token,
+                agreement=str(agreement.uid) if agreement else "",
+                reason="ended" if agreement and agreement.revoked_at else "not in force",
+            )
         if agreement is None:
             raise NoAgreement(_("This token belongs to no data-sharing agreement."))
         raise NoAgreement(
@@ -161,9 +170,16 @@ def event_for(release_number, version):
 
 def signed_document(event, agreement):
     """(canonical bytes, kid, number of records) of ``event`` for ``agreement``."""
+    return signed_with_payload(event, agreement)[:3]
+
+
+def signed_with_payload(event, agreement):
+    """As ``signed_document``, with the payload it signed: for the CSV forms,
+    which must not parse back (and check again) the document just built."""
     body = payload.build(event, agreement)
     key, private_key = keys.active_key()
-    return signing.sign_payload(body, private_key), key.kid, len(body.get("records", ()))
+    data = signing.sign_payload(body, private_key)
+    return data, key.kid, len(body.get("records", ())), body
 
 
 def audit_sent(event, agreement, *, kid, records, via):

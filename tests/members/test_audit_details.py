@@ -193,6 +193,32 @@ EXAMPLES = {
     referral_actions.PROVIDER_CREATED: {},
     referral_actions.PROVIDER_CHANGED: {"fields": ["city", "languages"]},
     referral_actions.PROVIDER_DEACTIVATED: {"fields": ["active"]},
+    referral_actions.REFERRAL_SENT: {
+        "referral": "R-00007",
+        "provider": 3,
+        "phase": "first_assistance",
+        "urgency": "urgent",
+        "services": ["shelter", "psychological"],
+        "consent_by": "guardian",
+        "consent_method": "written",
+    },
+    referral_actions.REFERRAL_CONSENT_OVERRIDDEN: {"referral": "R-00007"},
+    referral_actions.REFERRAL_CHANGED: {"referral": "R-00007", "fields": ["urgency", "needs"]},
+    referral_actions.REFERRAL_VIEWED: {"referral": "R-00007"},
+    referral_actions.REFERRAL_ACCEPTED: {"referral": "R-00007", "status": "accepted"},
+    referral_actions.REFERRAL_DECLINED: {"referral": "R-00007", "status": "declined"},
+    referral_actions.REFERRAL_REVOKED: {"referral": "R-00007", "status": "revoked"},
+    referral_actions.REFERRAL_CLOSED: {
+        "referral": "R-00007",
+        "status": "closed",
+        "referral_outcome": "returned",
+    },
+    referral_actions.REFERRAL_MESSAGE: {"referral": "R-00007"},
+    referral_actions.REFERRAL_STEP: {"referral": "R-00007"},
+    referral_actions.REFERRAL_DOCUMENT_UPLOADED: {"referral": "R-00007"},
+    referral_actions.REFERRAL_DOCUMENT_DOWNLOADED: {"referral": "R-00007"},
+    referral_actions.REFERRAL_DOCUMENT_REFUSED: {"referral": "R-00007", "citizenship": "UZ"},
+    referral_actions.REFERRAL_OVERDUE_ESCALATED: {"referral": "R-00007", "overdue_hours": 50},
 }
 
 # Actions recorded more than once with different details.
