@@ -176,6 +176,21 @@ def test_an_overdue_referral_is_mailed_once_to_the_case_workers_of_both_sides(wo
     assert mail.outbox == []
 
 
+def test_a_deactivated_or_removed_case_worker_is_not_told(world):
+    from portal.members.models import Membership
+
+    type(world["andijan_member"]).objects.filter(pk=world["andijan_member"].pk).update(
+        is_active=False
+    )
+    Membership.objects.filter(user=world["osh_manager"], workspace=world["osh"]).delete()
+    late_by(referral(world), hours=2)
+    deadlines.run()
+    assert set(addressees()) == CASE_WORKERS - {
+        "andijan.member@example.org",
+        "osh.manager@example.org",
+    }
+
+
 def test_overdue_referrals_are_in_both_sides_digests_until_answered(world):
     item = late_by(referral(world), hours=30)
 
@@ -319,3 +334,23 @@ def test_the_worker_runs_the_overdue_pass_every_hour(world):
     job.run()
     assert set(addressees()) == CASE_WORKERS
     assert Referral.objects.get(pk=item.pk).overdue_notified_at is not None
+
+
+def test_the_digest_drops_a_sections_item_for_a_workspace_the_person_is_not_in(world, monkeypatch):
+    """The members' digest checks again what an app's section returns."""
+    from portal.core import digest_sections
+
+    def careless(user, since, until):
+        return [
+            digest_sections.DigestItem("Khujand's business", "http://x/k/", world["third"].pk),
+            digest_sections.DigestItem("Osh's business", "http://x/o/", world["osh"].pk),
+        ]
+
+    monkeypatch.setitem(
+        digest_sections._sections,
+        "careless",
+        digest_sections.DigestSection(title="Careless", items=careless),
+    )
+    body = digest_for(world["osh_member"]).body
+    assert "Osh's business" in body
+    assert "Khujand" not in body
