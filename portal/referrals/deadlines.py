@@ -86,8 +86,8 @@ def past_escalation(now=None):
     return overdue(now).filter(late)
 
 
-def hours_overdue(referral, now):
-    return max(0, int((now - referral.due_at).total_seconds() // HOUR))
+def hours_overdue(due_at, now):
+    return max(0, int((now - due_at).total_seconds() // HOUR))
 
 
 def _parties(referral):
@@ -198,7 +198,7 @@ def _escalate(ids, now, dry_run):
                 None,
                 actions.REFERRAL_OVERDUE_ESCALATED,
                 referral,
-                overdue_hours=hours_overdue(referral, now),
+                overdue_hours=hours_overdue(referral.due_at, now),
             )
         return referrals, sent
 
@@ -225,7 +225,7 @@ def run(now=None, *, dry_run=False, progress=None):
     pending = overdue(now).filter(overdue_notified_at__isnull=True).order_by("due_at", "pk")
     for referral_id, urgency, due in pending.values_list("pk", "urgency", "due_at"):
         reference = Referral(pk=referral_id).reference
-        late = f"{hours_overdue(Referral(due_at=due), now)} h"
+        late = f"{hours_overdue(due, now)} h"
         mails = _notify_overdue(referral_id, now, dry_run)
         if mails is None:
             if overdue(now).filter(pk=referral_id, overdue_notified_at__isnull=True).exists():
@@ -245,8 +245,8 @@ def run(now=None, *, dry_run=False, progress=None):
         if referrals is None:
             outcome.failed += len(candidates)
             say(
-                f"{len(candidates)} long-overdue referral(s): mail to the coordinators "
-                "FAILED, tried again next pass"
+                f"{len(candidates)} long-overdue referral(s): the coordinators could not "
+                "be told (mail FAILED, or no coordinator has an address): tried again next pass"
             )
         elif referrals:
             outcome.escalated = [r.reference for r in referrals]
