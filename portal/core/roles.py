@@ -6,6 +6,8 @@ audit log, approvals). Superusers are both. The group names are fixed here so
 every app, the demo and the data migration that creates the groups agree.
 """
 
+from django.contrib.auth import get_user_model
+
 EDITORS = "Editors"
 NETWORK_COORDINATORS = "Network coordinators"
 SITE_ROLES = (EDITORS, NETWORK_COORDINATORS)
@@ -26,3 +28,15 @@ def is_network_coordinator(user):
 
 def is_editor(user):
     return _in_group(user, EDITORS)
+
+
+def coordinators():
+    """The network coordinators who can be mailed (the office's alerts:
+    overdue subject requests, long-overdue referrals)."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=NETWORK_COORDINATORS, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )

@@ -6,11 +6,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from portal.core.digest_sections import digest_sections
 
 from .mail import absolute_url, render_message, send_messages
 from .models import (
@@ -168,6 +171,8 @@ class WorkspaceDigest:
     new_discussions: list = field(default_factory=list)  # (title, url)
     comments: "OrderedDict[int, list]" = field(default_factory=OrderedDict)  # id -> [title, url, n]
     files: int = 0
+    # What other apps add (portal.core.digest_sections): [(title, [DigestItem])]
+    sections: list = field(default_factory=list)
 
     @property
     def comment_threads(self):
@@ -222,7 +227,35 @@ def build_digest(user, since, until):
         else:
             entry = digest.comments.setdefault(discussion.pk, [discussion.title, url, 0])
             entry[2] += 1
+    if _add_sections(user, since, until, set(joined), digests):
+        order = Workspace.objects.filter(pk__in=list(digests)).order_by("name").values_list("pk")
+        return [digests[pk] for (pk,) in order]
     return list(digests.values())
+
+
+def _add_sections(user, since, until, workspace_ids, digests):
+    """Put the registered sections' items under their workspaces' headings;
+    an item for a workspace the person is not in is dropped. True when a
+    workspace was added."""
+    added = False
+    # The lines are written now, so in the mail's language (render_message).
+    with translation.override(settings.LANGUAGE_CODE):
+        for _name, section in digest_sections():
+            per_workspace = OrderedDict()
+            for item in section.items(user, since, until):
+                if item.workspace_id in workspace_ids:
+                    per_workspace.setdefault(item.workspace_id, []).append(item)
+            if not per_workspace:
+                continue
+            missing = set(per_workspace) - set(digests)
+            for workspace in Workspace.objects.filter(pk__in=missing):
+                digests[workspace.pk] = WorkspaceDigest(
+                    name=workspace.name, url=absolute_url(workspace.get_absolute_url())
+                )
+                added = True
+            for workspace_id, items in per_workspace.items():
+                digests[workspace_id].sections.append((section.title, items))
+    return added
 
 
 def digest_message(user, digests, since, until):

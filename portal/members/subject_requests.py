@@ -11,7 +11,6 @@ organisation's workspace is not of the organisation.
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core import audit_actions, personal_data
-from portal.core.roles import NETWORK_COORDINATORS, is_network_coordinator
+from portal.core.roles import coordinators, is_network_coordinator
 
 from . import audit
 from .mail import absolute_url, render_message, send_messages
@@ -120,16 +119,6 @@ def save(subject_request, *, actor):
             request_status=subject_request.status,
         )
     return subject_request
-
-
-def coordinators():
-    return (
-        get_user_model()
-        .objects.filter(groups__name=NETWORK_COORDINATORS, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def send_overdue_alert():

@@ -20,6 +20,9 @@ class ReferralsConfig(AppConfig):
         from .search import ServiceProviderSource
 
         audit_actions.register_details()
+        from . import deadlines
+
+        deadlines.register()  # the hourly overdue job, the digest's "Overdue referrals"
         registry.register(ServiceProviderSource())
         signals.connect()
         register_help_section(
