@@ -595,3 +595,36 @@ def test_the_openapi_document_describes_the_referral_routes_with_their_codes(cli
     ]
     assert "proceedings" in schemas["ReferralIn"]["properties"]["phase"]["enum"]
     assert "400" in paths[BASE]["post"]["responses"]
+
+
+def test_an_archived_workspace_reads_its_referrals_but_acts_on_none(client, world):
+    from portal.members.lifecycle import archive_workspace
+
+    referral = accepted(world)
+    archive_workspace(world["andijan"], actor=world["andijan_owner"])
+    one = f"{BASE}/{referral.pk}"
+    recipient = world["andijan_member"]
+    assert call(client, recipient, "get", one).status_code == 200
+    for path, body in (
+        (f"{one}/close", {"outcome": "completed"}),
+        (f"{one}/messages", {"body": "Still here."}),
+    ):
+        refused = call(client, recipient, "post", path, body)
+        assert refused.status_code == 403 and "archived" in refused.json()["detail"]
+    assert nothing_changed(referral)
+
+
+def test_the_members_rate_limit_applies_to_the_referral_routes(client, world, settings):
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "api.member": "2/m"}
+    referral = send_referral(world)
+    member = world["osh_member"]
+    client.force_login(member)
+    assert client.get(BASE).status_code == 200
+    assert client.get(f"{BASE}/{referral.pk}").status_code == 200
+    limited = client.post(
+        f"{BASE}/{referral.pk}/messages",
+        json.dumps({"body": "Any news?"}),
+        content_type="application/json",
+    )
+    assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
+    assert not ReferralMessage.objects.exists()
