@@ -11,9 +11,12 @@ from portal.exchange import views as exchange_views
 from portal.exchange.api import router as exchange_router
 from portal.home import views as public_views
 from portal.members import sign_in
+from portal.referrals.api import router as referrals_router
 
 # Signed releases for partners (portal/exchange), beside the rest of /api/v1/.
 api_v1.add_router("/exchange/", exchange_router)
+# The members' referrals (portal/referrals), with their browser session.
+api_v1.add_router("/referrals", referrals_router)
 
 # Wagtail's document URLs, its serve view wrapped (portal/core/media.py).
 _document_urls = [

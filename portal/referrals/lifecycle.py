@@ -177,7 +177,9 @@ def _check_consent(consent, services, categories, errors):
         errors["consent_date"] = _("Consent cannot be given in the future.")
     covered_services = _codes(errors, "consent_services", consent.services, Service.values)
     covered_data = _codes(errors, "consent_data", consent.data, DataCategory.values)
-    if "consent_services" not in errors:
+    # Codes already refused as asked are not checked against the consent
+    # (their labels do not exist).
+    if "consent_services" not in errors and "services" not in errors:
         uncovered = [code for code in services if code not in covered_services]
         if uncovered:
             labels = dict(Service.choices)
@@ -185,7 +187,7 @@ def _check_consent(consent, services, categories, errors):
                 "The person's consent does not cover: %(services)s. Record consent "
                 "for every service asked, or leave it out."
             ) % {"services": ", ".join(str(labels[code]) for code in uncovered)}
-    if "consent_data" not in errors:
+    if "consent_data" not in errors and "data_categories" not in errors:
         uncovered = [code for code in categories if code not in covered_data]
         if uncovered:
             labels = dict(DataCategory.choices)
@@ -443,13 +445,21 @@ def _side_workspace(actor, referral, s):
     return referral.from_workspace if s.sender else referral.to_workspace
 
 
+def _locked(referral):
+    """The row as committed, locked: the thread and the steps ask the policy
+    about it, so a revoke or a closure that committed a moment ago counts
+    (the caller's copy may be older)."""
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
 def post_message(actor, referral, body):
-    s = policy.sides(actor, referral)
-    policy.can_post_message(actor, referral, s).require()
-    errors = {}
-    body = _guarded(errors, "body", body, required=True)
-    _raise(errors)
     with transaction.atomic():
+        referral = _locked(referral)
+        s = policy.sides(actor, referral)
+        policy.can_post_message(actor, referral, s).require()
+        errors = {}
+        body = _guarded(errors, "body", body, required=True)
+        _raise(errors)
         message = ReferralMessage.objects.create(
             referral=referral,
             author=actor,
@@ -465,24 +475,25 @@ def post_message(actor, referral, body):
 
 
 def record_step(actor, referral, kind, date, note="", service=""):
-    s = policy.sides(actor, referral)
-    policy.can_record_step(actor, referral, s).require()
-    errors = {}
-    if kind not in StepKind.values:
-        errors["kind"] = _("Choose the kind of step.")
-    if service and service not in Service.values:
-        errors["service"] = _("Choose from the list.")
-    if kind == StepKind.SERVICE and not service:
-        errors["service"] = _("Say which service was provided.")
-    if date is None:
-        errors["date"] = _("Say when.")
-    elif date > timezone.localdate():
-        errors["date"] = _("A step cannot be in the future.")
-    elif date < referral.sent_at.date():
-        errors["date"] = _("A step cannot come before the referral was sent.")
-    note = _guarded(errors, "note", note)
-    _raise(errors)
     with transaction.atomic():
+        referral = _locked(referral)
+        s = policy.sides(actor, referral)
+        policy.can_record_step(actor, referral, s).require()
+        errors = {}
+        if kind not in StepKind.values:
+            errors["kind"] = _("Choose the kind of step.")
+        if service and service not in Service.values:
+            errors["service"] = _("Choose from the list.")
+        if kind == StepKind.SERVICE and not service:
+            errors["service"] = _("Say which service was provided.")
+        if date is None:
+            errors["date"] = _("Say when.")
+        elif date > timezone.localdate():
+            errors["date"] = _("A step cannot be in the future.")
+        elif date < referral.sent_at.date():
+            errors["date"] = _("A step cannot come before the referral was sent.")
+        note = _guarded(errors, "note", note)
+        _raise(errors)
         step = ReferralStep.objects.create(
             referral=referral,
             kind=kind,

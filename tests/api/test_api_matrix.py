@@ -12,8 +12,9 @@ A route missing from either dictionary fails the suite.
 """
 
 import datetime
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -24,6 +25,8 @@ from portal.api.models import Scope
 from portal.exchange.models import Agreement, Tier
 from portal.members.audience import is_network_member
 from portal.members.models import Workspace
+from portal.referrals import lifecycle
+from portal.referrals.policy import can_refer, referral_access
 from portal.reports.policy import (
     EXACT_TOTALS,
     READ_CASE_ROWS,
@@ -34,6 +37,7 @@ from portal.reports.policy import (
 from tests.api.conftest import bearer, make_token
 from tests.conftest import module_data
 from tests.factories import UserFactory, add_member, make_workspace
+from tests.referrals.builders import CONSENT_ALL, make_provider
 from tests.reports.factories import add_cases, make_report, network_user, publish
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +95,28 @@ NETWORK_READERS = ("network_reader", "other_workspace_member")
 # Observers are read-only: the report and its totals, never its rows.
 ROWS = {**WORKSPACE_ONLY, "observer": 403}
 NETWORK_LIST = {**MEMBERS_OWN_LIST, "outsider": 403}
+# A referral from the workspace (its case workers: member, manager, owner)
+# to the other workspace (whose member receives it). Everyone else, observers
+# included, may not learn it exists: 404, as for a made-up id. The superuser
+# is a case worker of every workspace, so of both sides.
+SENDERS = ("member", "manager", "owner", "superuser")
+REFERRAL_NOBODY = {
+    **everyone(401),
+    **dict.fromkeys(("outsider", "network_reader", "observer"), 404),
+}
+REFERRAL_SIDES = {
+    **REFERRAL_NOBODY,
+    **dict.fromkeys((*SENDERS, "other_workspace_member"), 200),
+}
+SENDER_ACTS = {**REFERRAL_SIDES, "other_workspace_member": 403}
+RECIPIENT_ACTS = {**REFERRAL_SIDES, **dict.fromkeys(("member", "manager", "owner"), 403)}
+REFER = {
+    **everyone(401),
+    **dict.fromkeys(("outsider", "network_reader", "other_workspace_member"), 404),
+    "observer": 403,  # sees the case's workspace, may not refer
+    **dict.fromkeys(SENDERS, 201),
+}
+CREATED_BY_SIDES = {**REFERRAL_SIDES, **dict.fromkeys((*SENDERS, "other_workspace_member"), 201)}
 
 # (method, path) -> {variant: (path parameters from the fixture, expected status per role)}
 EXPECTATIONS = {
@@ -126,6 +152,20 @@ EXPECTATIONS = {
     # signature. This portal follows no other, so every push is refused unread,
     # for everyone alike (tests/exchange/test_receiving.py: documents).
     ("post", "/api/v1/exchange/inbox"): {"": ({}, everyone(403))},
+    # Referrals (portal/referrals/api.py; tests/referrals/test_api.py covers
+    # revoked and declined referrals, statuses and bodies).
+    ("get", "/api/v1/referrals"): {"": ({}, MEMBERS_OWN_LIST)},
+    ("post", "/api/v1/referrals"): {"": ("refer", REFER)},
+    ("get", "/api/v1/referrals/{referral_id}"): {"": ("pending", REFERRAL_SIDES)},
+    ("patch", "/api/v1/referrals/{referral_id}"): {"": ("edit", SENDER_ACTS)},
+    ("post", "/api/v1/referrals/{referral_id}/accept"): {"": ("pending", RECIPIENT_ACTS)},
+    ("post", "/api/v1/referrals/{referral_id}/decline"): {"": ("decline", RECIPIENT_ACTS)},
+    ("post", "/api/v1/referrals/{referral_id}/revoke"): {"": ("revoke", SENDER_ACTS)},
+    ("post", "/api/v1/referrals/{referral_id}/close"): {"": ("close", RECIPIENT_ACTS)},
+    ("get", "/api/v1/referrals/{referral_id}/messages"): {"": ("pending", REFERRAL_SIDES)},
+    ("post", "/api/v1/referrals/{referral_id}/messages"): {"": ("message", CREATED_BY_SIDES)},
+    ("get", "/api/v1/referrals/{referral_id}/steps"): {"": ("accepted", REFERRAL_SIDES)},
+    ("post", "/api/v1/referrals/{referral_id}/steps"): {"": ("step", CREATED_BY_SIDES)},
 }
 
 
@@ -171,6 +211,17 @@ def _always(world, user, params):
 
 def _never(world, user, params):
     return False
+
+
+def _referral_allows(action):
+    def policy(world, user, params):
+        return getattr(referral_access(user, world.referrals[params["referral_id"]]), action)
+
+    return policy
+
+
+def _refers(world, user, params):
+    return bool(can_refer(user, world.case))
 
 
 # How a web response answers "allowed?": a 200 page; for the report page, a
@@ -221,6 +272,19 @@ SAME_AS_WEB = {
         None, partner_only=True
     ),
     ("post", "/api/v1/exchange/inbox"): SameAsWeb(_never),
+    # The referral pages (/workspaces/<slug>/referrals/…) ask the same policy.
+    ("get", "/api/v1/referrals"): SameAsWeb(_signed_in),
+    ("post", "/api/v1/referrals"): SameAsWeb(_refers),
+    ("get", "/api/v1/referrals/{referral_id}"): SameAsWeb(_referral_allows("view")),
+    ("patch", "/api/v1/referrals/{referral_id}"): SameAsWeb(_referral_allows("edit")),
+    ("post", "/api/v1/referrals/{referral_id}/accept"): SameAsWeb(_referral_allows("answer")),
+    ("post", "/api/v1/referrals/{referral_id}/decline"): SameAsWeb(_referral_allows("answer")),
+    ("post", "/api/v1/referrals/{referral_id}/revoke"): SameAsWeb(_referral_allows("revoke")),
+    ("post", "/api/v1/referrals/{referral_id}/close"): SameAsWeb(_referral_allows("close")),
+    ("get", "/api/v1/referrals/{referral_id}/messages"): SameAsWeb(_referral_allows("view")),
+    ("post", "/api/v1/referrals/{referral_id}/messages"): SameAsWeb(_referral_allows("message")),
+    ("get", "/api/v1/referrals/{referral_id}/steps"): SameAsWeb(_referral_allows("view")),
+    ("post", "/api/v1/referrals/{referral_id}/steps"): SameAsWeb(_referral_allows("step")),
 }
 
 
@@ -255,6 +319,8 @@ class World:
     callers: dict
     params: dict
     reports: dict  # report id -> report
+    referrals: dict = field(default_factory=dict)  # referral id -> referral
+    case: object = None  # the case record the referral routes refer
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +339,9 @@ def _build_world():
     manager = add_member(workspace, network_user(), "manager")
     member = add_member(workspace, network_user(), "member")
     observer = add_member(workspace, network_user(), "observer")
-    other = make_workspace(owner=network_user())
+    other_owner = network_user()
+    # Of an organisation: it receives the referrals sent to that organisation.
+    other = make_workspace(owner=other_owner, organisation=other_owner.organisation)
     other_member = add_member(other, network_user(), "member")
     # Three records: every figure is a small cell for those without exact totals.
     workspace_report = make_report(workspace, title="Matrix workspace report")
@@ -314,7 +382,65 @@ def _build_world():
         "release_csv": {"number": release.number, "version": 1, "name": "records"},
     }
     reports = {workspace_report.pk: workspace_report, shared_report.pk: shared_report}
-    return World(callers, params, reports)
+    case, pending, accepted = _referrals(workspace_report, member, other, other_member)
+    today = datetime.date.today().isoformat()
+    referral_body = {
+        "case": case.pk,
+        "provider": pending.provider_id,
+        "services": ["shelter"],
+        "phase": "first_assistance",
+        "urgency": "urgent",
+        "needs": "Matrix needs: a safe place.",
+        "consent": {**CONSENT_ALL, "date": today, "given": None},
+    }
+    del referral_body["consent"]["given"]
+    params.update(
+        {
+            "refer": {"_body": referral_body},
+            "pending": {"referral_id": pending.pk},
+            "accepted": {"referral_id": accepted.pk},
+            "edit": {"referral_id": pending.pk, "_body": {"urgency": "immediate"}},
+            "decline": {"referral_id": pending.pk, "_body": {"reason": "No free places."}},
+            "revoke": {"referral_id": pending.pk, "_body": {"reason": "Found another place."}},
+            "close": {"referral_id": accepted.pk, "_body": {"outcome": "completed"}},
+            "message": {"referral_id": pending.pk, "_body": {"body": "Any news?"}},
+            "step": {"referral_id": accepted.pk, "_body": {"kind": "contact", "date": today}},
+        }
+    )
+    referrals = {pending.pk: pending, accepted.pk: accepted}
+    return World(callers, params, reports, referrals, case)
+
+
+def _referrals(report, sender, receiving, recipient):
+    """A pending and an accepted referral of one of ``report``'s cases to the
+    provider that ``receiving`` answers for."""
+    provider = make_provider(
+        organisation=receiving.organisation,
+        name="",
+        services=["shelter"],
+        accepts_referrals=True,
+        receiving_workspace=receiving,
+    )
+    case = report.cases.order_by("pk").first()
+
+    def send():
+        return lifecycle.send(
+            sender,
+            case,
+            provider,
+            lifecycle.Request(
+                services=("shelter",),
+                phase="first_assistance",
+                urgency="urgent",
+                needs="Matrix needs: a safe place for two weeks.",
+                data_categories=("profile",),
+            ),
+            lifecycle.Consent(date=datetime.date.today(), **CONSENT_ALL),
+        )
+
+    pending = send()
+    accepted = lifecycle.accept(recipient, send())
+    return case, pending, accepted
 
 
 def _token_with_agreement():
@@ -348,12 +474,15 @@ def matrix_cases():
 def _call(client, world, route, variant, role):
     method, template = route
     param_key, _statuses = EXPECTATIONS[route][variant]
-    params = world.params[param_key] if param_key else {}
-    user, headers = world.callers[role]
+    params = dict(world.params[param_key]) if param_key else {}
+    # A write route's request body: one that succeeds for whoever may act.
+    body = params.pop("_body", None)
+    headers = {} if body is None else {"data": json.dumps(body), "content_type": "application/json"}
+    user, auth = world.callers[role]
     client.logout()
     if user is not None and user.is_authenticated:
         client.force_login(user)
-    return getattr(client, method)(template.format(**params), **headers), params
+    return getattr(client, method)(template.format(**params), **headers, **auth), params
 
 
 @pytest.mark.parametrize("route, variant, role", list(matrix_cases()))
@@ -363,13 +492,13 @@ def test_api_permission_matrix_agrees_with_the_web_and_the_policy(
     response, params = _call(client, world, route, variant, role)
     expected = EXPECTATIONS[route][variant][1][role]
     assert response.status_code == expected, f"{role} on {route[1]}: {response.status_code}"
-    if expected != 200:
-        # A refusal carries no data at all: no title, no rows.
+    if expected not in (200, 201):
+        # A refusal carries no data at all: no title, no rows, no needs.
         assert b"Matrix" not in response.content
         assert b"yearOfRegistration" not in response.content
 
     rule = SAME_AS_WEB[route]
-    api_allows = response.status_code == 200
+    api_allows = response.status_code in (200, 201)
     user, headers = world.callers[role]
     if rule.partner_only:
         # Only a token opens it, and only a valid one with the scope.
