@@ -19,6 +19,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from portal.core.policy import ActionRefused
 from portal.core.roles import NETWORK_COORDINATORS
 from portal.members.admin_views import YesNoColumn
+from portal.members.models import Workspace
 
 from . import directory
 from .models import Language, Service, ServiceProvider
@@ -58,6 +59,10 @@ def register_policies():
     register_permission_policy(ServiceProvider, DirectoryPolicy(ServiceProvider), exact_class=True)
 
 
+def _workspace_label(workspace):
+    return f"{workspace.organisation.name}: {workspace.name}"
+
+
 class ProviderForm(WagtailAdminModelForm):
     services = forms.MultipleChoiceField(
         label=gettext_lazy("Services"),
@@ -86,6 +91,19 @@ class ProviderForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("services", list(self.instance.services or []))
         self.initial.setdefault("languages", list(self.instance.languages or []))
+        # Open workspaces of member organisations, named with their organisation:
+        # the model's clean() then refuses one of another organisation by name.
+        field = self.fields["receiving_workspace"]
+        field.queryset = (
+            Workspace.objects.active()
+            .filter(organisation__isnull=False)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
+        field.label_from_instance = _workspace_label
+        field.error_messages["invalid_choice"] = gettext_lazy(
+            "Choose an open workspace of this organisation: this one is archived or gone."
+        )
 
 
 class _SavedThroughTheService:
