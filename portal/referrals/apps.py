@@ -22,6 +22,9 @@ class ReferralsConfig(AppConfig):
         audit_actions.register_details()
         registry.register(ServiceProviderSource())
         signals.connect()
+        from . import retention
+
+        retention.register()  # the "referrals" kind of manage.py purge_expired
         register_help_section(
             "service_directory",
             template="referrals/help_providers.html",
