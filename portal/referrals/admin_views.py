@@ -290,7 +290,25 @@ class LegalHoldView(WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data())
 
     def post(self, request, pk):
-        held = not self.referral.legal_hold
+        # The state the person confirmed, not a toggle: a page left open while
+        # another coordinator changed the hold must not undo their decision.
+        wanted = request.POST.get("held")
+        if wanted not in ("0", "1"):
+            context = self.get_context_data(
+                error=gettext("Confirm with the button on this page: nothing was changed.")
+            )
+            return self.render_to_response(context, status=400)
+        held = wanted == "1"
+        if held == self.referral.legal_hold:
+            messages.info(
+                request,
+                gettext("Nothing changed: %(reference)s was already %(state)s.")
+                % {
+                    "reference": self.referral.reference,
+                    "state": gettext("under legal hold") if held else gettext("without a hold"),
+                },
+            )
+            return redirect("referrals_referrals:index")
         retention.set_legal_hold(request.user, self.referral, held)
         if held:
             message = gettext(

@@ -164,7 +164,7 @@ def test_anyone_but_a_coordinator_is_refused_and_changes_nothing(client, world, 
         response = client.get(url)
         assert response.status_code in (302, 403), url
         assert target.reference not in response.content.decode()
-    assert client.post(hold_url(target)).status_code in (302, 403)
+    assert client.post(hold_url(target), {"held": "1"}).status_code in (302, 403)
     assert not Referral.objects.get(pk=target.pk).legal_hold
     assert AuditEvent.objects.count() == before
     menu = client.get(reverse("wagtailadmin_home")).content.decode()
@@ -175,7 +175,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, referrals):
     for url in (index_url(), hold_url(referrals["closed"])):
         response = client.get(url)
         assert response.status_code == 302 and "login" in response["Location"]
-    assert client.post(hold_url(referrals["closed"])).status_code == 302
+    assert client.post(hold_url(referrals["closed"]), {"held": "1"}).status_code == 302
     assert not Referral.objects.get(pk=referrals["closed"].pk).legal_hold
 
 
@@ -192,10 +192,10 @@ def test_coordinator_sets_and_lifts_a_legal_hold_and_each_is_audited(client, wor
     assert target.reference in confirm.content.decode()
     assert not Referral.objects.get(pk=target.pk).legal_hold  # a GET changes nothing
 
-    response = client.post(hold_url(target))
+    response = client.post(hold_url(target), {"held": "1"})
     assert response.status_code == 302 and response["Location"] == index_url()
     assert Referral.objects.get(pk=target.pk).legal_hold
-    response = client.post(hold_url(target))
+    response = client.post(hold_url(target), {"held": "0"})
     assert not Referral.objects.get(pk=target.pk).legal_hold
 
     events = list(
@@ -216,3 +216,27 @@ def test_a_made_up_referral_id_is_not_found_for_a_coordinator(client, world):
     client.force_login(world["coordinator"])
     assert client.get("/admin/referrals/referrals/hold/999999/").status_code == 404
     assert client.post("/admin/referrals/referrals/hold/999999/").status_code == 404
+
+
+def test_a_confirmation_left_open_never_undoes_another_coordinators_hold(client, world, referrals):
+    target = referrals["closed"]
+    client.force_login(world["coordinator"])
+    page = client.get(hold_url(target)).content.decode()
+    assert 'name="held" value="1"' in page  # this page asks to set the hold
+    client.post(hold_url(target), {"held": "1"})  # meanwhile, someone else sets it
+    before = AuditEvent.objects.count()
+    response = client.post(hold_url(target), {"held": "1"})  # the page left open
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=target.pk).legal_hold
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_hold_post_without_the_confirmed_state_changes_nothing(client, world, referrals):
+    target = referrals["closed"]
+    client.force_login(world["coordinator"])
+    for data in ({}, {"held": "maybe"}):
+        response = client.post(hold_url(target), data)
+        assert response.status_code == 400
+        assert "nothing was changed" in response.content.decode()
+    assert not Referral.objects.get(pk=target.pk).legal_hold
+    assert not AuditEvent.objects.filter(action=members_retention.LEGAL_HOLD_SET).exists()
