@@ -11,7 +11,9 @@ a hold on either side's workspace, or on the monitoring report its case
 record belongs to: proceedings about a case keep what was done for it.
 
 The audit events of a referral stay (they name its reference, never its
-content), as does the sender's case record: only the referral goes.
+content), as does the sender's case record: only the referral goes. An
+archived workspace that a referral still names waits for it (the referral
+must not lose a side): the "workspaces" kind purges it on a later run.
 """
 
 from django.db.models import Case, DateTimeField, F, Q, When
@@ -74,9 +76,19 @@ def register():
             held=referral_is_held,
         )
     )
+    # A referral names both workspaces (and they cannot go from under it): an
+    # archived workspace past its period waits until its referrals are purged.
+    retention.keep_while("workspaces", _workspaces_with_referrals)
     from portal.core import audit_actions
 
     audit_actions.register_values("retention_kind", {CODE: LABEL})
+
+
+def _workspaces_with_referrals(workspaces):
+    return workspaces.filter(
+        Q(pk__in=Referral.objects.values("from_workspace"))
+        | Q(pk__in=Referral.objects.values("to_workspace"))
+    )
 
 
 def set_legal_hold(actor, referral, held):

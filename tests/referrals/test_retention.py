@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from portal.core import retention
 from portal.members import retention as members_retention
-from portal.members.models import AuditEvent
+from portal.members.models import AuditEvent, Workspace
 from portal.referrals import lifecycle
 from portal.referrals import retention as referral_retention
 from portal.referrals.models import Referral, ReferralDocument, ReferralMessage, ReferralStep
@@ -213,6 +213,27 @@ def test_purging_the_senders_report_leaves_the_referral_with_its_snapshot(world)
     assert kept.case is None
     assert kept.case_data == snapshot
     assert kept.needs  # what the recipient works from is still there
+
+
+def test_an_archived_workspace_waits_for_its_referrals_then_goes(world):
+    referral = lifecycle.decline(
+        world["andijan_member"], send_referral(world), "No free beds this month."
+    )
+    Workspace.objects.filter(pk=world["osh"].pk).update(archived_at=LONG_AGO)
+
+    # The referral finished yesterday: the workspace stays, and the purge does
+    # not fail on it (the referral may not lose its side).
+    output = purge(kinds=["workspaces"])
+    assert "workspaces: 0 removed" in output
+    assert Workspace.objects.filter(pk=world["osh"].pk).exists()
+    assert Referral.objects.filter(pk=referral.pk).exists()
+
+    finished_long_ago(referral, "responded_at")
+    purge()  # the referral goes
+    purge()  # then the workspace, on the next run
+    assert not Referral.objects.filter(pk=referral.pk).exists()
+    assert not Workspace.objects.filter(pk=world["osh"].pk).exists()
+    assert Workspace.objects.filter(pk=world["andijan"].pk).exists()
 
 
 @pytest.fixture
