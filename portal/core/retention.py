@@ -68,6 +68,25 @@ def get(code):
     return _kinds[code]
 
 
+_keepers = {}
+
+
+def keep_while(code, still_needed):
+    """Another app's reason to keep objects of kind ``code`` past their
+    period: ``still_needed(queryset)`` returns the ones it still refers to
+    (an archived workspace that referrals of another organisation name).
+    They are purged on a later run, once nothing needs them."""
+    _keepers.setdefault(code, []).append(still_needed)
+
+
+def expired(kind, cutoff):
+    """The kind's expired objects, less those another app still needs."""
+    candidates = kind.expired(cutoff)
+    for still_needed in _keepers.get(kind.code, ()):
+        candidates = candidates.exclude(pk__in=still_needed(candidates).values("pk"))
+    return candidates
+
+
 def set_tombstone_writer(writer):
     """``writer(obj, *, kind, days, closed_before)`` appends the audit event
     for one purged object; it runs inside the object's transaction."""
@@ -114,7 +133,7 @@ def purge_one(kind, pk, *, now=None):
     if limit is None:
         return False
     with transaction.atomic():
-        candidates = kind.expired(limit)
+        candidates = expired(kind, limit)
         # Lock the row itself (the kind's query may aggregate, which cannot be
         # locked), then ask again: expired and not held, now.
         obj = candidates.model._default_manager.select_for_update().filter(pk=pk).first()
@@ -145,7 +164,7 @@ def purge_expired(*, dry_run=False, now=None, progress=None, codes=None):
         outcome = Outcome(kind.code, period_days(kind.code))
         limit = cutoff(kind.code, now)
         if limit is not None:
-            pks = list(kind.expired(limit).order_by("pk").values_list("pk", flat=True))
+            pks = list(expired(kind, limit).order_by("pk").values_list("pk", flat=True))
             outcome.found = len(pks)
             if not dry_run:
                 for pk in pks:

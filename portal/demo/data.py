@@ -122,3 +122,8 @@ def providers():
     (``organisation`` names a demo organisation, or is empty for an external
     provider)."""
     return {entry.pop("key"): entry for entry in read("providers.json")}
+
+
+def referrals():
+    """The demo referrals, one per state (see data/referrals.json's "about")."""
+    return read("referrals.json")["referrals"]

@@ -83,22 +83,28 @@ def can_set_legal_hold(user):
     )
 
 
-def set_legal_hold(actor, obj, held):
-    """Hold (or release) a workspace or a monitoring report; audited.
-    PermissionDenied for anyone but a coordinator."""
+def set_legal_hold(actor, obj, held, *, workspaces=None, **details):
+    """Hold (or release) anything with a ``legal_hold`` field (a workspace, a
+    monitoring report, a referral); audited in the log of each of
+    ``workspaces`` (default: the object's own workspace), with ``details``
+    (ids and codes only). PermissionDenied for anyone but a coordinator."""
     if not can_set_legal_hold(actor):
         raise PermissionDenied
+    if workspaces is None:
+        workspaces = (obj if isinstance(obj, Workspace) else obj.workspace,)
     with transaction.atomic():
         type(obj)._default_manager.select_for_update().filter(pk=obj.pk).update(
             legal_hold=bool(held)
         )
         obj.legal_hold = bool(held)
-        audit.record(
-            actor,
-            LEGAL_HOLD_SET if held else LEGAL_HOLD_LIFTED,
-            workspace=obj if isinstance(obj, Workspace) else obj.workspace,
-            purged_id=str(obj.pk),
-        )
+        for workspace in workspaces:
+            audit.record(
+                actor,
+                LEGAL_HOLD_SET if held else LEGAL_HOLD_LIFTED,
+                workspace=workspace,
+                purged_id=str(obj.pk),
+                **details,
+            )
     return obj
 
 

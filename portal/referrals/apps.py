@@ -25,6 +25,9 @@ class ReferralsConfig(AppConfig):
         deadlines.register()  # the hourly overdue job, the digest's "Overdue referrals"
         registry.register(ServiceProviderSource())
         signals.connect()
+        from . import retention
+
+        retention.register()  # the "referrals" kind of manage.py purge_expired
         register_help_section(
             "service_directory",
             template="referrals/help_providers.html",

@@ -26,16 +26,20 @@ AUDITED_FIELDS = (
     "email",
     "website",
     "accepts_referrals",
+    "receiving_workspace",
     "public",
     "notes_internal",
     "active",
 )
 
 
+# Foreign keys are compared by id: no query per field, and no str() of a workspace.
+_BY_ID = ("organisation", "receiving_workspace")
+
+
 def _snapshot(provider):
     return {
-        name: getattr(provider, name if name != "organisation" else "organisation_id")
-        for name in AUDITED_FIELDS
+        name: getattr(provider, f"{name}_id" if name in _BY_ID else name) for name in AUDITED_FIELDS
     }
 
 

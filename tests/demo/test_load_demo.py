@@ -22,7 +22,7 @@ from portal.members.models import (
     Workspace,
     WorkspaceFile,
 )
-from portal.referrals.models import ServiceProvider
+from portal.referrals.models import Referral, ServiceProvider
 from portal.reports.models import CaseRecord, MonitoringReport
 from portal.reports.release_models import StatisticsRelease
 from portal.resources.models import ResourcePage
@@ -76,6 +76,7 @@ def content():
             accepts_referrals=True
         ).count(),
         "unlisted providers": ServiceProvider.objects.filter(public=False).count(),
+        "referrals": Referral.objects.count(),
         "search records": SearchRecord.objects.live().count(),
         "index documents": get_client().count(index=index.alias_name())["count"],
     }

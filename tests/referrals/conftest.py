@@ -42,8 +42,15 @@ def member_org():
 
 @pytest.fixture
 def providers(member_org):
-    """A public shelter (accepts referrals), an unlisted legal aid service with
-    internal notes, and an inactive public one."""
+    """A public shelter (accepts referrals, in its organisation's intake
+    workspace), an unlisted legal aid service with internal notes, and an
+    inactive public one."""
+    intake = make_workspace(
+        owner=UserFactory(email="intake.owner@example.org", organisation=member_org),
+        slug="osh-intake",
+        name="Osh intake",
+        organisation=member_org,
+    )
     return {
         "public": make_provider(
             organisation=member_org,
@@ -51,6 +58,7 @@ def providers(member_org):
             services=["shelter", "psychological"],
             languages=["ru", "ky"],
             accepts_referrals=True,
+            receiving_workspace=intake,
             public=True,
             phone="+996 3222 00 100",
             notes_internal=NOTE,

@@ -6,9 +6,11 @@ nothing; nobody deletes, a provider is deactivated."""
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from portal.members.lifecycle import archive_workspace
 from portal.members.models import AuditEvent
 from portal.referrals import audit_actions as actions
 from portal.referrals.models import ServiceProvider
+from tests.factories import OrganisationFactory, make_workspace
 from tests.referrals.builders import make_provider
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +143,50 @@ def test_the_referrals_menu_shows_the_directory_to_coordinators_only(client, coo
     client.force_login(editor)
     menu = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("referrals_providers:index") not in menu
+
+
+def test_coordinator_adds_a_member_provider_with_its_receiving_workspace(
+    client, coordinator, member_org
+):
+    intake = make_workspace(organisation=member_org, name="Osh intake")
+    client.force_login(coordinator)
+    form = client.get(reverse("referrals_providers:add")).content.decode()
+    assert "Osh Migrant Help: Osh intake" in form
+    data = form_data(
+        organisation=member_org.pk, name="", accepts_referrals="on", receiving_workspace=intake.pk
+    )
+    assert client.post(reverse("referrals_providers:add"), data).status_code == 302
+    provider = ServiceProvider.objects.get(organisation=member_org)
+    assert provider.receiving_workspace == intake and provider.takes_referrals
+    event = AuditEvent.objects.get(action=actions.PROVIDER_CREATED)
+    assert event.target_id == str(provider.pk)
+
+
+def test_the_receiving_workspace_is_refused_on_the_form_with_a_clear_message(
+    client, coordinator, member_org
+):
+    other = make_workspace(organisation=OrganisationFactory(name="Andijan Shelter"))
+    archived = make_workspace(organisation=member_org, name="Old intake")
+    archive_workspace(archived, actor=None)
+    client.force_login(coordinator)
+    url = reverse("referrals_providers:add")
+    member = {"organisation": member_org.pk, "name": "", "accepts_referrals": "on"}
+
+    response = client.post(url, form_data(**member))
+    assert response.status_code == 200
+    assert "Choose the workspace whose case workers answer referrals." in response.content.decode()
+
+    response = client.post(url, form_data(**member, receiving_workspace=other.pk))
+    assert response.status_code == 200
+    assert "Choose a workspace of this organisation." in response.content.decode()
+
+    response = client.post(url, form_data(**member, receiving_workspace=archived.pk))
+    assert response.status_code == 200
+    assert "Choose an open workspace of this organisation" in response.content.decode()
+    assert "Old intake" not in response.content.decode()
+    # What was typed is kept for the next try.
+    assert "Andijan Women&#x27;s Shelter" in response.content.decode() or (
+        "help@andijan-shelter.example.org" in response.content.decode()
+    )
+    assert not ServiceProvider.objects.exists()
+    assert not AuditEvent.objects.filter(action=actions.PROVIDER_CREATED).exists()

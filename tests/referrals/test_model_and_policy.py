@@ -13,6 +13,7 @@ from portal.referrals.policy import (
     can_view_directory,
     providers_visible_to,
 )
+from tests.factories import make_workspace
 from tests.referrals.builders import make_provider
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +36,28 @@ def test_an_external_provider_needs_a_name(member_org):
     assert "name" in error.value.message_dict
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceProvider.objects.create(name="", services=["shelter"], country="KG")
-    member = make_provider(organisation=member_org, name="", accepts_referrals=True)
+    intake = make_workspace(organisation=member_org)
+    member = make_provider(
+        organisation=member_org, name="", accepts_referrals=True, receiving_workspace=intake
+    )
     assert member.display_name == member_org.name
+
+
+def test_a_member_accepting_referrals_needs_a_workspace_of_its_own(member_org):
+    with pytest.raises(ValidationError) as error:
+        make_provider(organisation=member_org, name="", accepts_referrals=True)
+    assert error.value.message_dict["receiving_workspace"] == [
+        "Choose the workspace whose case workers answer referrals."
+    ]
+    elsewhere = make_workspace()  # another organisation's
+    with pytest.raises(ValidationError) as error:
+        make_provider(
+            organisation=member_org, name="", accepts_referrals=True, receiving_workspace=elsewhere
+        )
+    assert error.value.message_dict["receiving_workspace"] == [
+        "Choose a workspace of this organisation."
+    ]
+    assert not ServiceProvider.objects.exists()
 
 
 def test_services_and_languages_outside_the_lists_are_refused():

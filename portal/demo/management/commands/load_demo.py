@@ -7,6 +7,7 @@ from portal.demo.steps.accounts import load_accounts
 from portal.demo.steps.exchange import load_partner_release
 from portal.demo.steps.library import load_resources
 from portal.demo.steps.providers import load_providers
+from portal.demo.steps.referrals import load_referrals
 from portal.demo.steps.reports import load_reports
 from portal.demo.steps.search import build_index
 from portal.demo.steps.site import load_site
@@ -21,6 +22,7 @@ STEPS = [
     ("public site", load_site),
     ("resource library", load_resources),
     ("service directory", load_providers),
+    ("referrals", load_referrals),
     # Keep last: indexes what every step before it made.
     ("search index", build_index),
 ]
