@@ -116,4 +116,6 @@ def after_commit(referral, event, *, actor=None, author_workspace=None):
         with request_context.using(context):
             send(referral_id, event, actor_id, author_id)
 
-    transaction.on_commit(deliver)
+    # robust: a mail that fails (or a link that cannot be built) is logged,
+    # never raised into the person's request after their change committed.
+    transaction.on_commit(deliver, robust=True)
