@@ -22,7 +22,7 @@ import statistics as stats
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from portal.core.countries import country_name
 from portal.reports.anonymity import default_k
@@ -33,12 +33,14 @@ from .policy import can_view_referral_statistics
 from .vocabulary import Outcome, Phase, Status
 
 STATUSES = (Status.PENDING, Status.ACCEPTED, Status.DECLINED, Status.REVOKED, Status.CLOSED)
+# Column headings: how many referrals are in each status now (Russian needs
+# the plural here, hence the context).
 STATUS_HEADINGS = {
-    Status.PENDING: gettext_lazy("Waiting"),
-    Status.ACCEPTED: gettext_lazy("In progress"),
-    Status.DECLINED: gettext_lazy("Declined"),
-    Status.REVOKED: gettext_lazy("Revoked"),
-    Status.CLOSED: gettext_lazy("Closed"),
+    Status.PENDING: pgettext_lazy("referral figures", "Waiting"),
+    Status.ACCEPTED: pgettext_lazy("referral figures", "In progress"),
+    Status.DECLINED: pgettext_lazy("referral figures", "Declined"),
+    Status.REVOKED: pgettext_lazy("referral figures", "Revoked"),
+    Status.CLOSED: pgettext_lazy("referral figures", "Closed"),
 }
 TOTAL = "total"
 # The corridor row of every corridor with fewer than k referrals.
