@@ -26,7 +26,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.core.countries import country_name
 from portal.reports.anonymity import default_k
-from portal.reports.small_cells import Sum, protect
+from portal.reports.small_cells import Sum, protect, totals_of
 
 from .models import Referral
 from .policy import can_view_referral_statistics
@@ -199,9 +199,13 @@ def referral_statistics(k=None):
         )
     hidden = protect(figures, sums, k)
 
+    totals = totals_of(sums)
+
     def figure(key):
         if key in hidden:
-            return Figure(None, k, small=figures[key] < k)
+            # A hidden total reads "not shown" whatever its size, so its label
+            # tells a reader nothing (portal.reports.small_cells).
+            return Figure(None, k, small=figures[key] < k and key not in totals)
         return Figure(figures[key], k)
 
     def row(kind, key, label):

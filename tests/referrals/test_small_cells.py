@@ -80,3 +80,35 @@ def test_no_small_figure_can_be_solved_from_several_sums_together():
 def test_k_of_one_hides_nothing():
     figures, sums, hidden = table({"KG-UZ": {"pending": 1}}, k=1)
     assert hidden == set()
+
+
+def test_bounds_from_several_sums_do_not_pin_a_small_figure():
+    """k = 3: with "fewer than 3" meaning 0 to 2, the grand total and two
+    column totals once gave three hidden 2s back (found by trying every table
+    a reader could believe)."""
+    rows = {"r0": {"c0": 2, "c1": 5, "c2": 2}, "r1": {"c0": 4, "c1": 5, "c2": 2}}
+    figures, sums, hidden = table(rows, k=3)
+    cells = [key for key in hidden if key[0] != "all" and key[1] != "total"]
+    for key in cells:
+        assert possible_values(figures, sums, hidden, rows, key, k=3) != {figures[key]}
+
+
+def possible_values(figures, sums, hidden, rows, key, k):
+    """Every value the cell can take in a table that shows what this one shows
+    (hidden cells under k as 0..k-1, other hidden cells k or more, hidden
+    totals anything)."""
+    import itertools
+
+    cells = [(row, column) for row in rows for column in ("c0", "c1", "c2")]
+    unknown = [cell for cell in cells if cell in hidden]
+    found = set()
+    for values in itertools.product(range(0, 8), repeat=len(unknown)):
+        table_ = {cell: figures[cell] for cell in cells} | dict(zip(unknown, values, strict=True))
+        if any((figures[c] < k) != (table_[c] < k) for c in unknown):
+            continue
+        totals = {(row, "total"): sum(table_[(row, c)] for c in ("c0", "c1", "c2")) for row in rows}
+        totals |= {("all", c): sum(table_[(row, c)] for row in rows) for c in ("c0", "c1", "c2")}
+        totals[("all", "total")] = sum(table_.values())
+        if all(totals[t] == figures[t] for t in totals if t not in hidden):
+            found.add(table_[key])
+    return found

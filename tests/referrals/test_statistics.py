@@ -165,9 +165,12 @@ def test_with_the_default_k_small_groups_are_not_shown(client, several):
     assert stats.k == 11
     # No corridor has 11 referrals: none is named, they count together.
     assert [corridor.label for corridor in stats.corridors] == ["Other corridors"]
-    figures = [*(texts(r) for r in (*stats.corridors, *stats.phases, stats.network))]
-    assert {text for line in figures for text in line} == {"fewer than 11"}
+    rows = (*stats.corridors, *stats.phases)
+    assert {str(figure) for r in rows for figure in r.statuses} == {"fewer than 11"}
     assert {str(figure) for _label, figure in stats.outcomes} == {"fewer than 11"}
+    # A hidden total reads "not shown" whatever its size: its label tells nothing.
+    totals = [r.total for r in rows] + [stats.network.total, *stats.network.statuses]
+    assert {str(total) for total in totals} | {str(stats.closed)} == {"not shown"}
     assert stats.network.median_text == "not shown (fewer than 11 accepted)"
     html = section(sign_in(client, several["coordinator"]).get(URL))
     assert "Uzbekistan" not in html and "Tajikistan" not in html
