@@ -269,6 +269,15 @@ def test_the_public_statistics_never_show_referral_figures(client, several):
     assert SECTION not in body
 
 
+def test_the_api_serves_no_referral_figures(client, several):
+    """The API's statistics are the public releases; no route counts referrals."""
+    client.logout()
+    assert "eferral" not in client.get("/api/v1/statistics").content.decode()
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert not [path for path in paths if "statistic" in path and "referral" in path]
+    assert "eferral" not in str(paths.get("/api/v1/statistics", ""))
+
+
 def test_a_failing_section_is_left_out_not_shown_unchecked(client, several, caplog):
     def broken(request):
         raise RuntimeError("database gone")
