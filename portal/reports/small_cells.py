@@ -95,7 +95,7 @@ def _sum_leaks(figures, sums, one, hidden, determined, k):
     than k" is 0 to k - 1, "not shown" at least k)."""
     if one.total in hidden and one.total not in determined:
         return False
-    unknown = [c for c in one.cells if c in hidden and c not in determined]
+    unknown = _expanded(sums, one, hidden, determined)
     if not unknown:
         return False
     told = sum(figures[c] for c in unknown)
@@ -109,6 +109,27 @@ def _sum_leaks(figures, sums, one, hidden, determined, k):
     # Each is at least the told sum less what all the others can hold.
     floor = told - (k - 1) * (len(unknown) - 1)
     return floor > 0 and any(0 < figures[cell] < k for cell in unknown)
+
+
+def _expanded(sums, one, hidden, determined):
+    """The unknown figures whose sum this sum tells, each hidden total among
+    them replaced by the cells it is the sum of (a grand total shown over
+    hidden row totals tells the sum of those rows' hidden cells)."""
+    by_total = {}
+    for other in sums:
+        by_total.setdefault(other.total, other)
+    unknown = []
+    pending = [c for c in one.cells if c in hidden and c not in determined]
+    used = {one.total}
+    while pending:
+        key = pending.pop()
+        inner = by_total.get(key)
+        if inner is not None and key not in used:
+            used.add(key)
+            pending.extend(c for c in inner.cells if c in hidden and c not in determined)
+        else:
+            unknown.append(key)
+    return unknown
 
 
 def _still(figures, sums, hidden, k, leak):
