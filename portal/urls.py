@@ -46,6 +46,7 @@ urlpatterns = [
     path("workspaces/<slug:slug>/reports/", include("portal.reports.urls")),
     path("workspaces/", include("portal.members.urls")),
     path("network/reports/", include("portal.reports.network_urls")),
+    path("network/statistics/", include("portal.reports.network_statistics_urls")),
     path("statistics/", include("portal.reports.statistics_urls")),
     path("services/", include("portal.referrals.urls")),
     path("api/v1/", api_v1.urls),

@@ -13,11 +13,13 @@ class ReferralsConfig(AppConfig):
 
     def ready(self):
         from portal.home.help_sections import register_help_section
+        from portal.reports.statistics_sections import register_section
         from portal.search.registry import registry
 
         from . import audit_actions, lifecycle, signals  # noqa: F401  registers actions, verbs
         from .directory import public_providers_by_country
         from .search import ServiceProviderSource
+        from .statistics import statistics_section
 
         audit_actions.register_details()
         from . import deadlines
@@ -32,4 +34,9 @@ class ReferralsConfig(AppConfig):
             "service_directory",
             template="referrals/help_providers.html",
             items=public_providers_by_country,
+        )
+        register_section(
+            "referrals",
+            template="referrals/includes/statistics_section.html",
+            context=statistics_section,
         )

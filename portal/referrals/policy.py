@@ -302,3 +302,22 @@ def readable_referral(user, referral_id, workspace=None):
     if not access.view:
         raise ActionRefused(_("Not found."), status=NOT_FOUND)
     return referral, access
+
+
+def can_view_referral_statistics(user, tokens=None):
+    """The referral figures of the network statistics page: people who make
+    and receive referrals (a case worker in some workspace of the network)
+    and the coordinators. Observers, who see no referral anywhere, and people
+    outside the network get none: not even counts of which corridors are used."""
+    from portal.core.audience import workspace_ids
+    from portal.members.models import Workspace
+
+    tokens = audiences_for(user) if tokens is None else tokens
+    if NETWORK not in tokens:
+        return _not_found()
+    if is_network_coordinator(user):
+        return ALLOWED
+    workspaces = Workspace.objects.filter(pk__in=workspace_ids(tokens))
+    if any(is_case_worker(user, workspace, tokens) for workspace in workspaces):
+        return ALLOWED
+    return refuse(_("Referral figures are for case workers and network coordinators."))

@@ -1,0 +1,54 @@
+"""Sections of the network statistics page (/network/statistics/), the
+figures network members see beside the public releases.
+
+Apps above reports (portal.referrals counts referrals) register a section
+here from their AppConfig.ready(); reports never imports them (the layers
+contract). A section's ``context`` is called with the request and returns
+what its template shows as ``section.data``, or None when this person may not
+see it: each section asks its own policy, so the page shows a section exactly
+to the people its owner allows.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NetworkStatisticsSection:
+    # Included with the page's context plus `section`; the template owns the
+    # whole <section> and its heading.
+    template: str
+    context: Callable[[Any], Any]
+    order: int = 0
+
+
+_sections: dict[str, NetworkStatisticsSection] = {}
+
+
+def register_section(name, *, template, context, order=0):
+    """Add (or replace, so a reloaded app does not show it twice) a section."""
+    _sections[name] = NetworkStatisticsSection(template=template, context=context, order=order)
+
+
+def unregister_section(name):
+    _sections.pop(name, None)
+
+
+def sections_for(request):
+    """The sections this person may see, in order. A section that fails is
+    logged and left out: it closes, never shows figures unchecked, and does
+    not take the other sections down."""
+    shown = []
+    for name, section in sorted(_sections.items(), key=lambda pair: (pair[1].order, pair[0])):
+        try:
+            data = section.context(request)
+        except Exception:
+            logger.exception("Network statistics section %r failed; left out.", name)
+            continue
+        if data is not None:
+            shown.append({"name": name, "template": section.template, "data": data})
+    return shown
