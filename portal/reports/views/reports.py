@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core.case_actions import attach, case_actions
 from portal.core.pagination import paginate
 from portal.core.ratelimit import consume
 from portal.members.access import workspace_view
@@ -129,6 +130,10 @@ def _detail_page(request, report, access, status=200, **forms):
         context["base_template"] = "base.html"
     if access.read_case_rows:
         cases = paginate(request, report.cases.order_by("pk"), CASES_PER_PAGE, fragment="cases")
+        # Links other apps add to a row (referrals: "Refer this case").
+        makers = case_actions(request.user, report)
+        cases.object_list = attach(cases.object_list, makers)
+        context["case_actions"] = bool(makers)
         context.update(cases_page=cases, case_count=cases.paginator.count)
     else:
         # Observers and network readers: totals under the small-cell rule.
