@@ -464,3 +464,16 @@ def test_garbage_on_the_recipients_forms_is_a_400(world, action, data):
     fresh = Referral.objects.get()
     assert fresh.status == "accepted"
     assert not fresh.steps.exists() and not fresh.messages.exists()
+
+
+def test_a_side_cannot_do_the_other_sides_part_through_the_pages(world):
+    referral = send_referral(world)
+    sender = signed_in(world["osh_member"])
+    recipient = signed_in(world["andijan_member"])
+    assert sender.post(url("accept", world["osh"], referral_id=referral.pk)).status_code == 403
+    refused = recipient.post(
+        url("revoke", world["andijan"], referral_id=referral.pk), {"reason": "Not yours."}
+    )
+    assert refused.status_code == 403
+    assert recipient.get(url("edit", world["andijan"], referral_id=referral.pk)).status_code == 403
+    assert Referral.objects.get().status == "pending"
