@@ -443,14 +443,7 @@ def _side_workspace(actor, referral, s):
     return referral.from_workspace if s.sender else referral.to_workspace
 
 
-def _current(referral):
-    """The referral as it is now: a page loaded before a revocation (or the
-    other side's answer) must not act on the status it showed."""
-    return Referral.objects.select_related("from_workspace", "to_workspace").get(pk=referral.pk)
-
-
 def post_message(actor, referral, body):
-    referral = _current(referral)
     s = policy.sides(actor, referral)
     policy.can_post_message(actor, referral, s).require()
     errors = {}
@@ -472,7 +465,6 @@ def post_message(actor, referral, body):
 
 
 def record_step(actor, referral, kind, date, note="", service=""):
-    referral = _current(referral)
     s = policy.sides(actor, referral)
     policy.can_record_step(actor, referral, s).require()
     errors = {}
