@@ -22,24 +22,29 @@ class ReferralsConfig(AppConfig):
         audit_actions.register_details()
         registry.register(ServiceProviderSource())
         signals.connect()
-        from django.utils.translation import gettext_lazy as _
-
-        from portal.core.tabs import WorkspaceTab, register_tab
-        from portal.members.models.workspaces import PERM_CONTRIBUTE
-
-        # Case workers only: observers never see referrals (policy.is_case_worker).
-        register_tab(
-            WorkspaceTab(
-                "referrals", _("Referrals"), "workspace_referrals:list", PERM_CONTRIBUTE, order=17
-            )
-        )
-        from portal.core.case_actions import register_case_action
-
-        from .case_links import refer_link
-
-        register_case_action(refer_link)
         register_help_section(
             "service_directory",
             template="referrals/help_providers.html",
             items=public_providers_by_country,
         )
+        register_pages()
+
+
+def register_pages():
+    """The workspace's "Referrals" tab and the "Refer this case" link on case
+    rows (reports cannot import this app: it asks portal.core's registry)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from portal.core.case_actions import register_case_action
+    from portal.core.tabs import WorkspaceTab, register_tab
+    from portal.members.models.workspaces import PERM_CONTRIBUTE
+
+    from .case_links import refer_link
+
+    # Case workers only: observers never see referrals (policy.is_case_worker).
+    register_tab(
+        WorkspaceTab(
+            "referrals", _("Referrals"), "workspace_referrals:list", PERM_CONTRIBUTE, order=17
+        )
+    )
+    register_case_action(refer_link)
