@@ -44,6 +44,7 @@ urlpatterns = [
     path("healthz/", core_views.health, name="health"),
     # A workspace's monitoring reports, beside the members' workspace pages.
     path("workspaces/<slug:slug>/reports/", include("portal.reports.urls")),
+    path("workspaces/<slug:slug>/referrals/", include("portal.referrals.workspace_urls")),
     path("workspaces/", include("portal.members.urls")),
     path("network/reports/", include("portal.reports.network_urls")),
     path("network/statistics/", include("portal.reports.network_statistics_urls")),

@@ -7,6 +7,7 @@ what, how) and OSCE/ODIHR's National Referral Mechanisms handbook (2022).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Phase(models.TextChoices):
@@ -28,7 +29,9 @@ class Urgency(models.TextChoices):
 class Status(models.TextChoices):
     """Primero's referral statuses, as the portal names them."""
 
-    PENDING = "pending", _("Waiting for an answer")
+    # A context of its own: "Waiting for an answer" elsewhere is about many
+    # requests, and Russian says it in the plural there.
+    PENDING = "pending", pgettext_lazy("referral status", "Waiting for an answer")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     REVOKED = "revoked", _("Revoked by the sender")

@@ -111,6 +111,18 @@ WORKSPACE_PAGES = {
     "reports:case_edit": (CONTRIBUTORS, READ_ONLY),
     "reports:case_delete": (CONTRIBUTORS, READ_ONLY),
     "reports:import": (CONTRIBUTORS, READ_ONLY),
+    # Referrals: case workers only, never observers (they see no case data);
+    # which side may do what on one referral is tested in tests/referrals.
+    "workspace_referrals:list": (CONTRIBUTORS, OPEN),
+    "workspace_referrals:detail": (CONTRIBUTORS, OPEN),
+    "workspace_referrals:create": (CONTRIBUTORS, READ_ONLY),
+    "workspace_referrals:edit": (CONTRIBUTORS, READ_ONLY),
+    "workspace_referrals:accept": (CONTRIBUTORS, READ_ONLY),
+    "workspace_referrals:decline": (CONTRIBUTORS, READ_ONLY),
+    "workspace_referrals:revoke": (CONTRIBUTORS, READ_ONLY),
+    "workspace_referrals:close": (CONTRIBUTORS, READ_ONLY),
+    "workspace_referrals:message_add": (CONTRIBUTORS, READ_ONLY),
+    "workspace_referrals:step_add": (CONTRIBUTORS, READ_ONLY),
 }
 
 # --- The members' area outside one workspace --------------------------------------------

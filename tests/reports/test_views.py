@@ -471,3 +471,20 @@ def test_the_network_list_shows_shared_reports_to_network_members_only(client):
     assert login(client, UserFactory()).get("/network/reports/").status_code == 403
     assert client.logout() is None
     assert client.get("/network/reports/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "The report was submitted for review."), ("ru", "Отчёт отправлен на проверку.")],
+)
+def test_a_workflow_message_is_in_the_readers_language(client, language, said):
+    """Not in the language that happened to be active when the views were
+    first imported (a full test run imports them under English or Russian,
+    depending on which test reverses a URL first)."""
+    workspace, people = workspace_with_roles()
+    report = make_report(workspace)
+    add_cases(report)
+    response = login(client, people["member"]).post(
+        url(report, "submit/"), follow=True, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert said in [str(message) for message in response.context["messages"]]

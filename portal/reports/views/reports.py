@@ -6,8 +6,10 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.core.case_actions import attach, case_actions
 from portal.core.pagination import paginate
 from portal.core.ratelimit import consume
 from portal.members.access import workspace_view
@@ -129,6 +131,10 @@ def _detail_page(request, report, access, status=200, **forms):
         context["base_template"] = "base.html"
     if access.read_case_rows:
         cases = paginate(request, report.cases.order_by("pk"), CASES_PER_PAGE, fragment="cases")
+        # Links other apps add to a row (referrals: "Refer this case").
+        makers = case_actions(request.user, report)
+        cases.object_list = attach(cases.object_list, makers)
+        context["case_actions"] = bool(makers)
         context.update(cases_page=cases, case_count=cases.paginator.count)
     else:
         # Observers and network readers: totals under the small-cell rule.
@@ -213,10 +219,14 @@ def _workflow_action(button, done_message):
     return action
 
 
-report_submit = _workflow_action("submit", _("The report was submitted for review."))
-report_review = _workflow_action("review", _("The report is marked as reviewed."))
-report_return = _workflow_action("return", _("The report was returned to its authors as a draft."))
-report_reopen = _workflow_action("reopen", _("The report was reopened as a draft."))
+# Lazy: these are made when the module is imported, in whatever language is
+# active then; each is translated when the message is stored, for its reader.
+report_submit = _workflow_action("submit", gettext_lazy("The report was submitted for review."))
+report_review = _workflow_action("review", gettext_lazy("The report is marked as reviewed."))
+report_return = _workflow_action(
+    "return", gettext_lazy("The report was returned to its authors as a draft.")
+)
+report_reopen = _workflow_action("reopen", gettext_lazy("The report was reopened as a draft."))
 
 
 @workspace_view(policy.workspace_permission("share"), write=True)

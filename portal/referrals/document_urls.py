@@ -1,0 +1,3 @@
+"""Placeholder until the referral documents' pages arrive (refdocs)."""
+
+urlpatterns = []
