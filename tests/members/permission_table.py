@@ -111,6 +111,10 @@ WORKSPACE_PAGES = {
     "reports:case_edit": (CONTRIBUTORS, READ_ONLY),
     "reports:case_delete": (CONTRIBUTORS, READ_ONLY),
     "reports:import": (CONTRIBUTORS, READ_ONLY),
+    # A referral's documents: its case workers (never an observer), on both
+    # sides; who of them sees which referral is tested in tests/referrals.
+    "workspace_referrals:document_upload": (CONTRIBUTORS, READ_ONLY),
+    "workspace_referrals:document_download": (CONTRIBUTORS, OPEN),
 }
 
 # --- The members' area outside one workspace --------------------------------------------
