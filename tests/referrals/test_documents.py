@@ -228,6 +228,33 @@ def test_a_disguised_file_is_refused_with_a_message(world, referral, in_uzbekist
     assert not events("referrals.document_uploaded").exists()
 
 
+def test_a_file_over_the_size_limit_is_refused_with_the_limit(
+    world, referral, in_uzbekistan, settings
+):
+    settings.PORTAL_MAX_UPLOAD_MB = 1
+    big = upload("scan.pdf", PDF + b"0" * (1024 * 1024), "application/pdf")
+    response = post_document(world["osh_member"], world["osh"], referral, file=big)
+    assert response.status_code == 400
+    assert "files may be at most 1.0" in response.content.decode()
+    assert not ReferralDocument.objects.exists()
+
+
+def test_a_full_disk_is_said_and_nothing_is_kept(world, referral, in_uzbekistan, private_media):
+    from tests.faults import file_size_limit
+
+    private_media.mkdir(parents=True)
+    big = upload("scan.pdf", PDF + b"0" * (200 * 1024), "application/pdf")
+    with file_size_limit(32 * 1024):  # the kernel refuses the write (EFBIG), as a full disk
+        response = post_document(world["osh_member"], world["osh"], referral, file=big)
+    assert response.status_code == 507
+    page = response.content.decode()
+    assert "no room left" in page and "Traceback" not in page
+    assert 'value="Consent form"' in page  # what the person typed is kept
+    assert not ReferralDocument.objects.exists()
+    assert not any(p.is_file() for p in private_media.rglob("*"))
+    assert not events("referrals.document_uploaded").exists()
+
+
 def test_a_title_naming_a_contact_or_missing_is_refused(world, referral, in_uzbekistan):
     response = post_document(
         world["osh_member"], world["osh"], referral, title="Call +998 90 123 45 67"
