@@ -319,6 +319,23 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(world, referral):
     assert ReferralDocument.objects.count() == 1
 
 
+def test_a_stolen_password_without_the_second_factor_gets_no_document(world, referral):
+    from tests.mfa import add_totp
+
+    document = stored(world, referral)
+    add_totp(world["andijan_member"])
+    thief = signed_in(world["andijan_member"])  # the password only, no code typed
+    response = thief.get(download_url(world["andijan"], referral, document))
+    assert response.status_code == 302
+    assert "/accounts/" in response.url and "download" not in response.get(
+        "Content-Disposition", ""
+    )
+    posted = thief.post(upload_url(world["andijan"], referral), {"title": "x", "file": pdf()})
+    assert posted.status_code == 302
+    assert ReferralDocument.objects.count() == 1
+    assert not events("referrals.document_downloaded").exists()
+
+
 def test_made_up_ids_are_404(world, referral):
     document = stored(world, referral)
     client = signed_in(world["osh_member"])
