@@ -21,7 +21,7 @@ from tests.members.url_builders import MatrixContext
 
 PREFIX = "workspaces/"
 # Apps whose rows a refused request must leave untouched.
-WATCHED_APPS = ("members", "reports", "referrals", "account", "mfa", "auth", "portal_search", "api")
+WATCHED_APPS = ("members", "reports", "account", "mfa", "auth", "portal_search", "api")
 
 ALLOWED_STATUSES = {200, 302, 303, 400, 405}
 STATES = ("active", "archived")
