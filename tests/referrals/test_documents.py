@@ -389,6 +389,25 @@ def test_the_recipient_loses_the_documents_at_once(world, referral, end):
     assert sender.get(download_url(world["osh"], referral, document)).status_code == 200
 
 
+def test_a_referral_revoked_while_the_file_was_written_keeps_nothing(
+    world, referral, in_uzbekistan, private_media
+):
+    from portal.core.policy import ActionRefused
+    from portal.referrals.models import Referral
+
+    lifecycle.accept(world["andijan_member"], referral)
+    seen_before = Referral.objects.get(pk=referral.pk)  # what the recipient's upload began with
+    lifecycle.revoke(world["osh_member"], referral, "The person chose another shelter.")
+    with pytest.raises(ActionRefused) as refused:
+        documents.upload(
+            world["andijan_member"], seen_before, pdf(), "Consent form", workspace=world["andijan"]
+        )
+    assert refused.value.status == 404
+    assert not ReferralDocument.objects.exists()
+    assert not private_media.exists() or not any(p.is_file() for p in private_media.rglob("*"))
+    assert not events("referrals.document_uploaded").exists()
+
+
 def test_a_person_in_both_workspaces_loses_the_recipients_address_on_revoke(world, referral):
     from tests.factories import add_member
 

@@ -64,9 +64,18 @@ def test_case_worker_adds_a_document_where_residency_allows(journey, settings, t
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.PORTAL_INSTALLATION_COUNTRY = "KG"
     world = referral_world()
-    world["osh"].name = "Ошские случаи"
-    world["osh"].save()
-    referral = send_referral(world)
+    # What the page shows of the world, in Russian like the rest of the page.
+    for key, name in (("osh", "Ошские случаи"), ("andijan", "Андижанский приём")):
+        world[key].name = name
+        world[key].save()
+    for key, name in (("osh", "Ошская помощь мигрантам"), ("andijan", "Андижанский приют")):
+        world[key].organisation.name = name
+        world[key].organisation.save()
+    referral = send_referral(
+        world,
+        needs="Безопасное жильё на две недели и консультации психолога на узбекском.",
+        sender_contact="По будням с 9 до 18, через переписку на портале.",
+    )
     worker = world["osh_member"]
     worker.first_name, worker.last_name = "Нурлан", "Абдыкадыров"
     worker.save()
