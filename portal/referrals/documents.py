@@ -18,8 +18,6 @@ both workspaces acts as the side whose address they opened, so the
 recipient's address stops working on revocation for them too.
 """
 
-import logging
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -33,12 +31,11 @@ from portal.members.files import (
     validate_upload,
     write_blob,
 )
+from portal.reports import vocabulary as vocab
 
 from . import audit_actions as actions
 from . import case_data, policy, residency
 from .models import Referral, ReferralDocument
-
-logger = logging.getLogger(__name__)
 
 MAX_TITLE = 200
 
@@ -93,7 +90,7 @@ def _record_refusal(actor, referral):
     code = case_data.citizenship(referral)
     # The recipient's log names the citizenship only when the referral passed
     # it: the person may have agreed to pass less.
-    passed = bool(referral.case_data.get("citizenship"))
+    passed = bool(referral.case_data.get(vocab.CITIZENSHIP.column))
     for side in (referral.from_workspace, referral.to_workspace):
         details = {"referral": referral.reference}
         if code and (side == referral.from_workspace or passed):
