@@ -30,10 +30,11 @@ def allowed_countries(citizenship):
     """The countries whose installations may hold identifiable data of a
     person of this citizenship; None when it is not restricted."""
     code = (citizenship or "").upper()
-    if not code:
+    if not code or code not in settings.PORTAL_DATA_RESIDENCY:
         return None
-    allowed = settings.PORTAL_DATA_RESIDENCY.get(code)
-    return tuple(allowed) if allowed else None
+    # A citizenship named with no country ("UZ=" in the environment) is kept
+    # nowhere, rather than everywhere: a typo must not lift the restriction.
+    return tuple(c.upper() for c in settings.PORTAL_DATA_RESIDENCY[code] or ())
 
 
 def may_hold_identifiable(citizenship):
@@ -43,6 +44,16 @@ def may_hold_identifiable(citizenship):
     allowed = allowed_countries(citizenship)
     if allowed is None or installation_country() in allowed:
         return ALLOWED
+    if not allowed:
+        return refuse(
+            _(
+                "Documents about this person cannot be kept on this portal: the data-residency "
+                "setting names no country whose installations may hold their identifiable data. "
+                "Share the document out of band and mention it in the thread; tell the "
+                "coordinating office about the setting."
+            ),
+            FORBIDDEN,
+        )
     names = ", ".join(str(country_name(code)) for code in allowed)
     return refuse(
         _(

@@ -216,6 +216,15 @@ def test_the_residency_setting_names_allowed_countries_per_citizenship(settings)
     assert "Tajikistan, Kyrgyzstan" in may_hold_identifiable("TJ").message
 
 
+def test_a_citizenship_named_without_a_country_is_kept_nowhere(settings):
+    """ "UZ=" in the environment (a typo) must not lift the restriction."""
+    settings.PORTAL_INSTALLATION_COUNTRY = "UZ"
+    settings.PORTAL_DATA_RESIDENCY = {"UZ": ()}
+    refused = may_hold_identifiable("UZ")
+    assert not refused
+    assert "names no country" in refused.message
+
+
 # Bad input --------------------------------------------------------------------
 
 
