@@ -121,3 +121,17 @@ def proven_type(uploaded_file, extension):
     if extension in _ODF:
         return _ODF[extension] if mimetype == _ODF[extension].encode("ascii") else None
     return None
+
+
+def extension_for(mime):
+    """The usual extension of a type proven_type returns ("pdf" for
+    application/pdf), for naming a download when the uploaded name was not
+    kept; "" for any other type."""
+    for table in (_SIMPLE, _TEXT, _OLE2, _ODF):
+        for extension, known in table.items():
+            if known == mime:
+                return extension
+    for extension, (_folder, known) in _OOXML.items():
+        if known == mime:
+            return extension
+    return ""

@@ -19,12 +19,10 @@ class ReferralsConfig(AppConfig):
         from portal.reports.statistics_sections import register_section
         from portal.search.registry import registry
 
-        from . import audit_actions, lifecycle, signals  # noqa: F401  registers actions, verbs
+        from . import audit_actions, deadlines, lifecycle, retention, signals  # noqa: F401  registers actions, verbs
         from .directory import public_providers_by_country
         from .search import ServiceProviderSource
         from .statistics import statistics_section
-
-        from . import deadlines, retention
 
         audit_actions.register_details()
         deadlines.register()  # the hourly overdue job, the digest's "Overdue referrals"

@@ -1,3 +1,11 @@
-"""Placeholder until the referral documents' pages arrive (refdocs)."""
+"""A referral's documents: /workspaces/<slug>/referrals/<id>/documents/…
+(included by portal.referrals.workspace_urls, in its namespace)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import document_views as views
+
+urlpatterns = [
+    path("", views.document_upload, name="document_upload"),
+    path("<int:document_id>/", views.document_download, name="document_download"),
+]

@@ -11,7 +11,10 @@ def _purge(sender, **kwargs):
 
 
 def connect():
-    from .models import ServiceProvider
+    from .documents import remove_blob
+    from .models import ReferralDocument, ServiceProvider
+
+    post_delete.connect(remove_blob, sender=ReferralDocument, dispatch_uid="referral_document_blob")
 
     post_save.connect(_purge, sender=ServiceProvider, dispatch_uid="referrals_provider_saved")
     post_delete.connect(_purge, sender=ServiceProvider, dispatch_uid="referrals_provider_deleted")

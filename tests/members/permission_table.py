@@ -123,6 +123,10 @@ WORKSPACE_PAGES = {
     "workspace_referrals:close": (CONTRIBUTORS, READ_ONLY),
     "workspace_referrals:message_add": (CONTRIBUTORS, READ_ONLY),
     "workspace_referrals:step_add": (CONTRIBUTORS, READ_ONLY),
+    # A referral's documents: its case workers (never an observer), on both
+    # sides; who of them sees which referral is tested in tests/referrals.
+    "workspace_referrals:document_upload": (CONTRIBUTORS, READ_ONLY),
+    "workspace_referrals:document_download": (CONTRIBUTORS, OPEN),
 }
 
 # --- The members' area outside one workspace --------------------------------------------

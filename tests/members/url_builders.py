@@ -154,5 +154,6 @@ def _file(ctx):
 
 
 # Other apps' builders register themselves on import.
+from tests.referrals import document_url_builders as _referral_documents  # noqa: E402, F401
 from tests.referrals import url_builders as _referrals_builders  # noqa: E402, F401
 from tests.reports import url_builders as _reports_builders  # noqa: E402, F401

@@ -71,13 +71,13 @@ def untranslated_words(language="ru"):
 
 # A referral's world: a case in Osh, a shelter in Andijan ----------------------
 
-CONSENT_ALL = dict(
-    given=True,
-    given_by="person",
-    method="written",
-    services=("shelter", "psychological", "legal_aid"),
-    data=("profile", "exploitation", "control", "status"),
-)
+CONSENT_ALL = {
+    "given": True,
+    "given_by": "person",
+    "method": "written",
+    "services": ("shelter", "psychological", "legal_aid"),
+    "data": ("profile", "exploitation", "control", "status"),
+}
 
 
 def referral_world():
@@ -174,15 +174,15 @@ def send_referral(world, *, actor=None, consent=None, **request):
 
     from portal.referrals import lifecycle
 
-    values = dict(
-        services=("shelter", "psychological"),
-        phase="first_assistance",
-        urgency="urgent",
-        languages=("uz", "ru"),
-        needs="Safe accommodation for two weeks and counselling in Uzbek.",
-        sender_contact="Weekdays 9-18 through the portal thread.",
-        data_categories=("profile", "exploitation"),
-    )
+    values = {
+        "services": ("shelter", "psychological"),
+        "phase": "first_assistance",
+        "urgency": "urgent",
+        "languages": ("uz", "ru"),
+        "needs": "Safe accommodation for two weeks and counselling in Uzbek.",
+        "sender_contact": "Weekdays 9-18 through the portal thread.",
+        "data_categories": ("profile", "exploitation"),
+    }
     values.update(request)
     if consent is None:
         consent = lifecycle.Consent(date=datetime.date.today(), **CONSENT_ALL)

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.core import periodic
@@ -57,16 +57,6 @@ def _module_world(request, django_db_setup, django_db_blocker):
 @pytest.fixture
 def world(db, _module_world):
     return dict(_module_world)
-
-
-@pytest.fixture(autouse=True)
-def referral_pages(settings):
-    """The referral pages come with another branch; until it is merged the
-    mails' links need a stand-in address (tests/referrals/pending_urls.py)."""
-    try:
-        reverse("workspace_referrals:detail", kwargs={"slug": "x", "referral_id": 1})
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.referrals.pending_urls"
 
 
 @pytest.fixture(autouse=True)
