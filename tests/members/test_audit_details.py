@@ -29,7 +29,7 @@ from tests.factories import (
     make_invitation,
     make_join_request,
 )
-from tests.referrals.builders import make_provider
+from tests.referrals.builders import make_provider, referral_world, send_referral
 from tests.reports.factories import make_report
 
 # Every action, with the details its audit.record call stores (see the callers).
@@ -243,10 +243,13 @@ def record_every_action(workspace, actor):
     report = make_report(workspace, title="Мониторинг строек")
     organisation = OrganisationFactory(name="Фонд «Надежда»")
     provider = make_provider(name="Приют «Ишеним»")
+    referral = send_referral(referral_world())
     for action, details in [*EXAMPLES.items(), *MORE_EXAMPLES]:
         target = report if action.startswith(("report.", "cases.")) else workspace
         target = organisation if action.startswith("organisation.") else target
-        target = provider if action.startswith("referrals.") else target
+        target = provider if action.startswith("referrals.provider_") else target
+        if action.startswith("referrals.") and target is not provider:
+            target = referral
         audit.record(actor, action, target=target, workspace=workspace, **details)
 
 
