@@ -202,7 +202,16 @@ class WorkspaceViewSet(ModelViewSet):
     model = Workspace
     icon = "folder-open-inverse"
     menu_label = _("Workspaces")
-    list_display = ["name", "slug", "organisation", "visibility", "archived_at"]
+    # The hold as a column: a coordinator sees what the purge keeps without
+    # opening each workspace.
+    list_display = [
+        "name",
+        "slug",
+        "organisation",
+        "visibility",
+        "archived_at",
+        YesNoColumn(Workspace, "legal_hold"),
+    ]
     list_filter = ["visibility", "organisation"]
     search_fields = ["name", "slug"]
     copy_view_enabled = False
