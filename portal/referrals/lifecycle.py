@@ -16,6 +16,7 @@ The transitions, one table (Primero's statuses; OSCaR's lock once accepted):
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -340,75 +341,98 @@ def edit(actor, referral, request):
     return referral
 
 
-def _transition(actor, referral, decide, status, **fields):
+class Move(NamedTuple):
+    """One move of the table above: who may make it, the status it reaches,
+    and what it tells (audit action, activity verb, mail)."""
+
+    decide: object
+    status: str
+    action: str
+    verb: str
+    event: str
+
+
+ACCEPT = Move(
+    policy.can_answer_referral,
+    Status.ACCEPTED,
+    actions.REFERRAL_ACCEPTED,
+    VERB_ACCEPTED,
+    notify.ACCEPTED,
+)
+DECLINE = Move(
+    policy.can_answer_referral,
+    Status.DECLINED,
+    actions.REFERRAL_DECLINED,
+    VERB_DECLINED,
+    notify.DECLINED,
+)
+REVOKE = Move(
+    policy.can_revoke_referral,
+    Status.REVOKED,
+    actions.REFERRAL_REVOKED,
+    VERB_REVOKED,
+    notify.REVOKED,
+)
+CLOSE = Move(
+    policy.can_close_referral,
+    Status.CLOSED,
+    actions.REFERRAL_CLOSED,
+    VERB_CLOSED,
+    notify.CLOSED,
+)
+
+
+def _transition(actor, referral, move, *, details=None, **fields):
     """Lock the row, ask the policy again under the lock (two people may
-    answer at once), then move."""
+    answer at once), move it, and record the move on both sides in the same
+    transaction; the mail goes once it has committed."""
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        decide(actor, locked).require()
-        locked.status = status
+        move.decide(actor, locked).require()
+        locked.status = move.status
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save()
+        _audit(actor, move.action, locked, status=locked.status, **(details or {}))
+        _record_both(locked, actor, move.verb)
+        notify.after_commit(locked, move.event, actor=actor)
     return locked
 
 
+def _checked_text(actor, referral, decide, field, text, *, required):
+    """The person's words, guarded; a refused person hears the refusal first,
+    never a remark about what they typed."""
+    errors = {}
+    text = _guarded(errors, field, text, required=required)
+    decide(actor, referral).require()
+    _raise(errors)
+    return text
+
+
 def accept(actor, referral):
-    with transaction.atomic():
-        referral = _transition(
-            actor,
-            referral,
-            policy.can_answer_referral,
-            Status.ACCEPTED,
-            responded_at=timezone.now(),
-            responded_by=actor,
-        )
-        _audit(actor, actions.REFERRAL_ACCEPTED, referral, status=referral.status)
-        _record_both(referral, actor, VERB_ACCEPTED)
-        notify.after_commit(referral, notify.ACCEPTED, actor=actor)
-    return referral
+    return _transition(actor, referral, ACCEPT, responded_at=timezone.now(), responded_by=actor)
 
 
 def decline(actor, referral, reason):
-    errors = {}
-    reason = _guarded(errors, "reason", reason, required=True)
-    policy.can_answer_referral(actor, referral).require()
-    _raise(errors)
-    with transaction.atomic():
-        referral = _transition(
-            actor,
-            referral,
-            policy.can_answer_referral,
-            Status.DECLINED,
-            responded_at=timezone.now(),
-            responded_by=actor,
-            decline_reason=reason,
-        )
-        _audit(actor, actions.REFERRAL_DECLINED, referral, status=referral.status)
-        _record_both(referral, actor, VERB_DECLINED)
-        notify.after_commit(referral, notify.DECLINED, actor=actor)
-    return referral
+    reason = _checked_text(
+        actor, referral, policy.can_answer_referral, "reason", reason, required=True
+    )
+    return _transition(
+        actor,
+        referral,
+        DECLINE,
+        responded_at=timezone.now(),
+        responded_by=actor,
+        decline_reason=reason,
+    )
 
 
 def revoke(actor, referral, reason):
     """The sender withdraws it: the recipient's access ends with this commit."""
-    errors = {}
-    reason = _guarded(errors, "reason", reason, required=True)
-    policy.can_revoke_referral(actor, referral).require()
-    _raise(errors)
-    with transaction.atomic():
-        referral = _transition(
-            actor,
-            referral,
-            policy.can_revoke_referral,
-            Status.REVOKED,
-            revoked_at=timezone.now(),
-            revoke_reason=reason,
-        )
-        _audit(actor, actions.REFERRAL_REVOKED, referral, status=referral.status)
-        _record_both(referral, actor, VERB_REVOKED)
-        notify.after_commit(referral, notify.REVOKED, actor=actor)
-    return referral
+    reason = _checked_text(
+        actor, referral, policy.can_revoke_referral, "reason", reason, required=True
+    )
+    return _transition(actor, referral, REVOKE, revoked_at=timezone.now(), revoke_reason=reason)
 
 
 def close(actor, referral, outcome, note=""):
@@ -418,26 +442,15 @@ def close(actor, referral, outcome, note=""):
     note = _guarded(errors, "note", note)
     policy.can_close_referral(actor, referral).require()
     _raise(errors)
-    with transaction.atomic():
-        referral = _transition(
-            actor,
-            referral,
-            policy.can_close_referral,
-            Status.CLOSED,
-            closed_at=timezone.now(),
-            outcome=outcome,
-            outcome_note=note,
-        )
-        _audit(
-            actor,
-            actions.REFERRAL_CLOSED,
-            referral,
-            status=referral.status,
-            referral_outcome=outcome,
-        )
-        _record_both(referral, actor, VERB_CLOSED)
-        notify.after_commit(referral, notify.CLOSED, actor=actor)
-    return referral
+    return _transition(
+        actor,
+        referral,
+        CLOSE,
+        details={"referral_outcome": outcome},
+        closed_at=timezone.now(),
+        outcome=outcome,
+        outcome_note=note,
+    )
 
 
 def _side_workspace(actor, referral, s):
