@@ -25,6 +25,11 @@ _AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 _FAILING_IMPACTS = {"serious", "critical"}
+# Pages in these languages must show no Latin-script word left from the English
+# source. Uzbek is written in Latin script, where an English word cannot be
+# told from an Uzbek one by its letters: its catalogue test
+# (tests/home/test_languages.py) is what keeps English out of Uzbek pages.
+CYRILLIC_LANGUAGES = ("ru", "ky", "tg")
 
 # Latin-script words that belong on a Russian page: names of languages in
 # their own language (the switcher), brands and standards, units.
@@ -92,12 +97,13 @@ def sign_in(page, base, email, password=DEFAULT_PASSWORD):
     assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
 
 
-# The page's visible text, leaving out what is marked as another language
-# (lang="en" on a search hit in English, the language switcher's names): that
-# is content in its own language, not an untranslated label.
-_RUSSIAN_TEXT = """() => {
+# The page's visible text in its own language, leaving out what is marked as
+# another language (lang="en" on a search hit in English, the language
+# switcher's names): that is content in its own language, not an untranslated
+# label.
+_TEXT_IN_LANGUAGE = """(language) => {
     const other = [...document.body.querySelectorAll("[lang]")].filter(
-        (element) => !element.lang.toLowerCase().startsWith("ru"));
+        (element) => !element.lang.toLowerCase().startsWith(language));
     const shown = other.map((element) => [element, element.style.display]);
     other.forEach((element) => { element.style.display = "none"; });
     const text = document.body.innerText;
@@ -185,10 +191,10 @@ class Journey:
         ]
         assert not failed, f"{step}: failed requests {failed}"
         assert not self.console_errors, f"{step}: console errors {self.console_errors}"
-        if language == "ru":
-            assert page.evaluate("document.documentElement.lang") == "ru", step
-            words = english_words(page.evaluate(_RUSSIAN_TEXT), allowed_words)
-            assert not words, f"{step}: English words on a Russian page: {sorted(set(words))}"
+        assert page.evaluate("document.documentElement.lang") == language, step
+        if language in CYRILLIC_LANGUAGES:
+            words = english_words(page.evaluate(_TEXT_IN_LANGUAGE, language), allowed_words)
+            assert not words, f"{step}: English words on a page in {language}: {sorted(set(words))}"
         if axe:
             self.assert_accessible(step)
         self.failed_requests.clear()

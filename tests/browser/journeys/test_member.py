@@ -96,6 +96,26 @@ def test_member_discusses_comments_uploads_and_downloads_a_file(journey, tmp_pat
     assert download.path().read_bytes() == FILE_BYTES
     journey.check("downloaded", allowed_words=FILE_TYPES)
 
+    # The owner signs in next: "My workspaces" tells her what the member did
+    # there since she last looked, each line a link to it.
+    page.get_by_role("button", name="Выйти").click()
+    page.wait_for_load_state()
+    open_workspaces(journey, owner.email)
+    card = page.locator(".workspace-news").filter(has_text="Ошская группа мониторинга")
+    news = card.locator(".workspace-news__list li").all_inner_texts()
+    assert {"1 новое обсуждение", "1 новый комментарий", "1 новый файл"} <= set(news), news
+    card.get_by_role("link", name="1 новый файл").click()
+    page.wait_for_url("**/files/")
+    assert page.locator(f"#file-{stored.pk}").is_visible()
+    journey.check("owner-reads-the-news", allowed_words=FILE_TYPES)
+    # Once she has opened the workspace, My workspaces has nothing new for it.
+    page.locator(".workspace-tabs").get_by_role("link", name="Обзор").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Рабочие пространства").first.click()
+    page.wait_for_url("**/workspaces/")
+    assert card.locator(".workspace-news__list li").count() == 0
+    journey.check("owner-has-seen-it")
+
 
 def test_network_member_reads_a_report_shared_with_the_network(journey):
     owner = person("owner@example.org", "Айгуль", "Садыкова", "Общественный фонд «Ош»")
