@@ -87,6 +87,11 @@ def english_words(text, allowed=()):
     return found
 
 
+def pdf_pages(pdf):
+    """Pages of a PDF Chromium printed: its page objects (not the /Pages tree)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
 def sign_in(page, base, email, password=DEFAULT_PASSWORD):
     """Sign in through the portal's one sign-in form, as a person types it."""
     page.goto(f"{base}/accounts/login/")

@@ -15,6 +15,7 @@ from portal.home.models import news
 from portal.reports.statistics import Corridor
 from portal.reports.statistics_layers import PartnerLayer, register_layer, unregister_layer
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.journey import pdf_pages
 from tests.home.builders import (
     add_hotline,
     add_news,
@@ -122,11 +123,6 @@ def partner_network():
     register_layer(provider)
     yield layer
     unregister_layer(provider)
-
-
-def pdf_pages(pdf):
-    """Pages of a PDF Chromium printed: its page objects (not the /Pages tree)."""
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
 def test_visitor_finds_help_searches_reads_and_switches_language(
