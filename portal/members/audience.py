@@ -44,7 +44,5 @@ def tokens_for(user):
         return frozenset(tokens)
     if is_network_member(user):
         tokens.add(NETWORK)
-    tokens.update(
-        workspace_token(pk) for pk in Workspace.objects.for_user(user).values_list("pk", flat=True)
-    )
+    tokens.update(workspace_token(pk) for pk in Workspace.objects.ids_for_user(user))
     return frozenset(tokens)

