@@ -39,5 +39,8 @@ info "pytest"
 # none), each with its own test database, search alias, media folders and
 # Chromium; --dist loadfile keeps a module's tests, and its module-wide data,
 # on one worker.
-"$BIN/pytest" -n "${PYTEST_WORKERS:-auto}" --dist loadfile --durations=25 --create-db "$@"
+# --junitxml: every test's time, for finding where the suite spends it
+# (scripts/test_times.py sums it by folder and file).
+"$BIN/pytest" -n "${PYTEST_WORKERS:-auto}" --dist loadfile --durations=25 --create-db \
+    --junitxml="$ROOT/test-artifacts/junit.xml" "$@"
 info "make test finished in $(( $(date +%s) - started ))s"
