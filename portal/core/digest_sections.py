@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .registry import Registry
+
 
 @dataclass(frozen=True)
 class DigestItem:
@@ -35,14 +37,17 @@ class DigestSection:
     order: int = 0
 
 
-_sections: dict[str, DigestSection] = {}
+_sections = Registry()
 
 
 def register_digest_section(name, *, title, items, order=0):
-    """Add (or replace, so a reloaded app does not list it twice) a section."""
-    _sections[name] = DigestSection(title=title, items=items, order=order)
+    _sections.register(name, DigestSection(title=title, items=items, order=order))
+
+
+def unregister_digest_section(name):
+    _sections.unregister(name)
 
 
 def digest_sections():
     """(name, section) pairs in the order the digest shows them."""
-    return sorted(_sections.items(), key=lambda pair: (pair[1].order, pair[0]))
+    return list(_sections)

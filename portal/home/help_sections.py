@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from portal.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class HelpSection:
@@ -25,17 +27,15 @@ class HelpSection:
     order: int = 0
 
 
-_sections: dict[str, HelpSection] = {}
+_sections = Registry()
 
 
 def register_help_section(name, *, template, items, order=0):
-    """Add (or replace, so a reloaded app does not show it twice) a section."""
-    _sections[name] = HelpSection(template=template, items=items, order=order)
+    _sections.register(name, HelpSection(template=template, items=items, order=order))
 
 
 def help_sections_for(page):
-    ordered = sorted(_sections.items(), key=lambda pair: (pair[1].order, pair[0]))
     return [
         {"name": name, "template": section.template, "items": section.items(page)}
-        for name, section in ordered
+        for name, section in _sections
     ]

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from portal.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class HomeSection:
@@ -24,18 +26,16 @@ class HomeSection:
     order: int = 0
 
 
-_sections: dict[str, HomeSection] = {}
+_sections = Registry()
 
 
 def register_home_section(name, *, template, items, order=0):
-    """Add (or replace, so a reloaded app does not show it twice) a section."""
-    _sections[name] = HomeSection(template=template, items=items, order=order)
+    _sections.register(name, HomeSection(template=template, items=items, order=order))
 
 
 def sections_for(page):
     """The registered sections with their items for `page`, in display order."""
-    ordered = sorted(_sections.items(), key=lambda pair: (pair[1].order, pair[0]))
     return [
         {"name": name, "template": section.template, "items": section.items(page)}
-        for name, section in ordered
+        for name, section in _sections
     ]

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from portal.core.registry import Registry
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,16 +28,17 @@ class NetworkStatisticsSection:
     order: int = 0
 
 
-_sections: dict[str, NetworkStatisticsSection] = {}
+_sections = Registry()
 
 
 def register_section(name, *, template, context, order=0):
-    """Add (or replace, so a reloaded app does not show it twice) a section."""
-    _sections[name] = NetworkStatisticsSection(template=template, context=context, order=order)
+    _sections.register(
+        name, NetworkStatisticsSection(template=template, context=context, order=order)
+    )
 
 
 def unregister_section(name):
-    _sections.pop(name, None)
+    _sections.unregister(name)
 
 
 def sections_for(request):
@@ -43,7 +46,7 @@ def sections_for(request):
     logged and left out: it closes, never shows figures unchecked, and does
     not take the other sections down."""
     shown = []
-    for name, section in sorted(_sections.items(), key=lambda pair: (pair[1].order, pair[0])):
+    for name, section in _sections:
         try:
             data = section.context(request)
         except Exception:

@@ -326,7 +326,7 @@ def test_the_worker_runs_the_overdue_pass_every_hour(world):
     assert Referral.objects.get(pk=item.pk).overdue_notified_at is not None
 
 
-def test_the_digest_drops_a_sections_item_for_a_workspace_the_person_is_not_in(world, monkeypatch):
+def test_the_digest_drops_a_sections_item_for_a_workspace_the_person_is_not_in(world):
     """The members' digest checks again what an app's section returns."""
     from portal.core import digest_sections
 
@@ -336,11 +336,10 @@ def test_the_digest_drops_a_sections_item_for_a_workspace_the_person_is_not_in(w
             digest_sections.DigestItem("Osh's business", "http://x/o/", world["osh"].pk),
         ]
 
-    monkeypatch.setitem(
-        digest_sections._sections,
-        "careless",
-        digest_sections.DigestSection(title="Careless", items=careless),
-    )
-    body = digest_for(world["osh_member"]).body
+    digest_sections.register_digest_section("careless", title="Careless", items=careless)
+    try:
+        body = digest_for(world["osh_member"]).body
+    finally:
+        digest_sections.unregister_digest_section("careless")
     assert "Osh's business" in body
     assert "Khujand" not in body

@@ -45,7 +45,6 @@ def test_reader_finds_help_in_kyrgyz_uzbek_and_tajik(demo, journey):
     assert "Маркази бӯҳронии занони Хуҷанд" in page.locator("body").inner_text()
 
 
-
 def assert_prints_on_one_sheet(journey, language):
     """The demo's whole get-help page (hotlines, providers, what to do) prints
     on one A4 sheet in every language, however long its words."""
