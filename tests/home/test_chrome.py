@@ -7,6 +7,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from wagtail.models import Site
 
 from portal.home.chrome import get_chrome
 from tests.factories import UserFactory, make_workspace
@@ -78,8 +80,24 @@ def test_chrome_costs_one_cache_read_once_built(rf, hotlines, site):
     with CaptureQueriesContext(connection) as queries:
         chrome = get_chrome(request)
     assert len(chrome["hotlines"]) == 3
-    # the Site lookup and the cache read
-    assert len(queries) <= 2
+    # No query at all: the site is looked up only to build the chrome (the
+    # Site lookup was one query on every page).
+    assert [q["sql"] for q in queries.captured_queries] == []
+
+
+def test_each_site_keeps_its_own_chrome(rf, site):
+    """The chrome is kept under the address asked for: a second site on
+    another host gets its own navigation, never the first one's, and the
+    first keeps its own once both are cached."""
+    Site.objects.create(hostname="127.0.0.1", port=80, root_page=site.about)
+
+    def nav(host):
+        with translation.override("ru"):
+            return [item["title"] for item in get_chrome(rf.get("/ru/", HTTP_HOST=host))["nav"]]
+
+    assert "Новости" in nav("localhost")
+    assert nav("127.0.0.1") == []
+    assert "Новости" in nav("localhost")
 
 
 def test_chrome_build_cost_does_not_grow_with_hotlines(rf, site):
