@@ -180,6 +180,21 @@ class Journey:
         self.page.goto(path if path.startswith("http") else f"{self.base}{path}")
         self.page.wait_for_load_state()
 
+    def open_admin_menu(self, menu, item, *, exact=False):
+        """Through the Wagtail admin's side menu: ``menu``, then its ``item``
+        (``exact`` where an item has the menu's own name). On a phone the
+        menu is folded and opens from its toggle first."""
+        page = self.page
+        toggle = page.locator(
+            "button[aria-label][aria-expanded='false'].sidebar__collapse-toggle, "
+            "button[data-sidebar-toggle], .sidebar-nav-toggle"
+        )
+        if self.device == "phone" and toggle.count() and toggle.first.is_visible():
+            toggle.first.click()
+        page.get_by_role("button", name=menu, exact=exact).first.click()
+        page.get_by_role("link", name=item, exact=exact).first.click()
+        page.wait_for_load_state()
+
     def check(self, step, *, language="ru", allowed_words=(), axe=True):
         page = self.page
         page.wait_for_load_state()

@@ -185,7 +185,7 @@ def _referral_labels():
 def _referrals(journey, referral):
     page = journey.page
     allowed = (*ADMIN_WORDS, *_untranslated(*_referral_labels()))
-    _open_exact(journey, "Перенаправления", "Перенаправления")
+    journey.open_admin_menu("Перенаправления", "Перенаправления", exact=True)
     listing = page.locator("main").inner_text()
     assert referral.reference in listing
     assert "Ошский центр помощи мигрантам" in listing and "Андижан: приём" in listing
@@ -207,7 +207,7 @@ def _referrals(journey, referral):
     journey.check("referral-held", allowed_words=(*allowed, *_codes(referral.reference)))
 
     # A member provider that receives referrals in its own workspace.
-    _open_exact(journey, "Перенаправления", "Справочник служб")
+    journey.open_admin_menu("Перенаправления", "Справочник служб", exact=True)
     journey.check("providers", allowed_words=allowed)
     page.locator("a[href$='/admin/referrals/providers/new/']").first.click()
     page.wait_for_load_state()
@@ -230,34 +230,6 @@ def _referrals(journey, referral):
     assert provider.receiving_workspace.slug == "khujand-cases" and provider.takes_referrals
 
 
-def _open_exact(journey, menu, item):
-    """As _open, for a menu whose item has the menu's own name."""
-    page = journey.page
-    toggle = page.locator(
-        "button[aria-label][aria-expanded='false'].sidebar__collapse-toggle, "
-        "button[data-sidebar-toggle], .sidebar-nav-toggle"
-    )
-    if journey.device == "phone" and toggle.count() and toggle.first.is_visible():
-        toggle.first.click()
-    page.get_by_role("button", name=menu, exact=True).first.click()
-    page.get_by_role("link", name=item, exact=True).first.click()
-    page.wait_for_load_state()
-
-
-def _open(journey, menu, item):
-    """The admin's side menu: on a phone it opens from its toggle first."""
-    page = journey.page
-    toggle = page.locator(
-        "button[aria-label][aria-expanded='false'].sidebar__collapse-toggle, "
-        "button[data-sidebar-toggle], .sidebar-nav-toggle"
-    )
-    if journey.device == "phone" and toggle.count() and toggle.first.is_visible():
-        toggle.first.click()
-    page.get_by_role("button", name=menu).first.click()
-    page.get_by_role("link", name=item).first.click()
-    page.wait_for_load_state()
-
-
 def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(
     journey, network, network_referrals
 ):
@@ -268,7 +240,7 @@ def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(
     page.wait_for_timeout(800)  # Wagtail's message banner fades in
     journey.check("admin-home", allowed_words=ADMIN_WORDS)
 
-    _open(journey, "Сеть", "Организации")
+    journey.open_admin_menu("Сеть", "Организации")
     journey.check("organisations", allowed_words=ADMIN_WORDS)
     page.locator(
         "a[href$='/admin/organisation/new/'], a[href$='/admin/organisation/add/']"
@@ -294,7 +266,7 @@ def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(
     journey.check("organisation-edited", allowed_words=ADMIN_WORDS)
     assert Organisation.objects.get(name="Ошский кризисный центр").city == "Ош, Кара-Суу"
 
-    _open(journey, "Сеть", "Участие в рабочих пространствах")
+    journey.open_admin_menu("Сеть", "Участие в рабочих пространствах")
     journey.check("memberships", allowed_words=ADMIN_WORDS)
     page.locator(
         "a[href$='/admin/membership/new/'], a[href$='/admin/membership/add/']"
@@ -310,7 +282,7 @@ def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(
     journey.check("membership-added", allowed_words=ADMIN_WORDS)
     assert Membership.objects.filter(workspace=workspace, user=newcomer, role="member").exists()
 
-    _open(journey, "Сеть", "Журнал действий")
+    journey.open_admin_menu("Сеть", "Журнал действий")
     log = page.locator("main").inner_text()
     assert "aziza@example.org" in log or "Мониторинг" in log or "osh-monitoring" in log
     assert "coordinator@example.org" in log
@@ -334,7 +306,7 @@ def _codes(*texts):
 
 def _data_exchange(journey):
     page = journey.page
-    _open(journey, "Обмен данными", "Соглашения")
+    journey.open_admin_menu("Обмен данными", "Соглашения")
     journey.check("agreements", allowed_words=ADMIN_WORDS)
     page.locator("a[href$='/admin/exchange/agreements/new/']").first.click()
     page.wait_for_load_state()
@@ -391,7 +363,7 @@ def _data_exchange(journey):
         check_token(raw)
 
     # The signing key: the first one made, then rotated.
-    _open(journey, "Обмен данными", "Ключи подписи")
+    journey.open_admin_menu("Обмен данными", "Ключи подписи")
     journey.check("signing-keys-none", allowed_words=ADMIN_WORDS)
     page.get_by_role("link", name="Создать ключ подписи").click()
     page.wait_for_load_state()
@@ -424,7 +396,7 @@ def _data_exchange(journey):
     )
 
     # A release found wrong after it left: withdrawn from partners, with a reason.
-    _open(journey, "Обмен данными", "Журнал выпусков")
+    journey.open_admin_menu("Обмен данными", "Журнал выпусков")
     journey.check("release-log", allowed_words=ADMIN_WORDS)
     row = page.locator("tr", has_text="#1")
     row.get_by_role("button").last.click()

@@ -48,20 +48,6 @@ def coordinator(transactional_db):
     return person
 
 
-def _open(journey, menu, item):
-    """The admin's side menu: on a phone it opens from its toggle first."""
-    page = journey.page
-    toggle = page.locator(
-        "button[aria-label][aria-expanded='false'].sidebar__collapse-toggle, "
-        "button[data-sidebar-toggle], .sidebar-nav-toggle"
-    )
-    if journey.device == "phone" and toggle.count() and toggle.first.is_visible():
-        toggle.first.click()
-    page.get_by_role("button", name=menu, exact=True).first.click()
-    page.get_by_role("link", name=item, exact=True).first.click()
-    page.wait_for_load_state()
-
-
 def _save(page):
     page.locator("form[method=post] footer button[type=submit]").first.click()
     page.wait_for_load_state()
@@ -76,7 +62,7 @@ def test_coordinator_holds_a_workspace_and_answers_an_erasure_request(journey, c
     journey.check("admin-home", allowed_words=ADMIN_WORDS)
 
     # A legal hold on the workspace: ticked in its form, kept after saving.
-    _open(journey, "Сеть", "Рабочие пространства")
+    journey.open_admin_menu("Сеть", "Рабочие пространства", exact=True)
     assert "Нет" in page.locator("tr", has_text="Ош: приют").inner_text()
     journey.check("workspaces", allowed_words=ADMIN_WORDS)
     page.get_by_role("link", name="Ош: приют").first.click()
@@ -102,7 +88,7 @@ def test_coordinator_holds_a_workspace_and_answers_an_erasure_request(journey, c
     journey.check("workspace-hold-shown", allowed_words=ADMIN_WORDS)
 
     # A person asked the organisation two days ago to erase what it holds.
-    _open(journey, "Сеть", "Запросы о персональных данных")
+    journey.open_admin_menu("Сеть", "Запросы о персональных данных", exact=True)
     journey.check("subject-requests-none", allowed_words=ADMIN_WORDS)
     page.locator("a[href$='/admin/subject_requests/new/']").first.click()
     page.wait_for_load_state()
