@@ -209,6 +209,13 @@ def report(queries, outcome, services):
             shown = error or (", ".join(got[:5]) + (" …" if len(got) > 5 else "") or "nothing")
             asker = f" (as {query['as']})" if "as" in query else ""
             print(f"  [{query['kind']}] {query['q']!r}{asker} → expected {expected}; got {shown}")
+        # What MRR loses: found, but not first.
+        lower = [r for r in outcome[backend] if r[3] == 1.0 and r[4] < 1.0]
+        print(f"Found below the top on {backend} ({len(lower)}):")
+        for query, got, _error, _recall, rr, _leaked in lower:
+            asker = f" (as {query['as']})" if "as" in query else ""
+            above = ", ".join(got[: round(1 / rr) - 1])
+            print(f"  [{query['kind']}] {query['q']!r}{asker} at {round(1 / rr)}, after {above}")
         print("")
 
 

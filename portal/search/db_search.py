@@ -144,10 +144,13 @@ def search(params, tokens, *, strategy=None):
     fuzzy = False
     total, counts, page_ids = _run(params, tokens, terms, strategy)
     if strategy == POSTGRESQL and terms and total < settings.SEARCH_FUZZY_BELOW:
+        # The vocabulary holds the words of every document, those the asker
+        # may not open too: run again even when it has no neighbour (the same
+        # query then, as cheap as the first), or the timing would tell
+        # whether a word near the typed one is written somewhere.
         expansions = typo_expansions(terms)
-        if expansions:
-            fuzzy = True
-            total, counts, page_ids = _run(params, tokens, terms, strategy, expansions)
+        fuzzy = bool(expansions)
+        total, counts, page_ids = _run(params, tokens, terms, strategy, expansions)
     rows = {
         row["pk"]: row
         for row in SearchRecord.objects.filter(pk__in=page_ids).values(

@@ -30,10 +30,11 @@ def _facet_filters(params, *, leave_out=None):
     ]
 
 
-def text_query(terms, *, language="", fuzzy=False):
+def text_query(terms, *, language="", mistyped=frozenset()):
     """Every word of the query (its stem) must be in the document, title or
-    body; with ``fuzzy``, allowing typos, exact matches still first. Ranked by
-    title matches over body, whole phrases higher still."""
+    body; the words whose stems are in ``mistyped`` may match within their
+    typo allowance, exact matches still first. Ranked by title matches over
+    body, whole phrases higher still."""
     stems = " ".join(term.stem for term in terms)
     title = f"title_stems^{index.TITLE_BOOST}"
     exact = Q(
@@ -48,23 +49,11 @@ def text_query(terms, *, language="", fuzzy=False):
             Q("match_phrase", title_stems={"query": stems, "slop": 2, "boost": 3}),
             Q("match_phrase", body_stems={"query": stems, "slop": 2, "boost": 2}),
         ]
-    if fuzzy:
-        # Each word of the query: its stem or the word as typed, within the
-        # typo allowance (the same edits as analysis.Term.is_near).
-        near = [
-            Q(
-                "bool",
-                should=[
-                    Q(
-                        "match",
-                        title_stems={"query": term.stem, "boost": index.TITLE_BOOST, **FUZZY},
-                    ),
-                    Q("match", body_stems={"query": term.stem, **FUZZY}),
-                    Q("match", words={"query": term.word, **FUZZY}),
-                ],
-            )
-            for term in terms
-        ]
+    if mistyped:
+        # Each mistyped word: its stem or the word as typed, within the typo
+        # allowance (the same edits as analysis.Term.is_near); the others as
+        # they are.
+        near = [_near(term, fuzzy=term.stem in mistyped) for term in terms]
         must = Q("bool", should=near, minimum_should_match=MINIMUM_MATCH)
         should.append(exact)
     else:
@@ -81,12 +70,24 @@ def text_query(terms, *, language="", fuzzy=False):
     return Q("bool", must=[must], should=should)
 
 
-def build(params, tokens, *, alias=None, using=None, fuzzy=False, facets=True):
-    """The Search for ``params`` as someone holding ``tokens``."""
+def _near(term, *, fuzzy):
+    fuzzy_options = FUZZY if fuzzy else {}
+    should = [
+        Q("match", title_stems={"query": term.stem, "boost": index.TITLE_BOOST, **fuzzy_options}),
+        Q("match", body_stems={"query": term.stem, **fuzzy_options}),
+    ]
+    if fuzzy:
+        should.append(Q("match", words={"query": term.word, **FUZZY}))
+    return Q("bool", should=should)
+
+
+def build(params, tokens, *, alias=None, using=None, mistyped=frozenset(), facets=True):
+    """The Search for ``params`` as someone holding ``tokens`` (allowing
+    typos in the ``mistyped`` words, as text_query)."""
     s = Search(using=using, index=alias or index.alias_name())
     terms = analysis.query_terms(params.q)
     if terms:
-        main = text_query(terms, language=params.language, fuzzy=fuzzy)
+        main = text_query(terms, language=params.language, mistyped=mistyped)
     elif params.q.strip():
         main = Q("match_none")  # only punctuation, symbols or emoji
     else:
@@ -135,19 +136,36 @@ def _hit(hit, terms, fuzzy):
     )
 
 
-def _answers(client, params, tokens, fuzzy):
-    """(hits response, counts response) from one round trip.
+def _known_search(term, tokens):
+    """Whether any document ``tokens`` may see holds the word as typed (size
+    0, and counting stops at the first: cheap, and kept by the request
+    cache). Its stem is not enough: a typo can land on another word's stem
+    ("referal" stems as "refer")."""
+    return {
+        "size": 0,
+        "track_total_hits": 1,
+        "query": Q("bool", filter=[Q("term", words=term.word), audience_filter(tokens)]).to_dict(),
+    }
+
+
+def _answers(client, params, tokens, terms, mistyped=frozenset()):
+    """(hits, counts, {stem: whether the asker may see a document holding
+    it}) from one round trip.
 
     Exact matching: the page's hits without counting, and the total with the
     facet counts (size 0, which Elasticsearch's request cache keeps until the
     index next changes, so a repeated query costs only its hits); the node
-    runs the two in parallel. Allowing typos: one search for both, since the
-    typo query is what costs (expanding every word to its neighbours) and a
-    mistyped query is seldom repeated, so a second copy would run it twice
-    for a cache that rarely answers."""
+    runs them in parallel. A query of several words also asks whether each
+    word alone is found, for when all of them together are not. Allowing
+    typos: one search for both, since the typo query is what costs
+    (expanding words to their neighbours) and a mistyped query is seldom
+    repeated, so a second copy would run it twice for a cache that rarely
+    answers."""
     alias = index.alias_name()
-    if fuzzy:
-        searches = [{"index": alias}, build(params, tokens, using=client, fuzzy=True).to_dict()]
+    asked = []
+    if mistyped:
+        both = build(params, tokens, using=client, mistyped=mistyped)
+        searches = [{"index": alias}, both.to_dict()]
     else:
         hits = build(params, tokens, using=client, facets=False)
         counts = build(params, tokens, using=client)[:0]
@@ -157,6 +175,10 @@ def _answers(client, params, tokens, fuzzy):
             {"index": alias, "request_cache": True},
             counts.to_dict(),
         ]
+        if len(terms) > 1:
+            asked = [term for term in terms if analysis.edits_allowed(term.word)]
+            for term in asked:
+                searches += [{"index": alias, "request_cache": True}, _known_search(term, tokens)]
     response = client.msearch(searches=searches)
     answers = response.body["responses"]
     for answer in answers:
@@ -167,20 +189,46 @@ def _answers(client, params, tokens, fuzzy):
             error_class = HTTP_EXCEPTIONS.get(status, ApiError)
             meta = dataclasses.replace(response.meta, status=status)
             raise error_class(str(answer["error"].get("reason", answer["error"])), meta, answer)
-    return answers if len(answers) == 2 else answers * 2
+    if mistyped:
+        return answers[0], answers[0], {}
+    known = {
+        term.stem: answer["hits"]["total"]["value"] > 0
+        for term, answer in zip(asked, answers[2:], strict=True)
+    }
+    return answers[0], answers[1], known
+
+
+def mistyped_words(terms, total, known):
+    """The stems of the query words to read as mistyped, when exact matching
+    found ``total`` results: none when that is enough; a single word, when
+    it found too little; of a longer query, only the words no document the
+    asker may see holds as typed (``known``: {stem: found}). Two real words that
+    never meet then find nothing rather than neighbours of both, which cost
+    more than anything else search does. Decided on what the asker may see
+    alone: a word found only in documents they may not open changes neither
+    the answer nor its timing."""
+    if not terms or total >= settings.SEARCH_FUZZY_BELOW:
+        return frozenset()
+    if len(terms) == 1:
+        return frozenset(term.stem for term in terms if analysis.edits_allowed(term.word))
+    return frozenset(
+        term.stem
+        for term in terms
+        if analysis.edits_allowed(term.word) and not known.get(term.stem, False)
+    )
 
 
 def search(client, params, tokens):
     """Exact matching first; only when it finds too little (fewer than
-    SEARCH_FUZZY_BELOW results) is the query run again allowing typos, which
-    costs more and ranks the exact matches first anyway."""
+    SEARCH_FUZZY_BELOW results) are the query's unknown words (mistyped_words)
+    allowed typos, in a second query that costs more and ranks the exact
+    matches first anyway."""
     terms = analysis.query_terms(params.q)
-    fuzzy = False
-    hits, counts = _answers(client, params, tokens, fuzzy)
+    hits, counts, known = _answers(client, params, tokens, terms)
     total = counts["hits"]["total"]
-    if terms and total["value"] < settings.SEARCH_FUZZY_BELOW:
-        fuzzy = True
-        hits, counts = _answers(client, params, tokens, fuzzy)
+    mistyped = mistyped_words(terms, total["value"], known)
+    if mistyped:
+        hits, counts, _ = _answers(client, params, tokens, terms, mistyped)
         total = counts["hits"]["total"]
     facets = {
         facet: {
@@ -191,7 +239,7 @@ def search(client, params, tokens):
     }
     return SearchResults(
         params=params,
-        hits=[_hit(hit, terms, fuzzy) for hit in hits["hits"]["hits"]],
+        hits=[_hit(hit, terms, bool(mistyped)) for hit in hits["hits"]["hits"]],
         total=total["value"],
         total_is_exact=total["relation"] == "eq",
         facets=facet_values(params, facets),

@@ -52,11 +52,15 @@ PUBLIC_DOCS = {
         "Shelter opens in Isfara",
         "A new shelter for survivors offers beds, meals and counselling.",
     ),
+    "sewing": ("en", "Sewing course in Batken", "Needles and thread for beginners."),
+    "sowing": ("en", "Sowing course in Khujand", "Seeds and soil for small farms."),
 }
 SECRET = (
     "Вербовщик из Кара-Суу: отчёт о случае",
     "Пострадавшая Зульфизар рассказала о вербовщике.",
 )
+# Case notes that spell a word as a visitor might mistype it.
+SECRET_SPELLING = ("Case notes", "Her sowin job was a lure.")
 
 
 def _entry(key, language, title, body, audiences=(PUBLIC,), kind="page"):
@@ -85,6 +89,9 @@ def _module_documents(request, django_db_setup, django_db_blocker):
             entries = [_entry(key, *doc) for key, doc in PUBLIC_DOCS.items()]
             entries.append(
                 _entry("secret", "ru", *SECRET, audiences=(f"workspace:{workspace.pk}",))
+            )
+            entries.append(
+                _entry("notes", "en", *SECRET_SPELLING, audiences=(f"workspace:{workspace.pk}",))
             )
             index.ensure_index()
             queue.index_entries(entries, refresh=True)
@@ -162,6 +169,31 @@ def test_e_and_yo_are_the_same_letter(client, backend, typed, expected):
 )
 def test_one_or_two_typos_still_find_the_document(client, backend, typed, expected):
     assert found(client, typed, backend)[:1] == [expected]
+
+
+def test_a_typo_in_one_word_of_two_still_finds_the_document(client, backend):
+    assert found(client, "sowin khujand", backend) == ["sowing"]
+
+
+def test_a_word_written_only_where_the_asker_may_not_look_still_counts_as_a_typo(
+    client, backend, people
+):
+    # The member's case notes hold "sowin" as typed. Whether a word is
+    # taken as meant is decided on what the asker may see: for anyone else
+    # it is a typo, corrected as if the notes did not exist.
+    for asker in (None, people["outsider"]):
+        if asker:
+            client.force_login(asker)
+        assert found(client, "sowin khujand", backend) == ["sowing"]
+        assert found(client, "sowin lure", backend) == []
+
+
+def test_two_real_words_that_never_meet_find_nothing_on_elasticsearch(client, people):
+    # Both words are in the asker's documents as typed, so neither is read as
+    # a typo ("sewing" is a letter from "sowing", which does meet "khujand"). The fallback has no list of each document's words and
+    # allows typos in every word when too little is found (README).
+    assert found(client, "sewing khujand", "elasticsearch") == []
+    assert found(client, "sowing khujand", "elasticsearch") == ["sowing"]
 
 
 def test_the_word_form_that_matched_is_marked_in_the_title_and_snippet(client, backend):
