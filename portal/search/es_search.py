@@ -136,6 +136,9 @@ def _hit(hit, terms, fuzzy):
     )
 
 
+_HITS_ONLY = ("from", "size", "sort", "_source")
+
+
 def _known_search(term, tokens):
     """Whether any document ``tokens`` may see holds the word as typed (size
     0, and counting stops at the first: cheap, and kept by the request
@@ -167,14 +170,15 @@ def _answers(client, params, tokens, terms, mistyped=frozenset()):
         both = build(params, tokens, using=client, mistyped=mistyped)
         searches = [{"index": alias}, both.to_dict()]
     else:
-        hits = build(params, tokens, using=client, facets=False)
-        counts = build(params, tokens, using=client)[:0]
-        searches = [
-            {"index": alias},
-            hits.extra(track_total_hits=False).to_dict(),
-            {"index": alias, "request_cache": True},
-            counts.to_dict(),
-        ]
+        # One search built, cut in two: the hits without the aggregations,
+        # and the counts without what only the hits need (so the cached
+        # counts serve every page and order of the same query).
+        both = build(params, tokens, using=client).to_dict()
+        hits = {key: value for key, value in both.items() if key != "aggs"}
+        hits["track_total_hits"] = False
+        counts = {key: value for key, value in both.items() if key not in _HITS_ONLY}
+        counts["size"] = 0
+        searches = [{"index": alias}, hits, {"index": alias, "request_cache": True}, counts]
         if len(terms) > 1:
             asked = [term for term in terms if analysis.edits_allowed(term.word)]
             for term in asked:
