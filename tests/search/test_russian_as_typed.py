@@ -190,8 +190,9 @@ def test_a_word_written_only_where_the_asker_may_not_look_still_counts_as_a_typo
 
 def test_two_real_words_that_never_meet_find_nothing_on_elasticsearch(client, people):
     # Both words are in the asker's documents as typed, so neither is read as
-    # a typo ("sewing" is a letter from "sowing", which does meet "khujand"). The fallback has no list of each document's words and
-    # allows typos in every word when too little is found (README).
+    # a typo ("sewing" is a letter from "sowing", which does meet "khujand").
+    # The fallback has no list of each document's words and allows typos in
+    # every word when too little is found (README).
     assert found(client, "sewing khujand", "elasticsearch") == []
     assert found(client, "sowing khujand", "elasticsearch") == ["sowing"]
 
