@@ -5,9 +5,10 @@ role re-grants them. Every change is written to the audit log in the same
 transaction, so the log and the permissions cannot disagree.
 """
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from portal.core import activity_verbs
 from portal.core.roles import is_network_coordinator
@@ -20,6 +21,7 @@ from .models.workspaces import (
     PERM_MODERATE,
     PERM_READ_AUDIT,
     PERM_VIEW,
+    WorkspaceUserObjectPermission,
 )
 
 ALL_WORKSPACE_PERMS = (PERM_VIEW, PERM_CONTRIBUTE, PERM_MODERATE, PERM_ADMINISTER, PERM_READ_AUDIT)
@@ -55,11 +57,36 @@ def _sync_perms(workspace, user, role):
             "permission"
         )
     }
-    for codename in sorted(wanted - current):
-        assign_perm(codename, user, workspace)
-    for codename in sorted(current - wanted):
-        remove_perm(codename, user, workspace)
-    return sorted(wanted - current), sorted(current - wanted)
+    granted, revoked = sorted(wanted - current), sorted(current - wanted)
+    # One query each way rather than guardian's assign_perm/remove_perm per
+    # codename (three queries apiece): every new workspace and every member
+    # added goes through here. The membership row is locked by the caller, so
+    # no one else grants these rows meanwhile; ignore_conflicts is the belt.
+    if granted:
+        WorkspaceUserObjectPermission.objects.bulk_create(
+            [
+                WorkspaceUserObjectPermission(user=user, content_object=workspace, permission=p)
+                for p in _workspace_permissions(granted)
+            ],
+            ignore_conflicts=True,
+        )
+    if revoked:
+        workspace.workspaceuserobjectpermission_set.filter(
+            user=user, permission__codename__in=revoked
+        ).delete()
+    return granted, revoked
+
+
+def _workspace_permissions(codenames):
+    permissions = list(
+        Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(Workspace), codename__in=codenames
+        )
+    )
+    if len(permissions) != len(codenames):  # a codename without its migration
+        missing = set(codenames) - {p.codename for p in permissions}
+        raise Permission.DoesNotExist(f"workspace permissions missing: {sorted(missing)}")
+    return permissions
 
 
 def _audit_perm_changes(actor, workspace, user, granted, revoked):
