@@ -187,50 +187,95 @@ def snapshot():
 def _request(client, method, url, data):
     if method == "GET":
         return client.get(url)
+    for value in data.values():
+        if hasattr(value, "seek"):  # an upload sent before, as another role
+            value.seek(0)
     return client.post(url, data)
+
+
+class _Built:
+    """A URL's address, POST data and expected answers, built in a savepoint."""
+
+    def __init__(self, url, builders, post_default, workspace, actor, owner):
+        build = builders.get(url.name)
+        ctx = MatrixContext(workspace, actor, owner)
+        built = build(ctx) if build else None
+        self.for_every_role = not ctx.asked_for_actor
+        kwargs = dict(built.kwargs) if built else {}
+        if "slug" in url.kwarg_names:
+            kwargs.setdefault("slug", workspace.slug)
+        self.address = reverse(url.name, kwargs=kwargs)
+        self.post = built.post if built and built.post is not None else post_default()
+
+
+def _shared_build(url, builders, post_default, workspace, owner):
+    """The build every role can use (kept in the current savepoint), or None
+    when the builder asked who acts (its objects are then rolled back)."""
+    probe = transaction.savepoint()
+    built = _Built(url, builders, post_default, workspace, owner, owner)
+    if built.for_every_role:
+        transaction.savepoint_commit(probe)
+        return built
+    transaction.savepoint_rollback(probe)
+    return None
 
 
 def check_url(url, *, workspace, roles, clients, builders, post_default):
     """Request ``url`` as every role, GET and POST, in an active workspace and
     (for a workspace page) an archived one; the list of every answer that
     differs from the table, and of every refused request that wrote anything.
-    Each request runs in a savepoint that is rolled back after it."""
+
+    What the requests need is built in a savepoint rolled back afterwards:
+    once per workspace state when the builder never asks who acts, else once
+    per role. Each request runs in a savepoint of its own inside it, so every
+    request meets the objects exactly as they were built."""
     owner = roles["owner"]
     states = STATES if table.is_workspace_page(url.name) else ("active",)
     failures = []
     for state in states:
         archived = state == "archived"
-        for role in ROLES:
-            user = roles.get(role)
-            for method in ("GET", "POST"):
-                savepoint = transaction.savepoint()
+        state_savepoint = transaction.savepoint()
+        try:
+            if archived:
+                workspace.archived_at = timezone.now()
+                workspace.save(update_fields=["archived_at"])
+            shared = _shared_build(url, builders, post_default, workspace, owner)
+            for role in ROLES:
+                role_savepoint = transaction.savepoint()
                 try:
-                    if archived:
-                        workspace.archived_at = timezone.now()
-                        workspace.save(update_fields=["archived_at"])
-                    ctx_actor = user or owner
-                    build = builders.get(url.name)
-                    built = build(MatrixContext(workspace, ctx_actor, owner)) if build else None
-                    kwargs = dict(built.kwargs) if built else {}
-                    if "slug" in url.kwarg_names:
-                        kwargs.setdefault("slug", workspace.slug)
-                    address = reverse(url.name, kwargs=kwargs)
-                    post = built.post if built and built.post is not None else post_default()
+                    built = shared or _Built(
+                        url, builders, post_default, workspace, roles.get(role) or owner, owner
+                    )
                     want = table.expected(url.name, role, archived=archived)
-                    before = snapshot()
-                    response = _request(clients[role], method, address, post)
-                    got = outcome(response)
-                    where = f"{state} {role} {method} {address}"
-                    if got != want:
-                        failures.append(f"{where}: want {want}, got {got}")
-                    elif want != ALLOWED and snapshot() != before:
-                        failures.append(f"{where}: refused, yet changed data")
-                    elif (
-                        archived
-                        and table.refused_only_because_archived(url.name, role)
-                        and b"archived" not in response.content.lower()
-                    ):
-                        failures.append(f"{where}: 403 without saying why")
+                    for method in ("GET", "POST"):
+                        request_savepoint = transaction.savepoint()
+                        try:
+                            failures += _check_request(
+                                clients[role],
+                                method,
+                                built,
+                                want,
+                                f"{state} {role} {method} {built.address}",
+                                refused_only_because_archived=archived
+                                and table.refused_only_because_archived(url.name, role),
+                            )
+                        finally:
+                            transaction.savepoint_rollback(request_savepoint)
                 finally:
-                    transaction.savepoint_rollback(savepoint)
+                    transaction.savepoint_rollback(role_savepoint)
+        finally:
+            transaction.savepoint_rollback(state_savepoint)
     return failures
+
+
+def _check_request(client, method, built, want, where, *, refused_only_because_archived):
+    before = snapshot()
+    response = _request(client, method, built.address, built.post)
+    got = outcome(response)
+    if got != want:
+        return [f"{where}: want {want}, got {got}"]
+    if want != ALLOWED and snapshot() != before:
+        return [f"{where}: refused, yet changed data"]
+    if refused_only_because_archived and b"archived" not in response.content.lower():
+        return [f"{where}: 403 without saying why"]
+    return []

@@ -33,11 +33,21 @@ from tests.factories import (
 )
 
 
-@dataclass
 class MatrixContext:
-    workspace: object  # the workspace named by the URL's slug
-    actor: object  # who makes the request (the owner when the visitor is anonymous)
-    owner: object
+    """What a builder gets. It notes whether the builder asked who acts: a
+    builder that never does builds the same for every role, and the matrix
+    then builds once per workspace state instead of once per role."""
+
+    def __init__(self, workspace, actor, owner):
+        self.workspace = workspace  # the workspace named by the URL's slug
+        self.owner = owner
+        self._actor = actor  # who makes the request (the owner when the visitor is anonymous)
+        self.asked_for_actor = False
+
+    @property
+    def actor(self):
+        self.asked_for_actor = True
+        return self._actor
 
 
 @dataclass
