@@ -156,13 +156,10 @@ def _rebuild(progress, stale_is_ours, use_elasticsearch, chunk_size):
         # would let a stale copy win and bring back a withdrawn document.
         version = next_version()
         retry = []
-        # doc id -> (kind, object id) of the chunk still in flight: its result
-        # comes back with the next send (or the close).
-        in_flight = {}
 
         def bulk_done(result):
             report.failures.update(result.errors)
-            retry.extend(in_flight[d] for d in result.errors if d in in_flight)
+            retry.extend(result.failed.values())
 
         bulk = (
             index.BackgroundBulk(client, report.index, version, require_alias=False)
@@ -180,7 +177,6 @@ def _rebuild(progress, stale_is_ours, use_elasticsearch, chunk_size):
                     mirror.write(entries, (), version)
                     if bulk is not None:
                         bulk_done(bulk.send(entries.values()))
-                        in_flight = {d: (e.kind, e.object_id) for d, e in entries.items()}
                     written += len(entries)
                     progress.advance(len(chunk))
                 report.counts[source.kind] = written

@@ -196,6 +196,33 @@ def test_a_second_rebuild_is_refused_while_one_fills_its_index(es_index, test_so
     assert not client.indices.exists(index=f"{es_index}-stale")
 
 
+def test_documents_elasticsearch_refuses_during_a_rebuild_are_queued_the_rest_go_live(
+    es_index, test_sources, monkeypatch
+):
+    """Chunks of two, several requests in flight: each refusal is reported
+    and queued for the worker however late its answer comes back."""
+    notes = make_notes(9)
+    refused = {notes[1].pk, notes[6].pk}
+    document = index.document
+
+    def with_a_field_the_mapping_refuses(entry, version):
+        body = document(entry, version)
+        if entry.kind == "note" and int(entry.object_id) in refused:
+            body["not_in_the_mapping"] = "x"  # the mapping is strict: a 400 for this one
+        return body
+
+    monkeypatch.setattr(index, "document", with_a_field_the_mapping_refuses)
+    report = rebuild.rebuild(chunk_size=2)
+    assert set(report.failures) == {f"note-{pk}" for pk in refused}
+    assert all("strict_dynamic_mapping" in error for error in report.failures.values())
+    assert set(PendingIndexOperation.objects.values_list("kind", "object_id")) == {
+        ("note", str(pk)) for pk in refused
+    }
+    assert indexed_titles(all_tokens(), "shelter") == {
+        n.name for n in notes if n.pk not in refused
+    }
+
+
 def test_rebuild_command_reports_progress_and_counts(es_index, test_sources):
     make_notes(5)
     out = StringIO()
