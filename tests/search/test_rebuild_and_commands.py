@@ -218,9 +218,7 @@ def test_documents_elasticsearch_refuses_during_a_rebuild_are_queued_the_rest_go
     assert set(PendingIndexOperation.objects.values_list("kind", "object_id")) == {
         ("note", str(pk)) for pk in refused
     }
-    assert indexed_titles(all_tokens(), "shelter") == {
-        n.name for n in notes if n.pk not in refused
-    }
+    assert indexed_titles(all_tokens(), "shelter") == {n.name for n in notes if n.pk not in refused}
 
 
 def test_rebuild_command_reports_progress_and_counts(es_index, test_sources):
