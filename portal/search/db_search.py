@@ -11,11 +11,12 @@ of the title or body stems; no typo tolerance there. Both apply the audience
 rule in SQL, before counting, faceting or paging.
 """
 
+import contextlib
 from functools import reduce
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from . import analysis, snippets
@@ -201,7 +202,7 @@ def _run(params, tokens, terms, strategy, expansions=None):
     if params.q.strip():
         base = _matching(base, terms, strategy, expansions)
     if strategy == POSTGRESQL:
-        return _aggregate_postgresql(base, params, by_rank=by_rank)
+        return _aggregate_postgresql(base, params, by_rank=by_rank, matching=bool(terms))
     matched = _filter(base, params)
     order = ["-rank"] if by_rank else []
     order += [F("date").desc(nulls_last=True), "-pk"]
@@ -213,7 +214,7 @@ def _run(params, tokens, terms, strategy, expansions=None):
     return matched.count(), _facet_counts(base, params), page_ids
 
 
-def _aggregate_postgresql(base, params, *, by_rank):
+def _aggregate_postgresql(base, params, *, by_rank, matching):
     """Total, facet counts and the page's ids in one statement: the matching
     records are found once (a materialised CTE) instead of once per count.
     Each facet counts with every selected filter but its own."""
@@ -280,7 +281,7 @@ def _aggregate_postgresql(base, params, *, by_rank):
     values += [*clause_values, params.per_page, params.offset]
     statement = f"WITH m AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
     total, counts, hits = 0, {facet: {} for facet in FACETS}, []
-    with connection.cursor() as cursor:
+    with _text_index_preferred(matching) as cursor:
         cursor.execute(statement, values)
         for label, value, count, position in cursor.fetchall():
             if label == "total":
@@ -290,6 +291,28 @@ def _aggregate_postgresql(base, params, *, by_rank):
             else:
                 counts[label][int(value) if label == "year" else value] = count
     return total, counts, [pk for _, pk in sorted(hits)]
+
+
+@contextlib.contextmanager
+def _text_index_preferred(matching):
+    """A cursor for the search statement; while it runs, with words to match,
+    PostgreSQL may not read the whole records table. A common word matches a
+    quarter of the records, and the planner then prefers a sequential scan,
+    costing the text match as cheap; but it decompresses every record's
+    vector to test it, where the GIN index names the matching rows without
+    opening any (100,000 records: 530 ms against 225 ms, the same answer).
+    The setting is local to this statement's savepoint and put back after it,
+    so nothing else in the request plans without sequential scans."""
+    if not matching:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+        yield cursor
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
 
 def suggest(q, tokens, limit):

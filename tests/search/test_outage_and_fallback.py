@@ -262,3 +262,31 @@ def test_portable_fallback_strategy_applies_the_same_rule(settings, test_sources
     assert "<mark>shelter</mark>" in osh.title_html
     public_only = db_search.search(SearchParams(q="cases"), {PUBLIC}, strategy="portable")
     assert public_only.total == 0
+
+
+def _seqscan():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("before", ["on", "off"])
+def test_the_fallback_puts_the_planner_back_as_it_found_it(settings, test_sources, people, before):
+    """The fallback's search statement is planned without sequential scans (a
+    common word made PostgreSQL read and decompress every record); whatever
+    runs after it in the same request plans as it would have."""
+    from django.db import connection
+
+    settings.ELASTICSEARCH_URL = ""
+    queue.index_entries(people["docs"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET enable_seqscan = {before}")
+    try:
+        results = db_search.search(SearchParams(q="shelter"), {PUBLIC, NETWORK})
+        assert {h.title for h in results.hits} == {"Public shelter list", "Network shelter review"}
+        assert _seqscan() == before
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
