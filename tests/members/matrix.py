@@ -194,7 +194,8 @@ def _request(client, method, url, data):
 
 
 class _Built:
-    """A URL's address, POST data and expected answers, built in a savepoint."""
+    """What one build gives the requests: the address and the POST data, and
+    whether the builder left them the same for every role."""
 
     def __init__(self, url, builders, post_default, workspace, actor, owner):
         build = builders.get(url.name)
