@@ -60,8 +60,12 @@ start() {
         info "starting PostgreSQL on 127.0.0.1:$PG_PORT"
         # fsync and synchronous commits are off: this server holds development and
         # test data only, and it makes the test suite markedly faster.
+        # shared_buffers: Debian's 128 MB holds less than the search mirror of
+        # bench/search_bench.py (100,000 documents, about 350 MB with indexes),
+        # so the database fallback read most of its pages from the system's
+        # cache on every search. PG_SHARED_BUFFERS=… to choose.
         if ! run_as_owner "$BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start \
-            -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_RUN -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null; then
+            -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_RUN -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=${PG_SHARED_BUFFERS:-1GB}" >/dev/null; then
             tail -n 30 "$PG_LOG" >&2 || true
             fail "PostgreSQL did not start (log above, full log in $PG_LOG). Fix the cause, or remove $PG_DATA to start from scratch."
         fi
