@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from . import analysis, snippets
-from .functions import UnicodeLower
+from .functions import TitleStemsVector, UnicodeLower
 from .models import SearchRecord, SearchRecordAudience, SearchRecordCountry, SearchTerm
 from .results import FACETS, SORT_DATE, Hit, SearchResults, facet_values
 
@@ -317,19 +317,38 @@ def _text_index_preferred(matching):
 
 def suggest(q, tokens, limit):
     """Titles holding every typed word (any form), the last one as typed so far."""
+    records = suggestion_records(q, tokens)
+    if records is None:
+        return []
+    suggestions, seen = [], set()
+    for title, url, kind in records.values_list("title", "url", "kind")[: limit * 2]:
+        if (title, url) in seen:
+            continue
+        seen.add((title, url))
+        suggestions.append({"title": title, "url": url, "kind": kind})
+        if len(suggestions) == limit:
+            break
+    return suggestions
+
+
+def suggestion_records(q, tokens):
+    """The records whose titles ``suggest`` offers for ``q``, best first;
+    None when ``q`` has no words."""
     complete, partial = analysis.typed_words(q)
     if not complete and not partial:
-        return []
+        return None
     records = visible(tokens)
     if connection.vendor == "postgresql":
-        # Title stems only (weight A); a half-typed word as a prefix.
-        groups = [f"{_lexeme(analysis.stem_word(w))}:A" for w in complete]
+        # Title stems only (their own index); a half-typed word as a prefix.
+        groups = [_lexeme(analysis.stem_word(w)) for w in complete]
         if partial:
             stem = analysis.stem_word(partial)
-            groups.append(f"({_lexeme(partial)}:*A | {_lexeme(stem)}:*A)")
+            groups.append(f"({_lexeme(partial)}:* | {_lexeme(stem)}:*)")
         query = SearchQuery(" & ".join(groups), config="simple", search_type="raw")
-        records = records.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
+        records = (
+            records.annotate(title_vector=TitleStemsVector("title_stems"))
+            .filter(title_vector=query)
+            .annotate(rank=SearchRank(F("title_vector"), query))
         )
         records = records.order_by("-rank", F("date").desc(nulls_last=True))
     else:
@@ -341,12 +360,4 @@ def suggest(q, tokens, limit):
                 | Q(title_stems__contains=f" {analysis.stem_word(partial)}")
             )
         records = records.order_by(F("date").desc(nulls_last=True))
-    suggestions, seen = [], set()
-    for title, url, kind in records.values_list("title", "url", "kind")[: limit * 2]:
-        if (title, url) in seen:
-            continue
-        seen.add((title, url))
-        suggestions.append({"title": title, "url": url, "kind": kind})
-        if len(suggestions) == limit:
-            break
-    return suggestions
+    return records
