@@ -24,6 +24,7 @@ _AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
+_AXE_VIOLATIONS = "(options) => axe.run(document, options).then((results) => results.violations)"
 _FAILING_IMPACTS = {"serious", "critical"}
 # Pages in these languages must show no Latin-script word left from the English
 # source. Uzbek is written in Latin script, where an English word cannot be
@@ -221,13 +222,20 @@ class Journey:
         self.console_errors.clear()
 
     def assert_accessible(self, step):
-        results = _AXE.run(self.page, options=_AXE_OPTIONS)
+        page = self.page
+        # axe-core (from axe-playwright-python) is put in once per document,
+        # and only the violations come back: the whole result, with the rules
+        # that passed or did not apply, is some 40 KB to carry and parse at
+        # every step.
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(_AXE.axe_script)
+        violations = page.evaluate(_AXE_VIOLATIONS, _AXE_OPTIONS)
         serious = [
             f"{violation['id']} ({violation['impact']}): "
             + "; ".join(
                 node["target"][0] if node["target"] else "?" for node in violation["nodes"][:3]
             )
-            for violation in results.response["violations"]
+            for violation in violations
             if violation["impact"] in _FAILING_IMPACTS
         ]
         assert not serious, f"{step}: accessibility violations {serious}"
