@@ -6,6 +6,7 @@ as a SQL function (the same lower-casing the query words get); PostgreSQL's
 lower() already knows Unicode.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db.backends.signals import connection_created
 from django.db.models import Func, TextField
 
@@ -42,8 +43,4 @@ class TitleStemsVector(Func):
 
     template = "to_tsvector('simple'::regconfig, %(expressions)s)"
     arity = 1
-
-    def __init__(self, expression, **extra):
-        from django.contrib.postgres.search import SearchVectorField
-
-        super().__init__(expression, output_field=SearchVectorField(), **extra)
+    output_field = SearchVectorField()

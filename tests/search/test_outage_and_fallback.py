@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.core.audience import NETWORK, PUBLIC, workspace_token
@@ -265,8 +266,6 @@ def test_portable_fallback_strategy_applies_the_same_rule(settings, test_sources
 
 
 def _seqscan():
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         return cursor.fetchone()[0]
@@ -277,8 +276,6 @@ def test_the_fallback_puts_the_planner_back_as_it_found_it(settings, test_source
     """The fallback's search statement is planned without sequential scans (a
     common word made PostgreSQL read and decompress every record); whatever
     runs after it in the same request plans as it would have."""
-    from django.db import connection
-
     settings.ELASTICSEARCH_URL = ""
     queue.index_entries(people["docs"])
     with connection.cursor() as cursor:
@@ -312,8 +309,6 @@ def test_the_fallback_autocomplete_reads_the_title_index(
     letters. (With three records the planner would rather look records up
     one by one from the audience rows, so the other ways are ruled out
     here.) What it offers still follows the audience rule."""
-    from django.db import connection, transaction
-
     settings.ELASTICSEARCH_URL = ""
     queue.index_entries(people["docs"])
     tokens = {PUBLIC, NETWORK}
