@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from portal.search import index
@@ -127,7 +128,23 @@ def screenshot(request):
 
     def save(page, step):
         path = ARTIFACTS / f"{test_name}-{step}.jpg"
-        page.screenshot(path=str(path), full_page=True, type="jpeg", quality=70, scale="css")
+        options = {
+            "path": str(path),
+            "full_page": True,
+            "type": "jpeg",
+            "quality": 70,
+            "scale": "css",
+        }
+        try:
+            page.screenshot(**options)
+        except PlaywrightError as error:
+            # Headless Chromium now and then has no frame to give on a loaded
+            # machine ("Unable to capture screenshot"); the page is fine, so
+            # ask once more. Any other error, or a second refusal, fails.
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            page.wait_for_timeout(250)
+            page.screenshot(**options)
         assert path.stat().st_size > 0
         return path
 
