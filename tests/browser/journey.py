@@ -93,6 +93,19 @@ def pdf_pages(pdf):
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
+# Wagtail's admin fades its message banner in (opacity over half a second)
+# once the page is ready: a screenshot or axe's colour-contrast rule taken
+# mid-fade sees half-transparent text.
+_MESSAGES_SHOWN = """() => [...document.querySelectorAll(".messages > ul")].every(
+    (list) => !list.children.length || getComputedStyle(list).opacity === "1")"""
+
+
+def wait_for_messages(page):
+    """Until every message banner on the page has faded in (at once where
+    there is none)."""
+    page.wait_for_function(_MESSAGES_SHOWN)
+
+
 def sign_in(page, base, email, password=DEFAULT_PASSWORD):
     """Sign in through the portal's one sign-in form, as a person types it."""
     page.goto(f"{base}/accounts/login/")
@@ -132,6 +145,11 @@ class Journey:
         self._downloads = set()
         self.console_errors = []
         self.failed_requests = []
+        # axe-core goes into every document as the browser makes it, once
+        # handed over: sent by page.evaluate at every step, its 570 KB passed
+        # through Playwright's driver and Chromium's browser process each
+        # time, a third of a journey's CPU.
+        page.add_init_script(_AXE.axe_script)
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.console_errors.append(f"page error: {error}"))
         page.on("requestfailed", self._on_request_failed)
@@ -223,10 +241,10 @@ class Journey:
 
     def assert_accessible(self, step):
         page = self.page
-        # axe-core (from axe-playwright-python) is put in once per document,
-        # and only the violations come back: the whole result, with the rules
+        # Only the violations come back: the whole result, with the rules
         # that passed or did not apply, is some 40 KB to carry and parse at
-        # every step.
+        # every step. A document the init script did not reach (one opened
+        # before the journey began) gets axe-core here.
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(_AXE.axe_script)
         violations = page.evaluate(_AXE_VIOLATIONS, _AXE_OPTIONS)

@@ -1,13 +1,14 @@
 """The journeys' own accessibility check catches what it is for: a page with
 serious violations fails `Journey.assert_accessible`, naming the rules, and a
-clean page passes, checked once or twice in the same document. axe-core is put
-into each new document it checks (a navigation leaves the old one behind)."""
+clean page passes, checked once or twice in the same document. axe-core comes
+with every document the journey opens, and a document opened before the
+journey began gets it when first checked."""
 
 from urllib.parse import quote
 
 import pytest
 
-from tests.browser.journey import Journey
+from tests.browser.journey import Journey, wait_for_messages
 
 _HEAD = "<!doctype html><html lang='ru'><head><meta charset='utf-8'><title>Страница</title></head>"
 CLEAN = _HEAD + "<body><main><h1>Заголовок</h1><p>Текст страницы.</p></main></body></html>"
@@ -27,14 +28,36 @@ def _open(page, html):
 def test_the_accessibility_check_passes_a_clean_page_and_fails_a_broken_one(
     desktop, live_server, screenshot
 ):
-    journey = Journey(desktop, live_server.url, screenshot, "desktop")
     _open(desktop, CLEAN)
+    journey = Journey(desktop, live_server.url, screenshot, "desktop")
+    assert desktop.evaluate("typeof window.axe") == "undefined"
     journey.assert_accessible("clean")
     journey.assert_accessible("clean, checked again")
 
     _open(desktop, BROKEN)
+    assert desktop.evaluate("typeof window.axe") == "object"
     with pytest.raises(AssertionError) as failure:
         journey.assert_accessible("broken")
     message = str(failure.value)
     assert "image-alt (critical)" in message
     assert "label (critical)" in message
+
+
+# A message banner as Wagtail's admin shows one, faded in once the page is
+# ready (Wagtail's takes half a second; two here, so that the page is surely
+# caught before the banner has faded in).
+FADING_BANNER = (
+    _HEAD + "<body><style>.messages > ul { opacity: 0; transition: opacity 2s linear }"
+    ".ready .messages > ul { opacity: 1 }</style>"
+    "<main class='messages'><ul><li>Страница опубликована.</li></ul></main>"
+    "<script>requestAnimationFrame(() => document.body.classList.add('ready'))</script>"
+    "</body></html>"
+)
+_OPACITY = "() => getComputedStyle(document.querySelector('.messages > ul')).opacity"
+
+
+def test_the_journeys_wait_until_a_message_banner_has_faded_in(desktop):
+    _open(desktop, FADING_BANNER)
+    assert desktop.evaluate(_OPACITY) != "1"
+    wait_for_messages(desktop)
+    assert desktop.evaluate(_OPACITY) == "1"
