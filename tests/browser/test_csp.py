@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 
 from tests.factories import UserFactory, make_workspace
@@ -32,11 +33,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture
 def site(transactional_db):
-    site = make_site()
-    site.story = add_news(site.news, "Горячая линия в Оше теперь отвечает и ночью")
-    site.story.image = make_image()
-    site.story.image_alt = "Консультант у телефона"
-    site.story.save_revision().publish()
+    # One transaction, one write of the search index for all of it.
+    with transaction.atomic():
+        site = make_site()
+        site.story = add_news(site.news, "Горячая линия в Оше теперь отвечает и ночью")
+        site.story.image = make_image()
+        site.story.image_alt = "Консультант у телефона"
+        site.story.save_revision().publish()
     return site
 
 

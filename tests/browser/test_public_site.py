@@ -3,6 +3,7 @@ library and switching language are steps of the visitor's journey
 (tests/browser/journeys/test_visitor.py)."""
 
 import pytest
+from django.db import transaction
 
 from tests.home.builders import add_hotline, add_news, add_resource, make_site, translate
 
@@ -14,29 +15,33 @@ pytestmark = [
 
 @pytest.fixture
 def site(transactional_db):
-    site = make_site()
-    add_hotline("KG", "+996 3222 0 00 01", organisation="Ошский центр помощи мигрантам")
-    add_hotline("UZ", "+998 74 200 00 01", organisation="Андижанский центр поддержки семьи")
-    add_hotline("TJ", "+992 3422 0 00 01", organisation="Худжандский кризисный центр")
-    site.story = add_news(
-        site.news,
-        "Горячая линия в Оше теперь отвечает и ночью",
-        intro="Консультанты дежурят круглосуточно.",
-        tags=["Ош"],
-    )
-    site.story_en = translate(site.story, "en", title="The Osh hotline now answers at night")
-    add_news(site.news, "Семинар для махаллей в Андижане", days_ago=3)
-    add_resource(
-        site.resources, "Памятка перед отъездом", topic="safe_migration", audiences="public"
-    )
-    add_resource(
-        site.resources,
-        "Кодекс: выдержки",
-        topic="legal",
-        resource_type="legal_text",
-        audiences="lawyers",
-    )
-    add_resource(site.resources, "Модуль для милиции", topic="identification", audiences="police")
+    # One transaction, one write of the search index for all of it.
+    with transaction.atomic():
+        site = make_site()
+        add_hotline("KG", "+996 3222 0 00 01", organisation="Ошский центр помощи мигрантам")
+        add_hotline("UZ", "+998 74 200 00 01", organisation="Андижанский центр поддержки семьи")
+        add_hotline("TJ", "+992 3422 0 00 01", organisation="Худжандский кризисный центр")
+        site.story = add_news(
+            site.news,
+            "Горячая линия в Оше теперь отвечает и ночью",
+            intro="Консультанты дежурят круглосуточно.",
+            tags=["Ош"],
+        )
+        site.story_en = translate(site.story, "en", title="The Osh hotline now answers at night")
+        add_news(site.news, "Семинар для махаллей в Андижане", days_ago=3)
+        add_resource(
+            site.resources, "Памятка перед отъездом", topic="safe_migration", audiences="public"
+        )
+        add_resource(
+            site.resources,
+            "Кодекс: выдержки",
+            topic="legal",
+            resource_type="legal_text",
+            audiences="lawyers",
+        )
+        add_resource(
+            site.resources, "Модуль для милиции", topic="identification", audiences="police"
+        )
     return site
 
 

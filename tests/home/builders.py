@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
@@ -51,8 +52,11 @@ def add(parent, page):
     return publish(page)
 
 
+@transaction.atomic
 def make_site(*, english=True):
-    """Home pages in Russian (and English) with every section page under them."""
+    """Home pages in Russian (and English) with every section page under them.
+    In one transaction: where tests commit (browser tests), the search index
+    is then written once for the whole tree, not after each page's save."""
     root = Page.get_first_root_node()
     for child in root.get_children():
         child.delete()

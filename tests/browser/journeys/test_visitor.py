@@ -10,6 +10,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import transaction
 
 from portal.home.models import news
 from portal.reports.statistics import Corridor
@@ -36,70 +37,84 @@ pytestmark = [
 
 @pytest.fixture
 def site(search_index):
-    site = make_site()
-    add_hotline("KG", "+996 3222 0 00 01", organisation="Ошский центр помощи мигрантам")
-    add_hotline("KG", "+996 312 98 00 02", organisation="Бишкекский кризисный центр", sort_order=2)
-    add_hotline("UZ", "+998 74 200 00 01", organisation="Андижанский центр поддержки семьи")
-    add_hotline("UZ", "+998 73 244 00 02", organisation="Ферганская линия доверия", sort_order=2)
-    add_hotline("TJ", "+992 3422 0 00 01", organisation="Худжандский кризисный центр")
-    add_hotline("TJ", "+992 37 221 00 02", organisation="Душанбинская горячая линия", sort_order=2)
-    make_provider(
-        name="Андижанский приют «Мехр»",
-        services=["shelter", "psychological"],
-        country="UZ",
-        city="Андижан",
-        languages=["uz", "ru"],
-        opening_hours="Круглосуточно",
-        phone="+998 74 200 00 10",
-        public=True,
-        notes_internal="Мест для мужчин нет до весны.",
-    )
-    make_provider(
-        name="Худжандская юридическая клиника",
-        services=["legal_aid"],
-        country="TJ",
-        city="Худжанд",
-        public=False,
-    )
-    image = make_image("Ош")
-    site.story = add_news(
-        site.news,
-        "Горячая линия в Оше теперь отвечает и ночью",
-        intro="Консультанты дежурят круглосуточно.",
-        tags=["Ош"],
-        image=image,
-        image_alt="Здание центра в Оше",
-    )
-    site.story_en = translate(site.story, "en", title="The Osh hotline now answers at night")
-    add_news(
-        site.news, "Семинар для махаллей в Андижане", days_ago=3, image=image, image_alt="Семинар"
-    )
-    add_news(
-        site.news,
-        "Межведомственное взаимодействие при идентификации пострадавших",
-        days_ago=5,
-        image=image,
-        image_alt="Здание центра в Оше",
-    )
-    add_resource(
-        site.resources, "Памятка перед отъездом", topic="safe_migration", audiences="public"
-    )
-    add_resource(
-        site.resources,
-        "Кодекс: выдержки",
-        topic="legal",
-        resource_type="legal_text",
-        audiences="lawyers",
-        countries="TJ",
-        document=make_document(
-            "Кодекс: выдержки", content=b"PK\x03\x04 demo", name="kodeks-vyderzhki.docx"
-        ),
-    )
-    add_resource(site.resources, "Модуль для милиции", topic="identification", audiences="police")
-    report = make_report(audience="network")
-    add_cases(report, 30)
-    add_cases(report, 20, gender="Female")
-    publish()
+    # One transaction, one write of the search index for all of it.
+    with transaction.atomic():
+        site = make_site()
+        add_hotline("KG", "+996 3222 0 00 01", organisation="Ошский центр помощи мигрантам")
+        add_hotline(
+            "KG", "+996 312 98 00 02", organisation="Бишкекский кризисный центр", sort_order=2
+        )
+        add_hotline("UZ", "+998 74 200 00 01", organisation="Андижанский центр поддержки семьи")
+        add_hotline(
+            "UZ", "+998 73 244 00 02", organisation="Ферганская линия доверия", sort_order=2
+        )
+        add_hotline("TJ", "+992 3422 0 00 01", organisation="Худжандский кризисный центр")
+        add_hotline(
+            "TJ", "+992 37 221 00 02", organisation="Душанбинская горячая линия", sort_order=2
+        )
+        make_provider(
+            name="Андижанский приют «Мехр»",
+            services=["shelter", "psychological"],
+            country="UZ",
+            city="Андижан",
+            languages=["uz", "ru"],
+            opening_hours="Круглосуточно",
+            phone="+998 74 200 00 10",
+            public=True,
+            notes_internal="Мест для мужчин нет до весны.",
+        )
+        make_provider(
+            name="Худжандская юридическая клиника",
+            services=["legal_aid"],
+            country="TJ",
+            city="Худжанд",
+            public=False,
+        )
+        image = make_image("Ош")
+        site.story = add_news(
+            site.news,
+            "Горячая линия в Оше теперь отвечает и ночью",
+            intro="Консультанты дежурят круглосуточно.",
+            tags=["Ош"],
+            image=image,
+            image_alt="Здание центра в Оше",
+        )
+        site.story_en = translate(site.story, "en", title="The Osh hotline now answers at night")
+        add_news(
+            site.news,
+            "Семинар для махаллей в Андижане",
+            days_ago=3,
+            image=image,
+            image_alt="Семинар",
+        )
+        add_news(
+            site.news,
+            "Межведомственное взаимодействие при идентификации пострадавших",
+            days_ago=5,
+            image=image,
+            image_alt="Здание центра в Оше",
+        )
+        add_resource(
+            site.resources, "Памятка перед отъездом", topic="safe_migration", audiences="public"
+        )
+        add_resource(
+            site.resources,
+            "Кодекс: выдержки",
+            topic="legal",
+            resource_type="legal_text",
+            audiences="lawyers",
+            countries="TJ",
+            document=make_document(
+                "Кодекс: выдержки", content=b"PK\x03\x04 demo", name="kodeks-vyderzhki.docx"
+            ),
+        )
+        add_resource(
+            site.resources, "Модуль для милиции", topic="identification", audiences="police"
+        )
+        report = make_report(audience="network")
+        add_cases(report, 30)
+        add_cases(report, 20, gender="Female")
+        publish()
     return site
 
 
