@@ -5,7 +5,7 @@ library and switching language are steps of the visitor's journey
 import pytest
 from django.db import transaction
 
-from tests.home.builders import add_hotline, add_news, add_resource, make_site, translate
+from tests.home.builders import add_hotline, add_library, add_news, make_site, translate
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,19 +29,7 @@ def site(transactional_db):
         )
         site.story_en = translate(site.story, "en", title="The Osh hotline now answers at night")
         add_news(site.news, "Семинар для махаллей в Андижане", days_ago=3)
-        add_resource(
-            site.resources, "Памятка перед отъездом", topic="safe_migration", audiences="public"
-        )
-        add_resource(
-            site.resources,
-            "Кодекс: выдержки",
-            topic="legal",
-            resource_type="legal_text",
-            audiences="lawyers",
-        )
-        add_resource(
-            site.resources, "Модуль для милиции", topic="identification", audiences="police"
-        )
+        add_library(site.resources)
     return site
 
 

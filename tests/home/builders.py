@@ -174,6 +174,25 @@ def add_resource(index, title, *, document=None, **fields):
     return add(index, page)
 
 
+def add_library(index):
+    """The library the public site's browser tests find: a leaflet for
+    everyone, extracts of a code for lawyers (a Word file, Tajikistan) and a
+    training module for the police."""
+    add_resource(index, "Памятка перед отъездом", topic="safe_migration", audiences="public")
+    add_resource(
+        index,
+        "Кодекс: выдержки",
+        topic="legal",
+        resource_type="legal_text",
+        audiences="lawyers",
+        countries="TJ",
+        document=make_document(
+            "Кодекс: выдержки", content=b"PK\x03\x04 demo", name="kodeks-vyderzhki.docx"
+        ),
+    )
+    add_resource(index, "Модуль для милиции", topic="identification", audiences="police")
+
+
 def add_hotline(country="KG", phone="+996 312 00 00 01", code="ru", **fields):
     fields.setdefault("organisation", "Горячая линия")
     fields.setdefault("hours", "Круглосуточно")

@@ -19,9 +19,8 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.journey import pdf_pages
 from tests.home.builders import (
     add_hotline,
+    add_library,
     add_news,
-    add_resource,
-    make_document,
     make_image,
     make_site,
     translate,
@@ -94,23 +93,7 @@ def site(search_index):
             image=image,
             image_alt="Здание центра в Оше",
         )
-        add_resource(
-            site.resources, "Памятка перед отъездом", topic="safe_migration", audiences="public"
-        )
-        add_resource(
-            site.resources,
-            "Кодекс: выдержки",
-            topic="legal",
-            resource_type="legal_text",
-            audiences="lawyers",
-            countries="TJ",
-            document=make_document(
-                "Кодекс: выдержки", content=b"PK\x03\x04 demo", name="kodeks-vyderzhki.docx"
-            ),
-        )
-        add_resource(
-            site.resources, "Модуль для милиции", topic="identification", audiences="police"
-        )
+        add_library(site.resources)
         report = make_report(audience="network")
         add_cases(report, 30)
         add_cases(report, 20, gender="Female")
