@@ -95,7 +95,8 @@ def pdf_pages(pdf):
 
 # Wagtail's admin fades its message banner in (opacity over half a second)
 # once the page is ready: a screenshot or axe's colour-contrast rule taken
-# mid-fade sees half-transparent text.
+# mid-fade sees half-transparent text (axe failed the green "published"
+# banner now and then after a fixed pause). Every step waits for it.
 _MESSAGES_SHOWN = """() => [...document.querySelectorAll(".messages > ul")].every(
     (list) => !list.children.length || getComputedStyle(list).opacity === "1")"""
 
@@ -217,6 +218,7 @@ class Journey:
     def check(self, step, *, language="ru", allowed_words=(), axe=True):
         page = self.page
         page.wait_for_load_state()
+        wait_for_messages(page)
         self._screenshot(page, f"{self.device}-{step}")
         # Against the device's width, not window.innerWidth: a mobile browser
         # widens its layout viewport (and innerWidth) to content that overflows,

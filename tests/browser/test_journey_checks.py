@@ -2,13 +2,14 @@
 serious violations fails `Journey.assert_accessible`, naming the rules, and a
 clean page passes, checked once or twice in the same document. axe-core comes
 with every document the journey opens, and a document opened before the
-journey began gets it when first checked."""
+journey began gets it when first checked. A step waits for a message banner
+to fade in before it is pictured and checked."""
 
 from urllib.parse import quote
 
 import pytest
 
-from tests.browser.journey import Journey, wait_for_messages
+from tests.browser.journey import Journey
 
 _HEAD = "<!doctype html><html lang='ru'><head><meta charset='utf-8'><title>Страница</title></head>"
 CLEAN = _HEAD + "<body><main><h1>Заголовок</h1><p>Текст страницы.</p></main></body></html>"
@@ -56,8 +57,9 @@ FADING_BANNER = (
 _OPACITY = "() => getComputedStyle(document.querySelector('.messages > ul')).opacity"
 
 
-def test_the_journeys_wait_until_a_message_banner_has_faded_in(desktop):
+def test_a_journey_step_waits_until_a_message_banner_has_faded_in(desktop, live_server, screenshot):
+    journey = Journey(desktop, live_server.url, screenshot, "desktop")
     _open(desktop, FADING_BANNER)
     assert desktop.evaluate(_OPACITY) != "1"
-    wait_for_messages(desktop)
+    journey.check("banner")
     assert desktop.evaluate(_OPACITY) == "1"

@@ -18,7 +18,7 @@ from portal.core.roles import NETWORK_COORDINATORS
 from portal.exchange import keys
 from portal.exchange.models import Agreement, ReleaseEvent, SigningKey
 from portal.members.models import Membership, Organisation
-from tests.browser.journey import english_words, sign_in, wait_for_messages
+from tests.browser.journey import english_words, sign_in
 from tests.factories import OrganisationFactory, UserFactory, make_workspace
 from tests.reports.factories import publish
 
@@ -200,7 +200,6 @@ def _referrals(journey, referral):
     journey.check("referral-hold-confirm", allowed_words=(*allowed, *_codes(referral.reference)))
     page.locator("main form[method=post] button[type=submit]").first.click()
     page.wait_for_load_state()
-    wait_for_messages(page)
     referral.refresh_from_db()
     assert referral.legal_hold
     assert NEEDS_WORD not in page.content()
@@ -222,7 +221,6 @@ def _referrals(journey, referral):
     journey.check("provider-form", allowed_words=allowed)
     page.locator("form[method=post] footer button[type=submit]").first.click()
     page.wait_for_load_state()
-    wait_for_messages(page)
     journey.check("provider-added", allowed_words=allowed)
     from portal.referrals.models import ServiceProvider
 
@@ -237,7 +235,6 @@ def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(
     page = journey.page
     sign_in(page, journey.base, coordinator.email)
     journey.goto("/admin/")
-    wait_for_messages(page)
     journey.check("admin-home", allowed_words=ADMIN_WORDS)
 
     journey.open_admin_menu("Сеть", "Организации")
@@ -253,7 +250,6 @@ def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(
     journey.check("organisation-form", allowed_words=ADMIN_WORDS)
     page.locator("form[method=post] footer button[type=submit]").first.click()
     page.wait_for_load_state()
-    wait_for_messages(page)
     journey.check("organisation-created", allowed_words=ADMIN_WORDS)
     assert Organisation.objects.get(name="Ошский кризисный центр").verified
 
@@ -262,7 +258,6 @@ def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(
     page.fill("#id_city", "Ош, Кара-Суу")
     page.locator("form[method=post] footer button[type=submit]").first.click()
     page.wait_for_load_state()
-    wait_for_messages(page)
     journey.check("organisation-edited", allowed_words=ADMIN_WORDS)
     assert Organisation.objects.get(name="Ошский кризисный центр").city == "Ош, Кара-Суу"
 
@@ -278,7 +273,6 @@ def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(
     journey.check("membership-form", allowed_words=ADMIN_WORDS)
     page.locator("form[method=post] footer button[type=submit]").first.click()
     page.wait_for_load_state()
-    wait_for_messages(page)
     journey.check("membership-added", allowed_words=ADMIN_WORDS)
     assert Membership.objects.filter(workspace=workspace, user=newcomer, role="member").exists()
 
@@ -296,7 +290,6 @@ def test_coordinator_runs_the_network_and_its_partner_agreements_in_the_admin(
 def _submit(page):
     page.locator("main form[method=post] button[type=submit]").first.click()
     page.wait_for_load_state()
-    wait_for_messages(page)
 
 
 def _codes(*texts):
@@ -354,7 +347,6 @@ def _data_exchange(journey):
     page.fill("#id_reason", "Партнёр сообщил о потере токена")
     page.get_by_role("button", name="Да, прекратить сейчас").click()
     page.wait_for_load_state()
-    wait_for_messages(page)
     assert "Прекращено досрочно" in page.locator("main").inner_text()
     journey.check("agreement-ended", allowed_words=ADMIN_WORDS)
     agreement.refresh_from_db()
@@ -370,7 +362,6 @@ def _data_exchange(journey):
     journey.check("signing-key-create-confirm", allowed_words=ADMIN_WORDS)
     page.get_by_role("button", name="Да, создать").click()
     page.wait_for_load_state()
-    wait_for_messages(page)
     first = SigningKey.objects.get()
     journey.check(
         "signing-key-created",
@@ -381,7 +372,6 @@ def _data_exchange(journey):
     journey.check("signing-key-rotate-confirm", allowed_words=ADMIN_WORDS)
     page.get_by_role("button", name="Да, сменить").click()
     page.wait_for_load_state()
-    wait_for_messages(page)
     first.refresh_from_db()
     active = SigningKey.objects.active()
     assert first.status == "retired" and active.endorsed_by == first.kid
@@ -406,7 +396,6 @@ def _data_exchange(journey):
     page.fill("#id_reason", "Записи одной рабочей группы учтены дважды")
     page.get_by_role("button", name="Да, отозвать").click()
     page.wait_for_load_state()
-    wait_for_messages(page)
     event = ReleaseEvent.objects.order_by("-id").first()
     assert (event.kind, event.version) == ("withdrawn", 2)
     assert "Отозван" in page.locator("main").inner_text()

@@ -15,7 +15,7 @@ from wagtail.users.models import UserProfile
 from portal.core.roles import NETWORK_COORDINATORS
 from portal.members import retention
 from portal.members.models import AuditEvent, SubjectRequest, Workspace
-from tests.browser.journey import sign_in, wait_for_messages
+from tests.browser.journey import sign_in
 from tests.factories import OrganisationFactory, UserFactory, make_workspace
 
 pytestmark = [
@@ -51,14 +51,12 @@ def coordinator(transactional_db):
 def _save(page):
     page.locator("form[method=post] footer button[type=submit]").first.click()
     page.wait_for_load_state()
-    wait_for_messages(page)
 
 
 def test_coordinator_holds_a_workspace_and_answers_an_erasure_request(journey, coordinator):
     page = journey.page
     sign_in(page, journey.base, coordinator.email)
     journey.goto("/admin/")
-    wait_for_messages(page)
     journey.check("admin-home", allowed_words=ADMIN_WORDS)
 
     # A legal hold on the workspace: ticked in its form, kept after saving.
