@@ -2,6 +2,7 @@
 Elasticsearch (`make test` starts both); a missing service stops the run at once
 instead of skipping tests."""
 
+import copy
 import hashlib
 import importlib.metadata
 import io
@@ -19,6 +20,7 @@ from django.test import TransactionTestCase, override_settings
 from portal.search.client import get_client, server_version
 from portal.search.rebuild import rebuild
 from tests import db_rows
+from tests.home.builders import make_site
 from tests.search_indices import remove_indices
 
 
@@ -252,6 +254,57 @@ def module_data(request, django_db_blocker):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@contextmanager
+def built_once(request, django_db_blocker, build):
+    """``build()`` run once for the module, in its module_data transaction,
+    from a module-scoped fixture; None where a test of the module commits (it
+    could not share the rows), so the test-scoped fixture builds its own.
+    The rows stay from the first test that asks for them to the end of the
+    module, so the tests after it that do not ask see them too: share only
+    what every test of the module expects or does not mind.
+
+
+        @pytest.fixture(scope="module")
+        def _module_world(request, django_db_setup, django_db_blocker):
+            with built_once(request, django_db_blocker, referral_world) as built:
+                yield built
+
+        @pytest.fixture
+        def world(db, _module_world):
+            return copy_for_test(_module_world, referral_world)
+    """
+    module = request.module
+    if any(_is_transactional(item) for item in request.session.items if item.module is module):
+        yield None
+        return
+    with module_data(request, django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build()
+        yield built
+
+
+def copy_for_test(built, build):
+    """The test's own copy of what built_once made (as setUpTestData gives:
+    a change a test makes to an object in memory does not reach the next
+    test; its changes to rows go back with its savepoint), or what ``build``
+    makes now where the module could not share."""
+    return build() if built is None else copy.deepcopy(built)
+
+
+@pytest.fixture(scope="module")
+def _module_site(request, django_db_setup, django_db_blocker):
+    with built_once(request, django_db_blocker, make_site) as built:
+        yield built
+
+
+@pytest.fixture
+def site(db, _module_site):
+    """Russian and English home pages with every section, nothing else
+    (tests/home/builders.make_site): building the pages takes seconds, so
+    once per module (built_once)."""
+    return copy_for_test(_module_site, make_site)
 
 
 # --- The demo, loaded once per run -------------------------------------------------

@@ -5,7 +5,6 @@ which staff member is signed in, as gravatar.com would learn), and an injected
 script must not run. The header is checked on each kind of page; the HTML of
 the pages is parsed for anything the browser would load from elsewhere."""
 
-import copy
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from tests.conftest import module_data
+from tests.conftest import built_once, copy_for_test
 from tests.factories import UserFactory, add_member, make_workspace
 from tests.home.builders import add_news, make_image, make_site
 from tests.reports.factories import publish
@@ -41,19 +40,22 @@ def directives(header):
     return parsed
 
 
+def _site_with_a_story():
+    site = make_site()
+    site.story = add_news(site.news, "Горячая линия в Оше теперь отвечает и ночью")
+    return site
+
+
 @pytest.fixture(scope="module")
 def _module_site(request, django_db_setup, django_db_blocker):
-    """Built once for the module (tests/conftest.py module_data): the tests only read it."""
-    with module_data(request, django_db_blocker):
-        with django_db_blocker.unblock():
-            site = make_site()
-            site.story = add_news(site.news, "Горячая линия в Оше теперь отвечает и ночью")
-        yield site
+    with built_once(request, django_db_blocker, _site_with_a_story) as built:
+        yield built
 
 
 @pytest.fixture
 def site(db, _module_site):
-    return copy.deepcopy(_module_site)
+    """The site and a news story, built once for the module (the tests only read it)."""
+    return copy_for_test(_module_site, _site_with_a_story)
 
 
 @pytest.fixture

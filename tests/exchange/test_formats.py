@@ -27,6 +27,7 @@ from portal.exchange.mapping import MAPPING_BY_COLUMN, RECORD_MAPPING, mapping_m
 from portal.reports import vocabulary as vocab
 from portal.reports.anonymity import ANONYMISED_COLUMNS, WITHHELD, is_k_anonymous
 from portal.reports.statistics import EXPLOITATION_CATEGORIES
+from tests.conftest import built_once, copy_for_test
 from tests.reports.factories import add_cases, make_report, publish
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -38,8 +39,7 @@ AGREEMENT = "0b6f3f0e-8c3a-4d7e-9a55-0f1e2d3c4b5a"
 # --- Payloads from a real release ----------------------------------------------------
 
 
-@pytest.fixture
-def release(db):
+def _one_report():
     """A release of one network report: three common groups in the agreement's
     countries and years, one outside its countries (TJ -> TR), one before its
     years, and two rare records the anonymiser must generalise or leave out."""
@@ -64,6 +64,18 @@ def release(db):
     add_cases(report, 12, year_of_registration=2019)
     add_cases(report, 2, gender="Transgender/NonConforming", age_band="48+")
     return publish()
+
+
+@pytest.fixture(scope="module")
+def _module_release(request, django_db_setup, django_db_blocker):
+    with built_once(request, django_db_blocker, _one_report) as built:
+        yield built
+
+
+@pytest.fixture
+def release(db, _module_release):
+    """_one_report's release, published once per module (tests/conftest.py built_once)."""
+    return copy_for_test(_module_release, _one_report)
 
 
 def iso(moment):

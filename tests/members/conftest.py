@@ -3,6 +3,7 @@ private files written to a temporary directory."""
 
 import pytest
 
+from tests.conftest import built_once, copy_for_test
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_workspace
 
 
@@ -20,14 +21,10 @@ def private_media(tmp_path, settings):
     return settings.PRIVATE_MEDIA_ROOT
 
 
-@pytest.fixture
-def org(db):
-    return OrganisationFactory(verified=True)
-
-
-@pytest.fixture
-def people(org):
-    """One person per role in ``workspace`` and the usual outsiders."""
+def _build_people():
+    """One person per role in a workspace of a verified organisation, and the
+    usual outsiders."""
+    org = OrganisationFactory(verified=True)
     owner = UserFactory(email="owner@example.org", organisation=org)
     workspace = make_workspace(owner=owner, slug="osh-monitoring", name="Osh monitoring")
     other = make_workspace(slug="elsewhere", name="Elsewhere")
@@ -48,7 +45,32 @@ def people(org):
         "outsider": UserFactory(email="outsider@example.org"),
         "staff": UserFactory(email="office@example.org", is_staff=True),
     }
-    return workspace, roles
+    return org, workspace, roles
+
+
+@pytest.fixture(scope="module")
+def _module_people(request, django_db_setup, django_db_blocker):
+    """Seven accounts, two workspaces and their permissions are some 180
+    statements, a third of a second before each test: made once per module
+    (see tests/conftest.py built_once)."""
+    with built_once(request, django_db_blocker, _build_people) as built:
+        yield built
+
+
+@pytest.fixture
+def _people(db, _module_people):
+    return copy_for_test(_module_people, _build_people)
+
+
+@pytest.fixture
+def org(_people):
+    return _people[0]
+
+
+@pytest.fixture
+def people(_people):
+    """One person per role in ``workspace`` and the usual outsiders."""
+    return _people[1], _people[2]
 
 
 @pytest.fixture

@@ -1,28 +1,25 @@
-import copy
-
 import pytest
 from django.contrib.auth.models import Group
 
 from portal.core.roles import EDITORS, NETWORK_COORDINATORS
-from tests.conftest import module_data
+from tests.conftest import built_once, copy_for_test
 from tests.factories import OrganisationFactory, UserFactory, make_workspace
-from tests.home.builders import make_site
-from tests.referrals.builders import make_provider
+from tests.referrals.builders import make_provider, referral_world
 
 NOTE = "Kapibaraquartz: the night guard lets people in after ten."
 
 
 @pytest.fixture(scope="module")
-def _module_site(request, django_db_setup, django_db_blocker):
-    with module_data(request, django_db_blocker):
-        with django_db_blocker.unblock():
-            built = make_site()
+def _module_world(request, django_db_setup, django_db_blocker):
+    with built_once(request, django_db_blocker, referral_world) as built:
         yield built
 
 
 @pytest.fixture
-def site(db, _module_site):
-    return copy.deepcopy(_module_site)
+def world(db, _module_world):
+    """The referral world (tests/referrals/builders.referral_world), made once
+    per module: some 400 statements."""
+    return copy_for_test(_module_world, referral_world)
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from portal.members import retention as members_retention
 from portal.members.models import AuditEvent
 from portal.referrals import lifecycle
 from portal.referrals.models import Referral
-from tests.referrals.builders import referral_world, send_referral
+from tests.referrals.builders import send_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,6 @@ STEP = "Axolotlamber: first counselling session held."
 OUTCOME = "Okapiviolet: returned to her family in Osh."
 SECRETS = ("Wombatgranite", "Narwhalpepper", "Marmosetcobalt", "Ibexsaffron", "Pangolinjade")
 SECRETS += ("Axolotlamber", "Okapiviolet")
-
-
-@pytest.fixture
-def world():
-    return referral_world()
 
 
 @pytest.fixture

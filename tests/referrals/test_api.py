@@ -17,27 +17,13 @@ from portal.referrals import lifecycle
 from portal.referrals.case_data import snapshot
 from portal.referrals.models import Referral, ReferralMessage, ReferralStep
 from tests.api.conftest import bearer, make_token
-from tests.conftest import module_data
-from tests.referrals.builders import CONSENT_ALL, referral_world, send_referral
+from tests.referrals.builders import CONSENT_ALL, send_referral
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/referrals"
 NEEDS = "Safe accommodation for two weeks and counselling in Uzbek."
 PHONE = "Call her sister on +998 90 123 45 67 after six."
-
-
-@pytest.fixture(scope="module")
-def _module_world(request, django_db_setup, django_db_blocker):
-    with module_data(request, django_db_blocker):
-        with django_db_blocker.unblock():
-            built = referral_world()
-        yield built
-
-
-@pytest.fixture
-def world(db, _module_world):
-    return _module_world
 
 
 def call(client, user, method, path, body=None, **extra):

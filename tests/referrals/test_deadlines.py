@@ -21,8 +21,7 @@ from portal.members import notifications
 from portal.members.models import AuditEvent
 from portal.referrals import audit_actions, deadlines, lifecycle
 from portal.referrals.models import Referral
-from tests.conftest import module_data
-from tests.referrals.builders import referral_world, send_referral
+from tests.referrals.builders import send_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -44,19 +43,6 @@ NOT_TOLD = {
     "coordinator@example.org",
     "outsider@example.org",
 }
-
-
-@pytest.fixture(scope="module")
-def _module_world(request, django_db_setup, django_db_blocker):
-    with module_data(request, django_db_blocker):
-        with django_db_blocker.unblock():
-            built = referral_world()
-        yield built
-
-
-@pytest.fixture
-def world(db, _module_world):
-    return dict(_module_world)
 
 
 @pytest.fixture(autouse=True)

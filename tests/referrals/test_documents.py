@@ -13,7 +13,7 @@ from portal.referrals import documents, lifecycle
 from portal.referrals.models import ReferralDocument
 from portal.referrals.residency import may_hold_identifiable
 from tests.factories import upload
-from tests.referrals.builders import referral_world, send_referral
+from tests.referrals.builders import send_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +26,6 @@ def private_media(tmp_path, settings):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.PRIVATE_MEDIA_ROOT
-
-
-@pytest.fixture
-def world():
-    return referral_world()
 
 
 @pytest.fixture

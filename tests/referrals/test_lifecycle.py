@@ -12,14 +12,9 @@ from portal.core.policy import ActionRefused
 from portal.members.models import AuditEvent
 from portal.referrals import lifecycle, policy
 from portal.referrals.models import Referral
-from tests.referrals.builders import referral_world, send_referral
+from tests.referrals.builders import send_referral
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return referral_world()
 
 
 def test_a_referral_carries_only_the_consented_coded_data(world):

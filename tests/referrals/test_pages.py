@@ -15,16 +15,11 @@ from portal.members.models import AuditEvent
 from portal.referrals import lifecycle
 from portal.referrals.models import Referral
 from tests.factories import add_member
-from tests.referrals.builders import referral_world, send_referral
+from tests.referrals.builders import send_referral
 
 pytestmark = pytest.mark.django_db
 
 NEEDS = "Safe accommodation for two weeks and counselling in Uzbek."
-
-
-@pytest.fixture
-def world():
-    return referral_world()
 
 
 def url(name, workspace, **kwargs):

@@ -23,7 +23,7 @@ from portal.referrals import lifecycle
 from portal.referrals import retention as referral_retention
 from portal.referrals.models import Referral, ReferralDocument, ReferralMessage, ReferralStep
 from portal.reports.models import CaseRecord, MonitoringReport, ReportChange
-from tests.referrals.builders import referral_world, send_referral
+from tests.referrals.builders import send_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +36,6 @@ def private_media(tmp_path, settings):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.PRIVATE_MEDIA_ROOT
-
-
-@pytest.fixture
-def world():
-    return referral_world()
 
 
 def closed_with_everything(world):
