@@ -5,6 +5,7 @@ instead of skipping tests."""
 import copy
 import hashlib
 import importlib.metadata
+import inspect
 import io
 from contextlib import contextmanager
 from pathlib import Path
@@ -256,55 +257,57 @@ def module_data(request, django_db_blocker):
             outer.__exit__(None, None, None)
 
 
-@contextmanager
-def built_once(request, django_db_blocker, build):
-    """``build()`` run once for the module, in its module_data transaction,
-    from a module-scoped fixture; None where a test of the module commits (it
-    could not share the rows), so the test-scoped fixture builds its own.
+def per_module(name, build, doc):
+    """Two fixtures for data the tests of a module share, as Django's
+    setUpTestData does: ``name`` gives each test its own deep copy of what
+    ``build()`` made once for the module, in the module's transaction
+    (module_data); each test's changes to the rows still roll back with its
+    savepoint. Assign both to names in a conftest or test module:
+
+        _module_world, world = per_module("world", referral_world, "...")
+
     The rows stay from the first test that asks for them to the end of the
     module, so the tests after it that do not ask see them too: share only
-    what every test of the module expects or does not mind.
+    what every test of the module expects or does not mind. In a module where
+    a test commits (transactional, live_server), each test builds its own."""
+    shared = f"_module_{name.lstrip('_')}"
+
+    @pytest.fixture(scope="module", name=shared)
+    def module_fixture(request, django_db_setup, django_db_blocker):
+        module = request.module
+        items = [item for item in request.session.items if item.module is module]
+        if any(_is_transactional(item) for item in items):
+            yield None
+            return
+        with module_data(request, django_db_blocker):
+            with django_db_blocker.unblock():
+                built = build()
+            yield built
+
+    def test_fixture(db, **fixtures):
+        built = fixtures[shared]
+        return build() if built is None else copy.deepcopy(built)
+
+    # pytest reads a fixture's arguments from its signature: the module
+    # fixture is named there, so pytest sets it up before the test's
+    # transaction begins.
+    test_fixture.__signature__ = inspect.Signature(
+        [
+            inspect.Parameter("db", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(shared, inspect.Parameter.KEYWORD_ONLY),
+        ]
+    )
+    test_fixture.__doc__ = doc
+    return module_fixture, pytest.fixture(name=name)(test_fixture)
 
 
-        @pytest.fixture(scope="module")
-        def _module_world(request, django_db_setup, django_db_blocker):
-            with built_once(request, django_db_blocker, referral_world) as built:
-                yield built
-
-        @pytest.fixture
-        def world(db, _module_world):
-            return copy_for_test(_module_world, referral_world)
-    """
-    module = request.module
-    if any(_is_transactional(item) for item in request.session.items if item.module is module):
-        yield None
-        return
-    with module_data(request, django_db_blocker):
-        with django_db_blocker.unblock():
-            built = build()
-        yield built
-
-
-def copy_for_test(built, build):
-    """The test's own copy of what built_once made (as setUpTestData gives:
-    a change a test makes to an object in memory does not reach the next
-    test; its changes to rows go back with its savepoint), or what ``build``
-    makes now where the module could not share."""
-    return build() if built is None else copy.deepcopy(built)
-
-
-@pytest.fixture(scope="module")
-def _module_site(request, django_db_setup, django_db_blocker):
-    with built_once(request, django_db_blocker, make_site) as built:
-        yield built
-
-
-@pytest.fixture
-def site(db, _module_site):
+_module_site, site = per_module(
+    "site",
+    make_site,
     """Russian and English home pages with every section, nothing else
     (tests/home/builders.make_site): building the pages takes seconds, so
-    once per module (built_once)."""
-    return copy_for_test(_module_site, make_site)
+    once per module.""",
+)
 
 
 # --- The demo, loaded once per run -------------------------------------------------

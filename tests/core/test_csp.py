@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from tests.conftest import built_once, copy_for_test
+from tests.conftest import per_module
 from tests.factories import UserFactory, add_member, make_workspace
 from tests.home.builders import add_news, make_image, make_site
 from tests.reports.factories import publish
@@ -46,16 +46,11 @@ def _site_with_a_story():
     return site
 
 
-@pytest.fixture(scope="module")
-def _module_site(request, django_db_setup, django_db_blocker):
-    with built_once(request, django_db_blocker, _site_with_a_story) as built:
-        yield built
-
-
-@pytest.fixture
-def site(db, _module_site):
-    """The site and a news story, built once for the module (the tests only read it)."""
-    return copy_for_test(_module_site, _site_with_a_story)
+_module_site, site = per_module(
+    "site",
+    _site_with_a_story,
+    """The site and a news story, built once for the module (the tests only read it).""",
+)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from portal.exchange.mapping import MAPPING_BY_COLUMN, RECORD_MAPPING, mapping_m
 from portal.reports import vocabulary as vocab
 from portal.reports.anonymity import ANONYMISED_COLUMNS, WITHHELD, is_k_anonymous
 from portal.reports.statistics import EXPLOITATION_CATEGORIES
-from tests.conftest import built_once, copy_for_test
+from tests.conftest import per_module
 from tests.reports.factories import add_cases, make_report, publish
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -66,16 +66,11 @@ def _one_report():
     return publish()
 
 
-@pytest.fixture(scope="module")
-def _module_release(request, django_db_setup, django_db_blocker):
-    with built_once(request, django_db_blocker, _one_report) as built:
-        yield built
-
-
-@pytest.fixture
-def release(db, _module_release):
-    """_one_report's release, published once per module (tests/conftest.py built_once)."""
-    return copy_for_test(_module_release, _one_report)
+_module_release, release = per_module(
+    "release",
+    _one_report,
+    """_one_report's release, published once per module.""",
+)
 
 
 def iso(moment):

@@ -3,7 +3,7 @@ private files written to a temporary directory."""
 
 import pytest
 
-from tests.conftest import built_once, copy_for_test
+from tests.conftest import per_module
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_workspace
 
 
@@ -48,18 +48,12 @@ def _build_people():
     return org, workspace, roles
 
 
-@pytest.fixture(scope="module")
-def _module_people(request, django_db_setup, django_db_blocker):
-    """Seven accounts, two workspaces and their permissions are some 180
-    statements, a third of a second before each test: made once per module
-    (see tests/conftest.py built_once)."""
-    with built_once(request, django_db_blocker, _build_people) as built:
-        yield built
-
-
-@pytest.fixture
-def _people(db, _module_people):
-    return copy_for_test(_module_people, _build_people)
+_module_people, _people = per_module(
+    "_people",
+    _build_people,
+    """Seven accounts, two workspaces and their permissions: some 180
+    statements, a third of a second before each test, so once per module.""",
+)
 
 
 @pytest.fixture

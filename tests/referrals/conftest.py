@@ -2,24 +2,19 @@ import pytest
 from django.contrib.auth.models import Group
 
 from portal.core.roles import EDITORS, NETWORK_COORDINATORS
-from tests.conftest import built_once, copy_for_test
+from tests.conftest import per_module
 from tests.factories import OrganisationFactory, UserFactory, make_workspace
 from tests.referrals.builders import make_provider, referral_world
 
 NOTE = "Kapibaraquartz: the night guard lets people in after ten."
 
 
-@pytest.fixture(scope="module")
-def _module_world(request, django_db_setup, django_db_blocker):
-    with built_once(request, django_db_blocker, referral_world) as built:
-        yield built
-
-
-@pytest.fixture
-def world(db, _module_world):
+_module_world, world = per_module(
+    "world",
+    referral_world,
     """The referral world (tests/referrals/builders.referral_world), made once
-    per module: some 400 statements."""
-    return copy_for_test(_module_world, referral_world)
+    per module: some 400 statements.""",
+)
 
 
 @pytest.fixture(autouse=True)

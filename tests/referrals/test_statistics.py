@@ -12,7 +12,7 @@ from portal.referrals import lifecycle
 from portal.referrals.models import Referral
 from portal.referrals.statistics import referral_statistics
 from portal.reports import statistics_sections
-from tests.conftest import built_once, copy_for_test
+from tests.conftest import per_module
 from tests.referrals.builders import make_provider, referral_world, send_referral
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +37,11 @@ def _statistics_world():
     return world
 
 
-@pytest.fixture(scope="module")
-def _module_world(request, django_db_setup, django_db_blocker):
-    with built_once(request, django_db_blocker, _statistics_world) as built:
-        yield built
-
-
-@pytest.fixture
-def world(db, _module_world):
-    """The referral world and a provider in Khujand, made once per module."""
-    return copy_for_test(_module_world, _statistics_world)
+_module_world, world = per_module(
+    "world",
+    _statistics_world,
+    """The referral world and a provider in Khujand, made once per module.""",
+)
 
 
 def _times(referral, answered_after_hours=None):
