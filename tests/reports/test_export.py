@@ -10,6 +10,7 @@ from portal.members.models import AuditEvent
 from portal.reports import audit_actions as report_actions
 from portal.reports.anonymity import QUASI_IDENTIFIERS, WITHHELD
 from portal.reports.exchange import MEMBER_COLUMNS
+from tests.conftest import per_module
 from tests.factories import UserFactory
 from tests.reports.factories import (
     add_cases,
@@ -31,8 +32,7 @@ def rows(response):
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-@pytest.fixture
-def data():
+def _data():
     workspace, people = workspace_with_roles()
     first = make_report(workspace)
     second = make_report(workspace, status="reviewed")
@@ -40,6 +40,14 @@ def data():
     add_cases(second, 3, citizenship="TJ", country_of_exploitation="PL")
     make_report(audience="network")  # another workspace's records never leak in
     return workspace, people, first, second
+
+
+_module_data, data = per_module(
+    "data",
+    _data,
+    """A workspace with one person per role, a draft and a reviewed report with
+    15 records, and another workspace's report: made once per module.""",
+)
 
 
 def test_members_export_their_workspace_records_as_csv_in_ctdc_columns(client, data):
